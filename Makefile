@@ -1,0 +1,40 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+LINTED := src config tests bench manage.py
+PG_FREE_TESTS := --ignore=tests/rules --ignore=tests/acceptance --ignore=tests/cli
+
+.PHONY: install run test lint bench-evaluate clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+test: lint
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	SONS_TEST_DATABASE_URL= $(BIN)/pytest
+	@if [ -n "$$SONS_TEST_DATABASE_URL" ]; then \
+		echo "--- the database tests again, on PostgreSQL ($$SONS_TEST_DATABASE_URL)"; \
+		$(BIN)/pytest $(PG_FREE_TESTS); \
+	fi
+
+bench-evaluate: install
+	$(BIN)/python bench/bench_evaluate.py
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3 .pytest_cache

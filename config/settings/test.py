@@ -1,0 +1,26 @@
+"""Test settings: SQLite by default; PostgreSQL when SONS_TEST_DATABASE_URL is set."""
+
+import os
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+_url = os.environ.get("SONS_TEST_DATABASE_URL")
+if _url:
+    DATABASES = {"default": dj_database_url.parse(_url)}
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+
+
+class _InvalidTemplateVariable(str):
+    """Fails the test when a template reads a variable that does not exist."""
+
+    def __mod__(self, other):
+        raise AssertionError(f"Variable de gabarit inconnue : {other}")
+
+
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = _InvalidTemplateVariable("%s")  # noqa: F405

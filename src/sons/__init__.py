@@ -1,0 +1,1 @@
+"""SONS SFP-LGC-Va2 : financement Ségur numérique des logiciels des paramédicaux et sages-femmes."""

@@ -1,0 +1,74 @@
+"""The calendar of §2: Date 0 + n months, French civil computation."""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from .params import Snapshot
+
+
+def add_months(start: date, months: int) -> date:
+    """Same day of the month `months` later, or the month's last day when it has no such day."""
+    year, month0 = divmod(start.month - 1 + months, 12)
+    year += start.year
+    day = min(start.day, monthrange(year, month0 + 1)[1])
+    return date(year, month0 + 1, day)
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    date_0: date
+    date_1: date
+    date_2: date
+    date_3: date
+    date_4: date
+    date_5: date
+    date_6: date
+    order_signature_from: date
+    exception_from: date
+
+    def as_dict(self) -> dict[str, date]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+LABELS = {
+    "date_0": "Date 0 — parution au JO de l'arrêté, lancement du SONS",
+    "date_1": "Date 1 — date limite de dépôt du dossier administratif à l'ANS",
+    "date_2": "Date 2 — date limite de dépôt d'un dossier complet de preuves de conformité",
+    "date_3": "Date 3 — fin des échanges entre l'Éditeur et l'ANS",
+    "date_4": "Date 4 — fin de réception des demandes de financement et d'avance",
+    "date_5": "Date 5 — fin de réalisation des Prestations Ségur",
+    "date_6": "Date 6 — fin de réception des demandes de paiement du solde",
+    "order_signature_from": "Début de signature des bons de commande (Date 0 + 12 mois)",
+    "exception_from": "Dépôt par exception en attente de référencement (Date 4 − 15 jours)",
+}
+
+
+def build_calendar(date_0: date, p: Snapshot) -> Calendar:
+    """The calendar for `date_0` under the parameters `p` (memoised on the snapshot)."""
+    calendars = p.__dict__.setdefault("_calendars", {})
+    calendar = calendars.get(date_0)
+    if calendar is None:
+        offsets = p.date_offsets_months
+        calendar = _build(
+            date_0,
+            tuple(offsets[f"date_{i}"] for i in range(1, 7)),
+            p.order_signature_from_months,
+            p.exception_days_before_date_4,
+        )
+        calendars[date_0] = calendar
+    return calendar
+
+
+@lru_cache(maxsize=256)
+def _build(date_0: date, offsets: tuple[int, ...], signature_months: int, exception_days: int) -> Calendar:
+    dates = [add_months(date_0, n) for n in offsets]
+    return Calendar(
+        date_0,
+        *dates,
+        order_signature_from=add_months(date_0, signature_months),
+        exception_from=dates[3] - timedelta(days=exception_days),
+    )

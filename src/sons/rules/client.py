@@ -1,0 +1,179 @@
+"""§4.2 conditions on the client: eligibility, unicity, the solution's profile."""
+
+from __future__ import annotations
+
+from .core import BLOCKING, WARNING, failed, not_applicable, passed, rule, unknown
+
+BOTH = ("advance", "balance")
+# The client's status is checked when the financing is granted; at the balance a change since
+# then is reported to the instructor without blocking the payment of a service already rendered.
+STATUS = {"advance": BLOCKING, "balance": WARNING}
+
+
+def _professional_only(ctx):
+    if ctx.client["kind"] != "professional":
+        return not_applicable(
+            "Le Client est un centre de santé infirmier.", {"client.kind": ctx.client["kind"]}
+        )
+    return None
+
+
+def _centre_only(ctx):
+    if ctx.client["kind"] != "centre":
+        return not_applicable("Le Client est un professionnel de santé.", {"client.kind": ctx.client["kind"]})
+    return None
+
+
+@rule("4.2", *BOTH)
+def client_profession_eligible(ctx):
+    """§4.2 : IDE, IPA, masseurs-kinésithérapeutes, orthoptistes, orthophonistes, pédicures-podologues,
+    sages-femmes."""
+    if skip := _professional_only(ctx):
+        return skip
+    profession = ctx.client["profession"]
+    facts = {"client.profession": profession}
+    if profession is None:
+        return unknown("Profession du Client non renseignée.", facts)
+    if profession not in ctx.p.eligible_professions:
+        return failed(f"La profession « {profession} » n'est pas éligible au SONS SFP-LGC-Va2.", facts)
+    return passed(facts)
+
+
+@rule("4.2", *BOTH)
+def client_has_rpps(ctx):
+    """§4.2 : chaque professionnel dispose « d'un n° RPPS » ; il est identifié par son N° RPPS."""
+    if skip := _professional_only(ctx):
+        return skip
+    rpps = ctx.client["rpps"]
+    facts = {"client.rpps": rpps}
+    if rpps is None:
+        return failed("Le n° RPPS du Client est absent : il est obligatoire pour un professionnel.", facts)
+    return passed(facts)
+
+
+@rule("4.2", *BOTH, severity=STATUS)
+def client_practises_in_cabinet_liberal(ctx):
+    """§4.2 : « les professionnels paramédicaux éligibles exerçant en cabinet libéral »."""
+    if skip := _professional_only(ctx):
+        return skip
+    practice = ctx.client["practice"]
+    facts = {"client.practice": practice}
+    if practice is None:
+        return unknown("Mode d'exercice du Client non renseigné.", facts)
+    if practice != "liberal":
+        return failed("Le Client n'exerce pas en cabinet libéral (selon le RPPS).", facts)
+    return passed(facts)
+
+
+@rule("4.2", *BOTH, severity=STATUS)
+def client_registered_with_ordre(ctx):
+    """§4.2 : IDE et IPA, masseurs-kinésithérapeutes, pédicures-podologues et sages-femmes « inscrits à
+    l'ordre » ; les orthophonistes et orthoptistes n'ont pas d'Ordre."""
+    if skip := _professional_only(ctx):
+        return skip
+    profession = ctx.client["profession"]
+    registered = ctx.client["registered_with_order"]
+    facts = {"client.profession": profession, "client.registered_with_order": registered}
+    if profession not in ctx.p.professions_with_ordre:
+        return not_applicable("Profession sans Ordre : inscription non exigée.", facts)
+    if registered is None:
+        return unknown("Inscription du Client au tableau de son Ordre non renseignée.", facts)
+    if not registered:
+        return failed("Le Client n'est pas inscrit au tableau de l'Ordre de sa profession.", facts)
+    return passed(facts)
+
+
+@rule("4.2", *BOTH)
+def centre_has_finess_geo(ctx):
+    """§4.2 : les centres de santé infirmiers « sont identifiés par leur n° FINESS Géographique »."""
+    if skip := _centre_only(ctx):
+        return skip
+    finess = ctx.client["finess_geo"]
+    facts = {"client.finess_geo": finess}
+    if finess is None:
+        return failed("Le n° FINESS géographique du centre est absent.", facts)
+    return passed(facts)
+
+
+@rule("4.2", *BOTH, severity=STATUS)
+def centre_in_base_de_reference(ctx):
+    """§4.2 et §5.3 : la Base de référence liste les Centres de santé infirmiers éligibles et associe à
+    chaque n° FINESS géographique sa tranche de financement."""
+    if skip := _centre_only(ctx):
+        return skip
+    tranche = ctx.client["tranche"]
+    facts = {"client.finess_geo": ctx.client["finess_geo"], "client.tranche": tranche}
+    if tranche is None:
+        return failed(
+            "Le centre ne figure pas dans la Base de référence des centres de santé infirmiers.", facts
+        )
+    return passed(facts)
+
+
+@rule("4.2", *BOTH, severity=STATUS)
+def centre_signed_accord_national_2015(ctx):
+    """§4.2 : centres « signataires de l'accord national des centres de santé, signé le 8 juillet 2015 »."""
+    if skip := _centre_only(ctx):
+        return skip
+    value = ctx.client["accord_national_2015"]
+    facts = {"client.accord_national_2015": value}
+    if value is None:
+        return unknown("Signature de l'accord national du 8 juillet 2015 non renseignée.", facts)
+    if not value:
+        return failed(
+            "Le centre n'est pas signataire de l'accord national des centres de santé du 8 juillet 2015.",
+            facts,
+        )
+    return passed(facts)
+
+
+@rule("4.2", *BOTH, severity=STATUS)
+def centre_declared_staff(ctx):
+    """§4.2 : centres « ayant satisfait à leurs obligations de déclaration d'effectifs auprès de l'Assurance
+    maladie »."""
+    if skip := _centre_only(ctx):
+        return skip
+    value = ctx.client["staff_declared"]
+    facts = {"client.staff_declared": value}
+    if value is None:
+        return unknown("Déclaration des effectifs à l'Assurance maladie non renseignée.", facts)
+    if not value:
+        return failed("Le centre n'a pas satisfait à ses obligations de déclaration d'effectifs.", facts)
+    return passed(facts)
+
+
+@rule("4.2", *BOTH)
+def client_single_segur_order(ctx):
+    """§4.2 Unicité : « Chaque Client […] ne peut bénéficier que d'une seule commande comprenant une
+    Prestation Ségur au titre du SONS SFP-LGC-Va2 »."""
+    others = ctx.client["other_orders"]
+    facts = {"client.other_orders": others}
+    if others is None:
+        return unknown("Nombre d'autres commandes Ségur du Client non renseigné.", facts)
+    if others > 0:
+        return failed(
+            f"Le Client bénéficie déjà de {others} autre(s) commande(s) comprenant une Prestation Ségur "
+            "(tout Fournisseur confondu).",
+            facts,
+        )
+    return passed(facts)
+
+
+@rule("4.2", *BOTH)
+def solution_has_client_profile(ctx):
+    """§4.2 : la Solution doit disposer du Profil de la profession du Client ; un Centre de santé
+    infirmier exige les Profils « Centre de santé infirmier » et « IDE »."""
+    client = ctx.client
+    key = "centre" if client["kind"] == "centre" else client["profession"]
+    required = ctx.p.required_profiles.get(key or "")
+    profiles = ctx.solution["profiles"]
+    facts = {"required": required, "solution.profiles": profiles}
+    if required is None:
+        return not_applicable("Profession non éligible : aucun Profil requis.", facts)
+    missing = [p for p in required if p not in profiles]
+    if missing:
+        labels = ", ".join(f"« {ctx.p.profiles[p]} »" for p in missing)
+        return failed(
+            f"La Solution ne dispose pas du ou des Profils requis pour ce Client : {labels}.", facts
+        )
+    return passed(facts)

@@ -1,0 +1,188 @@
+"""Rule machinery: one small function per provision, registered with its AF section.
+
+A rule returns a `Check`; the engine turns failed and unknown checks into findings and keeps
+every check in the trace (publicodes-style: the explanation is data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+BLOCKING = "blocking"
+WARNING = "warning"
+INFO = "info"
+
+PASSED = "passed"
+FAILED = "failed"
+NOT_APPLICABLE = "not_applicable"
+UNKNOWN = "unknown"
+COMPUTED = "computed"
+
+OUTCOME_LABELS = {
+    PASSED: "respectée",
+    FAILED: "non respectée",
+    NOT_APPLICABLE: "sans objet",
+    UNKNOWN: "information manquante",
+    COMPUTED: "calculé",
+}
+SEVERITY_LABELS = {BLOCKING: "bloquant", WARNING: "avertissement", INFO: "information"}
+
+
+class Check(NamedTuple):
+    """What a rule found. `outcome` is always one of the module's constants (compared by identity)."""
+
+    outcome: str
+    message: str | None
+    facts: dict[str, Any]
+    note: str | None = None  # an information worth showing even when the rule passes
+    value: Any = None
+
+
+# The constructors below build the tuple directly: tens of thousands of dossiers a second go
+# through them, and NamedTuple's generated __new__ would add a Python frame to each.
+_new = tuple.__new__
+
+
+def passed(facts: dict, note: str | None = None, value: Any = None) -> Check:
+    return _new(Check, (PASSED, None, facts, note, value))
+
+
+def failed(message: str, facts: dict, value: Any = None) -> Check:
+    return _new(Check, (FAILED, message, facts, None, value))
+
+
+def unknown(message: str, facts: dict) -> Check:
+    return _new(Check, (UNKNOWN, message, facts, None, None))
+
+
+def not_applicable(reason: str, facts: dict | None = None) -> Check:
+    return _new(Check, (NOT_APPLICABLE, reason, facts or {}, None, None))
+
+
+def computed(value: Any, facts: dict, note: str | None = None) -> Check:
+    return _new(Check, (COMPUTED, None, facts, note, value))
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    section: str
+    ruleset: str
+    severity: str | dict[str, str]
+    function: Callable[[Any], Check]
+    doc: str
+
+    def severity_for(self, request: str) -> str:
+        if isinstance(self.severity, dict):
+            return self.severity[request]
+        return self.severity
+
+
+class Finding(NamedTuple):
+    rule: str
+    section: str
+    severity: str
+    message: str
+    facts: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "section": self.section,
+            "severity": self.severity,
+            "message": self.message,
+            "facts": self.facts,
+        }
+
+
+class TraceEntry(NamedTuple):
+    """One evaluated rule: what the explanation shows."""
+
+    rule: Rule
+    check: Check
+    severity: str
+
+    def as_dict(self) -> dict[str, Any]:
+        check = self.check
+        return {
+            "rule": self.rule.name,
+            "section": self.rule.section,
+            "outcome": check.outcome,
+            "severity": self.severity,
+            "message": check.message or check.note,
+            "facts": check.facts,
+            "value": check.value,
+        }
+
+
+REGISTRY: dict[str, list[Rule]] = {}
+RULES_BY_NAME: dict[str, Rule] = {}
+
+
+def rule(section: str, *rulesets: str, severity: str | dict[str, str] = BLOCKING):
+    """Register a provision's rule for the rulesets (requests) it governs."""
+
+    def register(function: Callable[[Any], Check]) -> Callable[[Any], Check]:
+        name = function.__name__
+        if name in RULES_BY_NAME:
+            raise ValueError(f"Règle déclarée deux fois : {name}")
+        for ruleset in rulesets:
+            entry = Rule(name, section, ruleset, severity, function, (function.__doc__ or "").strip())
+            REGISTRY.setdefault(ruleset, []).append(entry)
+            RULES_BY_NAME.setdefault(name, entry)
+        return function
+
+    return register
+
+
+_PLANS: dict[tuple[str, str], tuple[tuple[Rule, str], ...]] = {}
+
+
+def _plan(ruleset: str, request: str) -> tuple[tuple[Rule, str], ...]:
+    plan = _PLANS.get((ruleset, request))
+    if plan is None:
+        plan = tuple((entry, entry.severity_for(request)) for entry in REGISTRY[ruleset])
+        _PLANS[(ruleset, request)] = plan
+    return plan
+
+
+class Trace:
+    """Every rule evaluated, in order: the plan's rules beside their checks, paired when read."""
+
+    __slots__ = ("checks", "plan")
+
+    def __init__(self, plan: tuple[tuple[Rule, str], ...], checks: list[Check]):
+        self.plan = plan
+        self.checks = checks
+
+    def __iter__(self):
+        for (rule, severity), check in zip(self.plan, self.checks, strict=True):
+            yield TraceEntry(rule, check, severity)
+
+    def __len__(self) -> int:
+        return len(self.checks)
+
+    def __getitem__(self, name: str) -> TraceEntry:
+        for entry in self:
+            if entry.rule.name == name:
+                return entry
+        raise KeyError(name)
+
+
+def run(ruleset: str, ctx: Any, request: str | None = None) -> tuple[Trace, list[Finding]]:
+    """Evaluate every rule of `ruleset` in declaration order."""
+    plan = _plan(ruleset, request or ruleset)
+    checks: list[Check] = []
+    findings: list[Finding] = []
+    append = checks.append
+    for entry, severity in plan:
+        check = entry.function(ctx)
+        append(check)
+        outcome = check[0]
+        if outcome is FAILED or outcome is UNKNOWN:
+            findings.append(Finding(entry.name, entry.section, severity, check.message, check.facts))
+        elif check[3]:
+            findings.append(Finding(entry.name, entry.section, INFO, check.note, check.facts))
+    return Trace(plan, checks), findings

@@ -1,0 +1,398 @@
+"""The dossier read by the simulator: its fields, their validation and their JSON Schema.
+
+One declaration serves both: the parser that turns JSON into facts (with French errors naming
+the field path) and the JSON Schema printed by `sons schema`. An absent field reads as null.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .identifiers import is_valid_finess, is_valid_rpps
+
+DISPOSITIF = "SFP-LGC-Va2"
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_MONEY = re.compile(r"^-?[0-9]{1,12}(\.[0-9]{1,2})?$")
+
+
+class InvalidDossier(ValueError):
+    """Bad input: `path` names the field (`order.lines[0].amount`), `message` says why, in French."""
+
+    def __init__(self, path: str, message: str):
+        super().__init__(f"{path or 'dossier'} : {message}")
+        self.path = path or "dossier"
+        self.message = message
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+class Field:
+    """A field of the dossier; `bind` gives it its path once, so parsing builds no path strings."""
+
+    nullable = True
+    description = ""
+    path = ""
+
+    def __init__(self, description: str = "", *, nullable: bool = True):
+        self.description = description
+        self.nullable = nullable
+
+    def bind(self, path: str) -> None:
+        self.path = path
+
+    def parse(self, value: Any) -> Any:
+        if value is None:
+            if self.nullable:
+                return None
+            raise InvalidDossier(self.path, "valeur obligatoire (null n'est pas admis)")
+        return self.convert(value, self.path)
+
+    def convert(self, value: Any, path: str) -> Any:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def base_schema(self) -> dict:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def schema(self) -> dict:
+        schema = self.base_schema()
+        if self.description:
+            schema["description"] = self.description
+        if self.nullable:
+            types = schema.get("type")
+            if types is None:
+                schema = {"anyOf": [schema, {"type": "null"}], "description": self.description}
+            else:
+                schema["type"] = [*([types] if isinstance(types, str) else types), "null"]
+                if "enum" in schema:
+                    schema["enum"] = [*schema["enum"], None]
+        return schema
+
+
+class Bool(Field):
+    def convert(self, value, path):
+        if value is True or value is False:
+            return value
+        raise InvalidDossier(path, f"booléen attendu (true ou false), reçu {value!r}")
+
+    def base_schema(self):
+        return {"type": "boolean"}
+
+
+class Text(Field):
+    def convert(self, value, path):
+        if isinstance(value, str):
+            return value
+        raise InvalidDossier(path, f"chaîne de caractères attendue, reçu {value!r}")
+
+    def base_schema(self):
+        return {"type": "string"}
+
+
+class Choice(Field):
+    def __init__(self, choices, description="", *, nullable=True):
+        super().__init__(description, nullable=nullable)
+        self.choices = tuple(choices)
+
+    def convert(self, value, path):
+        if isinstance(value, str) and value in self.choices:
+            return value
+        allowed = ", ".join(self.choices)
+        raise InvalidDossier(path, f"valeur {value!r} non reconnue ; valeurs admises : {allowed}")
+
+    def base_schema(self):
+        return {"type": "string", "enum": list(self.choices)}
+
+
+class Day(Field):
+    def convert(self, value, path):
+        if isinstance(value, str) and _ISO_DATE.match(value):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                raise InvalidDossier(path, f"date impossible : {value}") from None
+        raise InvalidDossier(path, f"date attendue au format AAAA-MM-JJ, reçu {value!r}")
+
+    def base_schema(self):
+        return {"type": "string", "format": "date"}
+
+
+class Money(Field):
+    """An amount in euros: a string with at most two decimals ("270.00"); integers are accepted."""
+
+    def convert(self, value, path):
+        if isinstance(value, str) and _MONEY.match(value):
+            return Decimal(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return Decimal(value)
+        if isinstance(value, float):
+            try:
+                amount = Decimal(repr(value))
+            except InvalidOperation:  # pragma: no cover - repr of a float is always a number
+                amount = None
+            if amount is not None and amount.is_finite() and amount == amount.quantize(Decimal("0.01")):
+                return amount
+        raise InvalidDossier(
+            path, f'montant attendu en euros, au plus deux décimales (ex. "270.00"), reçu {value!r}'
+        )
+
+    def base_schema(self):
+        return {"type": ["string", "number"], "pattern": _MONEY.pattern}
+
+
+class Count(Field):
+    def convert(self, value, path):
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        raise InvalidDossier(path, f"entier positif ou nul attendu, reçu {value!r}")
+
+    def base_schema(self):
+        return {"type": "integer", "minimum": 0}
+
+
+class Identifier(Field):
+    def __init__(self, kind, digits, check, description="", *, nullable=True):
+        super().__init__(description, nullable=nullable)
+        self.kind, self.digits, self.check = kind, digits, check
+
+    def convert(self, value, path):
+        if not isinstance(value, str) or len(value) != self.digits or not value.isdigit():
+            raise InvalidDossier(path, f"n° {self.kind} attendu : {self.digits} chiffres, reçu {value!r}")
+        if not self.check(value):
+            raise InvalidDossier(
+                path, f"n° {self.kind} {value} invalide : la clé de contrôle (Luhn) est fausse"
+            )
+        return value
+
+    def base_schema(self):
+        return {"type": "string", "pattern": f"^[0-9]{{{self.digits}}}$"}
+
+
+class ListOf(Field):
+    def __init__(self, item: Field, description="", *, nullable=False, default_empty=True):
+        super().__init__(description, nullable=nullable)
+        self.item = item
+        self.default_empty = default_empty
+
+    def bind(self, path):
+        self.path = path
+        self.item.bind(f"{path}[]")
+
+    def parse(self, value):
+        if value is None and self.default_empty:
+            return []
+        return super().parse(value)
+
+    def convert(self, value, path):
+        if not isinstance(value, list):
+            raise InvalidDossier(path, f"liste attendue, reçu {value!r}")
+        parse = self.item.parse
+        items = []
+        for index, item in enumerate(value):
+            try:
+                items.append(parse(item))
+            except InvalidDossier as error:
+                raise InvalidDossier(
+                    error.path.replace(f"{path}[]", f"{path}[{index}]", 1), error.message
+                ) from None
+        return items
+
+    def base_schema(self):
+        return {"type": "array", "items": self.item.schema()}
+
+
+class Section(Field):
+    """A JSON object of named fields; unknown keys are ignored so that callers may add fields."""
+
+    def __init__(self, fields: dict[str, Field], description="", *, nullable=False, required=()):
+        super().__init__(description, nullable=nullable)
+        self.fields = fields
+        self.required = tuple(required)
+
+    def bind(self, path):
+        self.path = path
+        for key, spec in self.fields.items():
+            spec.bind(_join(path, key))
+        self._parsers = tuple((key, spec.parse) for key, spec in self.fields.items())
+
+    def parse(self, value):
+        if value is None and not self.nullable:
+            raise InvalidDossier(self.path, "section manquante")
+        return super().parse(value)
+
+    def convert(self, value, path):
+        if not isinstance(value, dict):
+            raise InvalidDossier(path, f"objet JSON attendu, reçu {type(value).__name__}")
+        for key in self.required:
+            if key not in value:
+                raise InvalidDossier(_join(path, key), "champ obligatoire manquant")
+        get = value.get
+        return {key: parse(get(key)) for key, parse in self._parsers}
+
+    def base_schema(self):
+        return {
+            "type": "object",
+            "properties": {key: spec.schema() for key, spec in self.fields.items()},
+            "required": list(self.required),
+            "additionalProperties": True,
+        }
+
+
+SIGNATURES = ("handwritten", "cpx", "psc", "rgs1", "eidas_simple", "none")
+PROFESSIONS = ("sage_femme", "ide", "ipa", "mk", "orthophoniste", "orthoptiste", "pedicure_podologue")
+PROFILES = (*PROFESSIONS, "centre_sante_infirmier")
+VA_FUNCTIONS = (
+    "psc_login",
+    "ins_qualification",
+    "mss_pro",
+    "mss_patient",
+    "integrate_received",
+    "send_mes",
+    "consult_mes",
+    "segur_documents",
+)
+
+SUPPLIER = Section(
+    {
+        "role": Choice(("publisher", "distributor"), "Éditeur ou distributeur", nullable=False),
+        "declared_by_publisher": Bool("Distributeur déclaré à l'ANS par l'Éditeur (§4.1)"),
+        "publisher_mandate": Bool("Distributeur titulaire d'un mandat de l'Éditeur (§4.1)"),
+        "psc_user_service_operator": Bool(
+            "Habilitation « Opérateur de service utilisateur » Pro Santé Connect"
+        ),
+        "enrolment": Choice(("none", "filed", "validated", "rejected"), "Enrôlement auprès de l'ASP (§6.1)"),
+        "vat_liable": Bool("Fournisseur assujetti à la TVA pour la commande (§5.2)"),
+        "pilot_validated": Bool("Périmètre pilote validé par l'ANS (§6.3)"),
+    },
+    "Fournisseur",
+    required=("role",),
+)
+SOLUTION = Section(
+    {
+        "market": Choice(("open", "self_edited", "members_only"), "Commercialisation (§4.1)"),
+        "profiles": ListOf(Choice(PROFILES, nullable=False), "Profils validés au référencement (§4.2)"),
+        "complete_dossier_on": Day("Date de dépôt du dossier complet de preuves à l'ANS"),
+        "referencing": Choice(("pending", "granted", "refused", "withdrawn"), "Référencement ANS"),
+        "referenced_on": Day("Date de la décision de référencement"),
+    },
+    "Solution logicielle",
+)
+CLIENT = Section(
+    {
+        "kind": Choice(
+            ("professional", "centre"), "Professionnel libéral ou centre de santé infirmier", nullable=False
+        ),
+        "rpps": Identifier("RPPS", 11, is_valid_rpps, "N° RPPS (11 chiffres, clé de Luhn)"),
+        "profession": Text(
+            "Profession (sage_femme, ide, ipa, mk, orthophoniste, orthoptiste, pedicure_podologue)"
+        ),
+        "practice": Choice(("liberal", "salaried", "other"), "Mode d'exercice"),
+        "registered_with_order": Bool("Inscription au tableau de l'Ordre"),
+        "finess_geo": Identifier(
+            "FINESS", 9, is_valid_finess, "N° FINESS géographique (9 chiffres, clé de Luhn)"
+        ),
+        "tranche": Choice(
+            ("A", "B", "C", "D", "E"), "Tranche de la Base de référence ; null si absent de la base"
+        ),
+        "accord_national_2015": Bool("Signataire de l'accord national du 8 juillet 2015"),
+        "staff_declared": Bool("Effectifs déclarés à l'Assurance maladie"),
+        "other_orders": Count(
+            "Autres commandes comportant une Prestation Ségur pour ce Client, tout Fournisseur"
+        ),
+        "de_minimis_other_aid": Money("Autres aides de minimis perçues sur trois ans (€)"),
+    },
+    "Client",
+    required=("kind",),
+)
+ORDER = Section(
+    {
+        "in_client_name": Bool("Bon de commande libellé au nom du Client"),
+        "issued_on": Day("Date d'émission"),
+        "signed_on": Day("Date de signature par le Client"),
+        "signature": Choice(SIGNATURES, "Mode de signature"),
+        "lines": ListOf(
+            Section(
+                {"label": Text(nullable=False), "amount": Money(nullable=False)}, required=("label", "amount")
+            ),
+            "Lignes du bon de commande",
+        ),
+        "vat_rate": Choice(
+            ("20", "8.5", "0"), "Taux de TVA mentionné ; « 0 » : non assujetti ; null : non précisé"
+        ),
+        "mention_state_funded": Bool(
+            "Mention « Montants de la Prestation Ségur pris en charge par l'Etat… »"
+        ),
+        "mention_conditional_referencing": Bool("Mention de commande conditionnée au référencement"),
+        "conditioned_on": ListOf(
+            Choice(("re_engagement", "paid_option", "other_paid_purchase"), nullable=False)
+        ),
+        "paid_version_catch_up": Bool("Rattrapage de version payant préalable"),
+        "client_version_obsolete": Bool("Version du Client déclarée obsolète à l'ANS"),
+        "centre_certificate_commitment": Bool(
+            "Engagement du représentant du centre (certificat organisation)"
+        ),
+    },
+    "Bon de commande",
+)
+BALANCE = Section(
+    {
+        "advance_validated": Bool("Demande d'avance validée par l'ASP"),
+        "completed_on": Day("Date de réalisation complète de la Prestation"),
+        "end_of_service_attested_on": Day("Date d'envoi de l'attestation de fin de Prestation"),
+        "va": Section(
+            {
+                "signed_on": Day("Date de signature de la VA"),
+                "signature": Choice(SIGNATURES, "Mode de signature de la VA"),
+                "functions": ListOf(Choice(VA_FUNCTIONS, nullable=False), "Fonctions clés attestées (§4.4)"),
+            },
+            "Vérification d'aptitude",
+        ),
+        "invoice": Section(
+            {
+                "issued_on": Day("Date d'émission"),
+                "amount": Money("Montant de la Prestation Ségur facturé"),
+                "in_client_name": Bool("Facture libellée au nom du Client"),
+            },
+            "Facture",
+        ),
+    },
+    "Demande de solde",
+    nullable=True,
+)
+DOSSIER = Section(
+    {
+        "dispositif": Choice((DISPOSITIF,), "Dispositif", nullable=False),
+        "date_0": Day("Date 0 (remplace le paramètre)"),
+        "request": Choice(("advance", "balance"), "Demande d'avance ou de solde", nullable=False),
+        "filed_on": Day("Date de dépôt (réception par l'ASP)", nullable=False),
+        "supplier": SUPPLIER,
+        "solution": SOLUTION,
+        "client": CLIENT,
+        "order": ORDER,
+        "balance": BALANCE,
+    },
+    "Dossier SONS SFP-LGC-Va2 soumis au simulateur",
+    required=("dispositif", "request", "filed_on", "supplier", "solution", "client", "order"),
+)
+DOSSIER.bind("")
+
+
+def parse_dossier(data: Any) -> dict:
+    """Validated facts of a dossier (dates as `date`, amounts as `Decimal`), or `InvalidDossier`."""
+    dossier = DOSSIER.parse(data)
+    if dossier["request"] == "balance" and dossier["balance"] is None:
+        raise InvalidDossier("balance", "section manquante : une demande de solde doit la renseigner")
+    return dossier
+
+
+def json_schema() -> dict:
+    schema = DOSSIER.schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Dossier SONS SFP-LGC-Va2",
+        **schema,
+    }

@@ -1,0 +1,267 @@
+"""Evaluation: build the context, run the rules of the request, decide, explain.
+
+This is the one place where decisions are computed; the CLI, the portal and the API call it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from . import amounts as _amounts  # noqa: F401  (each module registers its rules)
+from . import client, order, recovery, requests, supplier  # noqa: F401
+from .calendar import Calendar, build_calendar
+from .core import BLOCKING, Finding, Trace, run
+from .dossier import DISPOSITIF
+from .money import euros
+from .params import ParameterSet, load
+
+ADMISSIBLE = "admissible"
+ADMISSIBLE_SUBJECT_TO_REFERENCING = "admissible_subject_to_referencing"
+NOT_ADMISSIBLE = "not_admissible"
+DECISION_LABELS = {
+    ADMISSIBLE: "Recevable",
+    ADMISSIBLE_SUBJECT_TO_REFERENCING: "Recevable sous réserve de la décision de référencement",
+    NOT_ADMISSIBLE: "Non recevable",
+}
+REQUEST_LABELS = {
+    "advance": "demande de financement et de versement de l'avance",
+    "balance": "demande de solde",
+}
+
+
+class DossierContext:
+    """Facts of one dossier plus the values the computation rules derive from them."""
+
+    __slots__ = (
+        "advance",
+        "agreed",
+        "balance",
+        "balance_due",
+        "cal",
+        "cap",
+        "category",
+        "client",
+        "exception_applies",
+        "filed_on",
+        "financed",
+        "financing_column",
+        "order",
+        "order_cap",
+        "order_column",
+        "other_lines",
+        "p",
+        "request",
+        "segur_amounts",
+        "solution",
+        "supplier",
+    )  # fmt: skip
+
+    def __init__(self, dossier: dict, p, cal: Calendar):
+        self.request = dossier["request"]
+        self.filed_on = dossier["filed_on"]
+        self.p = p
+        self.cal = cal
+        self.supplier = dossier["supplier"]
+        self.solution = dossier["solution"]
+        self.client = dossier["client"]
+        self.order = dossier["order"]
+        self.balance = dossier["balance"]
+        self.category = self.order_column = self.financing_column = None
+        self.cap = self.order_cap = self.agreed = self.financed = self.advance = self.balance_due = None
+        self.exception_applies = False
+        self.segur_amounts = self.other_lines = ()
+
+
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, a cost paid per dossier.
+@dataclass(slots=True)
+class Amounts:
+    cap: Decimal | None
+    financed: Decimal | None
+    advance: Decimal | None
+    balance: Decimal | None
+    column: str | None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "cap": euros(self.cap),
+            "financed": euros(self.financed),
+            "advance": euros(self.advance),
+            "balance": euros(self.balance),
+            "cap_column": self.column if self.cap is not None else None,
+        }
+
+
+@dataclass(slots=True)
+class Evaluation:
+    request: str
+    evaluated_on: date
+    calendar: Calendar
+    decision: str
+    amounts: Amounts
+    findings: list[Finding]
+    trace: Trace
+    deadlines: dict[str, date]
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == BLOCKING]
+
+    def as_dict(self, explain: bool = False) -> dict[str, Any]:
+        result = {
+            "dispositif": DISPOSITIF,
+            "request": self.request,
+            "evaluated_on": self.evaluated_on,
+            "date_0": self.calendar.date_0,
+            "decision": self.decision,
+            "amounts": self.amounts.as_dict(),
+            "findings": [f.as_dict() for f in self.findings],
+            "deadlines": self.deadlines,
+        }
+        if explain:
+            result["trace"] = [t.as_dict() for t in self.trace]
+        return result
+
+
+def calendar_deadlines(cal: Calendar) -> dict[str, date]:
+    return {
+        "date_0": cal.date_0,
+        "order_signature_from": cal.order_signature_from,
+        "order_signature_until": cal.date_4,
+        "advance_request_until": cal.date_4,
+        "exception_from": cal.exception_from,
+        "service_completion_until": cal.date_5,
+        "end_of_service_attestation_until": cal.date_5,
+        "balance_request_until": cal.date_6,
+    }
+
+
+_UPCOMING = {
+    "advance": (
+        "order_signature_until",
+        "advance_request_until",
+        "complete_dossier_until",
+        "service_completion_until",
+        "end_of_service_attestation_until",
+        "balance_request_until",
+    ),
+    "balance": (
+        "complete_dossier_until",
+        "service_completion_until",
+        "end_of_service_attestation_until",
+        "balance_request_until",
+    ),
+}
+
+
+def deadlines_for(ctx: DossierContext) -> dict[str, date]:
+    """The calendar's deadlines, the conditional order's own, and the next one after the filing date."""
+    cached = ctx.p.__dict__.setdefault("_deadlines", {})
+    base = cached.get(ctx.cal)
+    if base is None:
+        base = cached[ctx.cal] = calendar_deadlines(ctx.cal)
+    result = dict(base)
+    if order.signed_before_referencing(ctx) and ctx.solution["complete_dossier_on"] is None:
+        result["complete_dossier_until"] = ctx.order["signed_on"] + timedelta(
+            days=ctx.p.conditional_order_days
+        )
+    filed_on = ctx.filed_on
+    upcoming = [
+        (result[name], name) for name in _UPCOMING[ctx.request] if name in result and result[name] >= filed_on
+    ]
+    if upcoming:
+        day, name = min(upcoming)
+        result["next"] = {"name": name, "date": day}
+    return result
+
+
+def evaluate(dossier: dict, parameters: ParameterSet | None = None) -> Evaluation:
+    """Evaluate a validated dossier (see `dossier.parse_dossier`) at its filing date."""
+    parameters = parameters or load()
+    on = dossier["filed_on"]
+    p = parameters.at(on)
+    cal = build_calendar(dossier["date_0"] or p.date_0, p)
+    ctx = DossierContext(dossier, p, cal)
+    trace, findings = run(ctx.request, ctx)
+    if any(f.severity == BLOCKING for f in findings):
+        decision = NOT_ADMISSIBLE
+    elif ctx.exception_applies and ctx.solution["referencing"] != "granted":
+        decision = ADMISSIBLE_SUBJECT_TO_REFERENCING
+    else:
+        decision = ADMISSIBLE
+    amounts = Amounts(ctx.cap, ctx.financed, ctx.advance, ctx.balance_due, ctx.financing_column)
+    return Evaluation(ctx.request, on, cal, decision, amounts, findings, trace, deadlines_for(ctx))
+
+
+# Evaluations of other objects than a dossier: the enrolment file (§6.1), the pilot (§6.3), an
+# obsolete-version declaration (§4.3) and a recovery case (§7).
+
+
+class _Facts:
+    def __init__(self, p, cal=None, **values):
+        self.p = p
+        self.cal = cal
+        self.__dict__.update(values)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    ok: bool
+    findings: list[Finding]
+    trace: Trace
+
+
+def _outcome(ruleset: str, ctx) -> Outcome:
+    trace, findings = run(ruleset, ctx)
+    return Outcome(not any(f.severity == BLOCKING for f in findings), findings, trace)
+
+
+def evaluate_enrolment(enrolment: dict, on: date, parameters: ParameterSet | None = None) -> Outcome:
+    """`enrolment` = {"supplier": {role, declared_by_publisher, publisher_mandate, psc_user_service_operator,
+    hosts_health_data, hds_certificates, sworn_statement}, "solution": {market, candidature_validated}}."""
+    p = (parameters or load()).at(on)
+    return _outcome("enrolment", _Facts(p, supplier=enrolment["supplier"], solution=enrolment["solution"]))
+
+
+def evaluate_pilot(pilot: dict, on: date, parameters: ParameterSet | None = None) -> Outcome:
+    """`pilot` = {"clients": [{client, advance_validated, pv_signed}], "training_materials_sent"}."""
+    p = (parameters or load()).at(on)
+    return _outcome("pilot", _Facts(p, pilot=pilot))
+
+
+def evaluate_obsolete_version(
+    declaration: dict, on: date, date_0: date | None = None, parameters: ParameterSet | None = None
+) -> Outcome:
+    """`declaration` = {version, version_rank, end_announced_on, versions_at_date_0, already_obsolete,
+    latest_in_production_at_date_0, vague_1_version_rank}."""
+    p = (parameters or load()).at(on)
+    cal = build_calendar(date_0 or p.date_0, p)
+    return _outcome("obsolete_version", _Facts(p, cal, declaration=declaration))
+
+
+@dataclass(frozen=True, slots=True)
+class RecoveryEvaluation:
+    step: str  # none | formal_notice | awaiting_observations | repayment_order | cancelled
+    amount: Decimal
+    grounds: dict[str, Decimal]
+    findings: list[Finding]
+    trace: Trace
+
+
+def evaluate_recovery(
+    facts: dict, today: date, date_0: date | None = None, parameters: ParameterSet | None = None
+) -> RecoveryEvaluation:
+    """`facts` = {advance_paid, balance_paid, balance_filed_on, end_of_service_attested_on,
+    incapacity_declared_on, erroneous_declaration_amount, referencing_withdrawn_on, formal_notice_sent_on,
+    remedied}."""
+    p = (parameters or load()).at(today)
+    cal = build_calendar(date_0 or p.date_0, p)
+    paid = facts["advance_paid"] + facts["balance_paid"]
+    ctx = _Facts(p, cal, facts=facts, today=today, paid=paid, grounds={}, step="none")
+    trace, findings = run("recovery", ctx)
+    amount = min(max(ctx.grounds.values(), default=Decimal("0.00")), paid)
+    if ctx.step == "cancelled":
+        amount = Decimal("0.00")
+    return RecoveryEvaluation(ctx.step, amount, dict(ctx.grounds), findings, trace)

@@ -1,0 +1,330 @@
+"""§6.2 advance request, §6.3 pilot, §6.4 and §4.4 balance request."""
+
+from __future__ import annotations
+
+from .core import INFO, failed, not_applicable, passed, rule, unknown
+from .money import ZERO
+from .order import fr
+
+BOTH = ("advance", "balance")
+
+
+def referenced_at(ctx, day) -> bool:
+    solution = ctx.solution
+    if solution["referencing"] != "granted":
+        return False
+    return solution["referenced_on"] is None or solution["referenced_on"] <= day
+
+
+@rule("6.2", "advance", severity=INFO)
+def advance_exception_for_delayed_referencing(ctx):
+    """§6.2 « Par exception » : dossier complet de référencement déposé avant la Date 2, décision de
+    l'ANS non prononcée quinze jours avant la Date 4 → demandes recevables à partir de cette date et
+    jusqu'à la Date 4, « sous réserve d'une décision de référencement »."""
+    solution = ctx.solution
+    cal = ctx.cal
+    complete = solution["complete_dossier_on"]
+    referencing = solution["referencing"]
+    facts = {
+        "solution.complete_dossier_on": complete,
+        "solution.referencing": referencing,
+        "solution.referenced_on": solution["referenced_on"],
+        "date_2": cal.date_2,
+        "exception_from": cal.exception_from,
+        "date_4": cal.date_4,
+        "filed_on": ctx.filed_on,
+    }
+    ctx.exception_applies = False
+    if referenced_at(ctx, ctx.filed_on) or referencing in ("refused", "withdrawn"):
+        return not_applicable(
+            "L'exception ne vise que les Solutions en attente de décision de référencement.", facts
+        )
+    if complete is None or complete >= cal.date_2:
+        return not_applicable("Dossier complet de référencement non déposé avant la Date 2.", facts)
+    decided_on = solution["referenced_on"]
+    if decided_on is not None and decided_on <= cal.exception_from:
+        return not_applicable(
+            "Décision de référencement prononcée au plus tard quinze jours avant la Date 4.", facts
+        )
+    if not cal.exception_from <= ctx.filed_on <= cal.date_4:
+        return not_applicable(
+            f"L'exception ne permet le dépôt qu'entre le {fr(cal.exception_from)} et la Date 4 ({fr(cal.date_4)}).",
+            facts,
+        )
+    ctx.exception_applies = True
+    note = (
+        "Exception de la section 6.2 : demande recevable sous réserve de la décision de référencement de l'ANS."
+        if referencing != "granted"
+        else "Exception de la section 6.2 : demande déposée dans l'attente du référencement, accordé depuis."
+    )
+    return passed(facts, note=note, value=True)
+
+
+@rule("6.2", *BOTH)
+def solution_referenced(ctx):
+    """§6.2 : « la Solution logicielle objet de la Prestation Ségur a obtenu son référencement auprès de
+    l'ANS » ; §4.1 et §7 : un référencement refusé ou retiré exclut tout financement."""
+    solution = ctx.solution
+    referencing = solution["referencing"]
+    facts = {
+        "solution.referencing": referencing,
+        "solution.referenced_on": solution["referenced_on"],
+        "filed_on": ctx.filed_on,
+    }
+    if referencing is None:
+        return unknown("État du référencement de la Solution non renseigné.", facts)
+    if referencing == "refused":
+        return failed("Le référencement de la Solution a été refusé par l'ANS.", facts)
+    if referencing == "withdrawn":
+        return failed("Le référencement de la Solution a été retiré par l'ANS.", facts)
+    if referenced_at(ctx, ctx.filed_on):
+        return passed(facts)
+    if ctx.request == "advance" and ctx.exception_applies:
+        return passed(facts)
+    if referencing == "granted":
+        return failed(
+            f"La demande a été déposée le {fr(ctx.filed_on)}, avant le référencement de la Solution "
+            f"({fr(solution['referenced_on'])}).",
+            facts,
+        )
+    return failed("La Solution n'a pas (encore) obtenu son référencement auprès de l'ANS.", facts)
+
+
+@rule("6.2", "advance")
+def advance_request_filed_no_later_than_date_4(ctx):
+    """§2 et §6.2 : « le dépôt d'une demande de financement et de versement de l'avance ne peut se faire
+    au-delà de la Date 4 »."""
+    facts = {"filed_on": ctx.filed_on, "date_4": ctx.cal.date_4}
+    if ctx.filed_on > ctx.cal.date_4:
+        return failed(
+            f"Demande d'avance déposée le {fr(ctx.filed_on)}, après la Date 4 ({fr(ctx.cal.date_4)}) : irrecevable.",
+            facts,
+        )
+    return passed(facts)
+
+
+@rule("6.2", "advance")
+def advance_request_after_order_signed(ctx):
+    """§6.2 : la demande n'est déposée « qu'après » que le Fournisseur « a obtenu auprès d'un Client une
+    commande conforme »."""
+    signed = ctx.order["signed_on"]
+    facts = {"order.signed_on": signed, "filed_on": ctx.filed_on}
+    if signed is None:
+        return not_applicable("Date de signature inconnue.", facts)
+    if signed > ctx.filed_on:
+        return failed(
+            f"La demande a été déposée le {fr(ctx.filed_on)}, avant la signature du bon de commande "
+            f"({fr(signed)}).",
+            facts,
+        )
+    return passed(facts)
+
+
+# §6.3 — the pilot
+
+
+@rule("6.3", "balance")
+def supplier_pilot_validated(ctx):
+    """§6.3 : « le Fournisseur ne peut déposer de demande de versement du solde avant d'avoir justifié de la
+    réalisation complète et conforme de premières Prestations Ségur sur un périmètre pilote »."""
+    value = ctx.supplier["pilot_validated"]
+    facts = {"supplier.pilot_validated": value}
+    if value is None:
+        return unknown("Validation du périmètre pilote par l'ANS non renseignée.", facts)
+    if not value:
+        return failed("Le périmètre pilote du Fournisseur n'a pas été validé par l'ANS.", facts)
+    return passed(facts)
+
+
+@rule("6.3", "pilot")
+def pilot_has_required_number_of_distinct_clients(ctx):
+    """§6.3 : « ce périmètre pilote est constitué de 5 Clients librement choisis par le Fournisseur »."""
+    clients = [c["client"] for c in ctx.pilot["clients"]]
+    size = ctx.p.pilot_size
+    facts = {"clients": clients, "pilot_size": size}
+    if len(set(clients)) != len(clients):
+        return failed("Le périmètre pilote comporte plusieurs fois le même Client.", facts)
+    if len(clients) != size:
+        return failed(
+            f"Le périmètre pilote doit compter {size} Clients distincts ; il en compte {len(clients)}.", facts
+        )
+    return passed(facts)
+
+
+@rule("6.3", "pilot")
+def pilot_clients_have_validated_advances(ctx):
+    """§6.3 : « dès lors que les demandes de financement et de paiement de l'avance ont été déposées par le
+    Fournisseur, et validées par l'ASP pour les 5 Clients concernés »."""
+    pending = [c["client"] for c in ctx.pilot["clients"] if not c["advance_validated"]]
+    facts = {"without_validated_advance": pending}
+    if pending:
+        return failed("Avance non validée par l'ASP pour : " + ", ".join(pending) + ".", facts)
+    return passed(facts)
+
+
+@rule("6.3", "pilot")
+def pilot_pv_signed_by_each_client(ctx):
+    """§6.3 : le Fournisseur établit un procès-verbal d'installation pilote « et le fait signer par le Client
+    concerné »."""
+    unsigned = [c["client"] for c in ctx.pilot["clients"] if not c["pv_signed"]]
+    facts = {"without_signed_pv": unsigned}
+    if unsigned:
+        return failed("PV d'installation pilote non signé par : " + ", ".join(unsigned) + ".", facts)
+    return passed(facts)
+
+
+@rule("6.3", "pilot")
+def pilot_training_materials_sent(ctx):
+    """§6.3 : « Le Fournisseur transmet également à l'ANS une copie de l'ensemble des supports de formations
+    mentionnés en section 3 »."""
+    sent = ctx.pilot["training_materials_sent"]
+    facts = {"training_materials_sent": sent}
+    if not sent:
+        return failed("Les supports de formation n'ont pas été transmis à l'ANS.", facts)
+    return passed(facts)
+
+
+# §6.4 and §4.4 — the balance request
+
+
+@rule("6.4", "balance")
+def balance_advance_validated(ctx):
+    """§6.4 : « la demande de financement et de versement de l'avance correspondante a été validée par
+    l'ASP »."""
+    value = ctx.balance["advance_validated"]
+    facts = {"balance.advance_validated": value}
+    if value is None:
+        return unknown("Validation de la demande d'avance non renseignée.", facts)
+    if not value:
+        return failed("La demande d'avance correspondante n'a pas été validée par l'ASP.", facts)
+    return passed(facts)
+
+
+@rule("6.4", "balance")
+def service_completed_no_later_than_date_5(ctx):
+    """§4.4 et §6.4 : la Prestation Ségur « a été intégralement réalisée […] et au plus tard à la Date 5 »,
+    avant le dépôt de la demande de solde."""
+    completed = ctx.balance["completed_on"]
+    facts = {"balance.completed_on": completed, "date_5": ctx.cal.date_5, "filed_on": ctx.filed_on}
+    if completed is None:
+        return unknown("Date de réalisation de la Prestation non renseignée.", facts)
+    if completed > ctx.cal.date_5:
+        return failed(
+            f"Prestation réalisée le {fr(completed)}, après la Date 5 ({fr(ctx.cal.date_5)}).", facts
+        )
+    if completed > ctx.filed_on:
+        return failed(
+            f"La demande de solde a été déposée le {fr(ctx.filed_on)}, avant la réalisation de la Prestation "
+            f"({fr(completed)}).",
+            facts,
+        )
+    return passed(facts)
+
+
+@rule("6.4", "balance")
+def balance_request_filed_no_later_than_date_6(ctx):
+    """§2 et §6.4 : « le dépôt de la demande de versement du solde ne peut se faire au-delà de la Date 6 »."""
+    facts = {"filed_on": ctx.filed_on, "date_6": ctx.cal.date_6}
+    if ctx.filed_on > ctx.cal.date_6:
+        return failed(
+            f"Demande de solde déposée le {fr(ctx.filed_on)}, après la Date 6 ({fr(ctx.cal.date_6)}) : irrecevable.",
+            facts,
+        )
+    return passed(facts)
+
+
+@rule("6.4", "balance")
+def balance_after_date_5_requires_end_of_service_attestation(ctx):
+    """§4.4 et §6.4 : si à la Date 5 la demande de solde n'est pas déposée, le Fournisseur « doit
+    impérativement déclarer […] l'achèvement de la Prestation Ségur au plus tard à cette Date 5, sous la
+    forme d'une attestation de fin de Prestation »."""
+    attested = ctx.balance["end_of_service_attested_on"]
+    facts = {
+        "filed_on": ctx.filed_on,
+        "date_5": ctx.cal.date_5,
+        "balance.end_of_service_attested_on": attested,
+    }
+    if ctx.filed_on <= ctx.cal.date_5:
+        return not_applicable("Demande de solde déposée au plus tard à la Date 5.", facts)
+    if attested is None:
+        return failed(
+            f"Demande de solde déposée après la Date 5 ({fr(ctx.cal.date_5)}) sans attestation de fin de Prestation.",
+            facts,
+        )
+    if attested > ctx.cal.date_5:
+        return failed(
+            f"L'attestation de fin de Prestation a été envoyée le {fr(attested)}, après la Date 5 "
+            f"({fr(ctx.cal.date_5)}).",
+            facts,
+        )
+    return passed(facts)
+
+
+@rule("6.4", "balance")
+def va_signed_with_allowed_method(ctx):
+    """§6.4 : la VA est « signée par un représentant du Client de façon manuscrite ou électronique »
+    (CPx, Pro Santé Connect, RGS 1 étoile, eIDAS simple au minimum)."""
+    va = ctx.balance["va"]
+    facts = {"balance.va.signed_on": va["signed_on"], "balance.va.signature": va["signature"]}
+    if va["signed_on"] is None:
+        return failed("La VA n'est pas signée (date de signature absente).", facts)
+    if va["signature"] is None:
+        return unknown("Mode de signature de la VA non renseigné.", facts)
+    if va["signature"] not in ctx.p.signature_methods:
+        return failed("La VA n'est pas signée par le Client selon un mode admis.", facts)
+    return passed(facts)
+
+
+@rule("4.4", "balance")
+def va_attests_key_functions(ctx):
+    """§4.4 : la VA atteste « la bonne disponibilité des fonctions clés de la Solution logicielle »."""
+    attested = set(ctx.balance["va"]["functions"])
+    expected = ctx.p.va_key_functions
+    missing = [label for code, label in expected if code not in attested]
+    facts = {"balance.va.functions": sorted(attested)}
+    if missing:
+        return failed("La VA n'atteste pas les fonctions clés : " + " ; ".join(missing) + ".", facts)
+    return passed(facts)
+
+
+@rule("4.4", "balance")
+def invoice_in_client_name(ctx):
+    """§4.4 : « Le Fournisseur établit une facture, libellée au nom du Client »."""
+    value = ctx.balance["invoice"]["in_client_name"]
+    facts = {"balance.invoice.in_client_name": value}
+    if value is None:
+        return unknown("Libellé de la facture au nom du Client non renseigné.", facts)
+    if not value:
+        return failed("La facture n'est pas libellée au nom du Client.", facts)
+    return passed(facts)
+
+
+@rule("4.4", "balance")
+def invoice_amount_not_zero(ctx):
+    """§4.4 : « le montant de la Prestation Ségur doit impérativement figurer sur la facture
+    correspondante, dont le total ne peut donc apparaître égal à zéro »."""
+    amount = ctx.balance["invoice"]["amount"]
+    facts = {"balance.invoice.amount": amount}
+    if amount is None:
+        return failed("Le montant de la Prestation Ségur ne figure pas sur la facture.", facts)
+    if amount <= ZERO:
+        return failed("Le total de la facture ne peut être égal à zéro.", facts)
+    return passed(facts)
+
+
+@rule("4.4", "balance")
+def invoice_issued_after_va_signed(ctx):
+    """§4.4 : la facture est établie « suite à la réalisation de la Prestation Ségur après la signature de
+    la VA » (le jour même est admis : les dates sont au jour)."""
+    issued = ctx.balance["invoice"]["issued_on"]
+    va_signed = ctx.balance["va"]["signed_on"]
+    facts = {"balance.invoice.issued_on": issued, "balance.va.signed_on": va_signed}
+    if issued is None:
+        return unknown("Date d'émission de la facture non renseignée.", facts)
+    if va_signed is None:
+        return not_applicable("VA non signée.", facts)
+    if issued < va_signed:
+        return failed(
+            f"La facture a été émise le {fr(issued)}, avant la signature de la VA ({fr(va_signed)}).", facts
+        )
+    return passed(facts)

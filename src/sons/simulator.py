@@ -1,0 +1,30 @@
+"""The simulator's entry point shared by the CLI, the batch and the portal: JSON in, evaluation out."""
+
+from __future__ import annotations
+
+import orjson
+
+from .rules import Evaluation, InvalidDossier, evaluate
+from .rules.fastparse import parse_dossier_fast
+from .rules.params import ParameterNotInForce
+
+
+def json_error_message(error: orjson.JSONDecodeError) -> str:
+    return f"JSON invalide (ligne {error.lineno}, colonne {error.colno})"
+
+
+def evaluate_document(data) -> Evaluation:
+    """Evaluate one decoded JSON document; raises InvalidDossier with a field path on bad input."""
+    dossier = parse_dossier_fast(data)
+    try:
+        return evaluate(dossier)
+    except ParameterNotInForce as error:
+        raise InvalidDossier("filed_on", str(error)) from None
+
+
+def evaluate_json(raw: bytes | str) -> Evaluation:
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise InvalidDossier("dossier", json_error_message(error)) from None
+    return evaluate_document(data)
