@@ -111,20 +111,21 @@ def dossier(**changes: Any) -> dict:
 
 
 def centre(tranche: str = "A", **changes: Any) -> dict:
-    return dossier(
-        client__kind="centre",
-        client__rpps=None,
-        client__profession=None,
-        client__practice=None,
-        client__registered_with_order=None,
-        client__finess_geo=FINESS,
-        client__tranche=tranche,
-        client__accord_national_2015=True,
-        client__staff_declared=True,
-        client__de_minimis_other_aid=None,
-        order__centre_certificate_commitment=True,
-        **changes,
-    )
+    """A centre de santé infirmier of the Base de référence, in `tranche`, with `changes`."""
+    traits = {
+        "client__kind": "centre",
+        "client__rpps": None,
+        "client__profession": None,
+        "client__practice": None,
+        "client__registered_with_order": None,
+        "client__finess_geo": FINESS,
+        "client__tranche": tranche,
+        "client__accord_national_2015": True,
+        "client__staff_declared": True,
+        "client__de_minimis_other_aid": None,
+        "order__centre_certificate_commitment": True,
+    }
+    return dossier(**{**traits, **changes})
 
 
 def balance_request(**changes: Any) -> dict:

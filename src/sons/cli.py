@@ -120,6 +120,13 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def cmd_provisions(args) -> int:
+    from .rules.provisions import render_markdown
+
+    write(render_markdown())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = FrenchArgumentParser(
         prog="sons", description="SONS SFP-LGC-Va2 : simulateur et référentiels de l'AF"
@@ -155,6 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = sub.add_parser("schema", help="schéma JSON du dossier")
     schema.set_defaults(handler=cmd_schema)
+
+    provisions = sub.add_parser("provisions", help="l'AF disposition par disposition, avec ses règles (Markdown)")
+    provisions.set_defaults(handler=cmd_provisions)
     return parser
 
 

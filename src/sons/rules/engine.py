@@ -168,12 +168,10 @@ def deadlines_for(ctx: DossierContext) -> dict[str, date]:
             days=ctx.p.conditional_order_days
         )
     filed_on = ctx.filed_on
-    upcoming = [
-        (result[name], name) for name in _UPCOMING[ctx.request] if name in result and result[name] >= filed_on
-    ]
-    if upcoming:
-        day, name = min(upcoming)
-        result["next"] = {"name": name, "date": day}
+    for name in _UPCOMING[ctx.request]:  # on equal dates, the first listed wins
+        day = result.get(name)
+        if day is not None and day >= filed_on and ("next" not in result or day < result["next"]["date"]):
+            result["next"] = {"name": name, "date": day}
     return result
 
 
