@@ -163,7 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="schéma JSON du dossier")
     schema.set_defaults(handler=cmd_schema)
 
-    provisions = sub.add_parser("provisions", help="l'AF disposition par disposition, avec ses règles (Markdown)")
+    provisions = sub.add_parser(
+        "provisions", help="l'AF disposition par disposition, avec ses règles (Markdown)"
+    )
     provisions.set_defaults(handler=cmd_provisions)
     return parser
 

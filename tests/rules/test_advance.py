@@ -10,7 +10,9 @@ DAY = timedelta(days=1)
 
 
 @pytest.mark.parametrize(
-    ("filed_on", "ok"), [(DATE_4 - DAY, True), (DATE_4, True), (DATE_4 + DAY, False)], ids=["before", "on", "after"]
+    ("filed_on", "ok"),
+    [(DATE_4 - DAY, True), (DATE_4, True), (DATE_4 + DAY, False)],
+    ids=["before", "on", "after"],
 )
 def test_advance_filed_no_later_than_date_4(filed_on, ok):
     evaluation = run(dossier(filed_on=filed_on))
@@ -38,7 +40,9 @@ def test_solution_must_be_referenced(referencing, referenced_on, decision):
 
 
 def test_request_filed_before_the_referencing_date_is_not_admissible():
-    evaluation = run(dossier(solution__referenced_on="2026-09-02", order__mention_conditional_referencing=True))
+    evaluation = run(
+        dossier(solution__referenced_on="2026-09-02", order__mention_conditional_referencing=True)
+    )
     assert blocking_rules(evaluation) == {"solution_referenced"}
 
 

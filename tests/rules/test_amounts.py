@@ -7,7 +7,6 @@ import pytest
 
 from sons.rules import load_parameters
 from sons.rules.money import to_cents
-
 from tests.factories import blocking_rules, centre, dossier, outcome, run
 
 PROFESSIONAL_BAREME = {
@@ -111,7 +110,11 @@ def test_financed_advance_balance(agreed, financed, advance, balance):
         data = dossier(order__vat_rate=vat_rate)
     data["order"]["lines"] = [{"label": "Prestation Ségur", "amount": agreed}]
     amounts = run(data).amounts
-    assert (amounts.financed, amounts.advance, amounts.balance) == (Decimal(financed), Decimal(advance), Decimal(balance))
+    assert (amounts.financed, amounts.advance, amounts.balance) == (
+        Decimal(financed),
+        Decimal(advance),
+        Decimal(balance),
+    )
     assert amounts.advance + amounts.balance == amounts.financed
 
 

@@ -33,11 +33,15 @@ def test_pilot_must_be_validated():
 
 
 def test_advance_must_be_validated():
-    assert blocking_rules(run(balance_request(balance__advance_validated=False))) == {"balance_advance_validated"}
+    assert blocking_rules(run(balance_request(balance__advance_validated=False))) == {
+        "balance_advance_validated"
+    }
 
 
 @pytest.mark.parametrize(
-    ("completed_on", "ok"), [(DATE_5 - DAY, True), (DATE_5, True), (DATE_5 + DAY, False)], ids=["before", "on", "after"]
+    ("completed_on", "ok"),
+    [(DATE_5 - DAY, True), (DATE_5, True), (DATE_5 + DAY, False)],
+    ids=["before", "on", "after"],
 )
 def test_service_completed_no_later_than_date_5(completed_on, ok):
     data = balance_request(
@@ -57,7 +61,9 @@ def test_balance_cannot_be_filed_before_the_service_is_completed():
 
 
 @pytest.mark.parametrize(
-    ("filed_on", "ok"), [(DATE_6 - DAY, True), (DATE_6, True), (DATE_6 + DAY, False)], ids=["before", "on", "after"]
+    ("filed_on", "ok"),
+    [(DATE_6 - DAY, True), (DATE_6, True), (DATE_6 + DAY, False)],
+    ids=["before", "on", "after"],
 )
 def test_balance_filed_no_later_than_date_6(filed_on, ok):
     evaluation = run(balance_request(filed_on=filed_on, balance__end_of_service_attested_on=DATE_5))
@@ -74,7 +80,13 @@ def test_balance_filed_no_later_than_date_6(filed_on, ok):
         (DATE_5 + DAY, DATE_5, True),
         (DATE_5 + 2 * DAY, DATE_5 + DAY, False),
     ],
-    ids=["filed-on-date-5", "after-without-attestation", "attested-before", "attested-on-date-5", "attested-late"],
+    ids=[
+        "filed-on-date-5",
+        "after-without-attestation",
+        "attested-before",
+        "attested-on-date-5",
+        "attested-late",
+    ],
 )
 def test_balance_after_date_5_needs_an_attestation_sent_by_date_5(filed_on, attested_on, ok):
     evaluation = run(balance_request(filed_on=filed_on, balance__end_of_service_attested_on=attested_on))
@@ -85,7 +97,14 @@ def test_balance_after_date_5_needs_an_attestation_sent_by_date_5(filed_on, atte
 
 @pytest.mark.parametrize(
     ("signature", "ok"),
-    [("handwritten", True), ("cpx", True), ("psc", True), ("rgs1", True), ("eidas_simple", True), ("none", False)],
+    [
+        ("handwritten", True),
+        ("cpx", True),
+        ("psc", True),
+        ("rgs1", True),
+        ("eidas_simple", True),
+        ("none", False),
+    ],
 )
 def test_va_signature(signature, ok):
     evaluation = run(balance_request(balance__va__signature=signature))
@@ -106,7 +125,9 @@ def test_va_attests_each_of_the_8_key_functions(missing):
 
 
 def test_invoice_in_client_name():
-    assert blocking_rules(run(balance_request(balance__invoice__in_client_name=False))) == {"invoice_in_client_name"}
+    assert blocking_rules(run(balance_request(balance__invoice__in_client_name=False))) == {
+        "invoice_in_client_name"
+    }
 
 
 @pytest.mark.parametrize(("amount", "ok"), [("0.00", False), ("0.01", True), (None, False)])
@@ -116,7 +137,9 @@ def test_invoice_amount_not_zero(amount, ok):
 
 
 @pytest.mark.parametrize(
-    ("issued_delta", "ok"), [(-1, False), (0, True), (1, True)], ids=["day-before-va", "va-day", "day-after-va"]
+    ("issued_delta", "ok"),
+    [(-1, False), (0, True), (1, True)],
+    ids=["day-before-va", "va-day", "day-after-va"],
 )
 def test_invoice_issued_after_the_va(issued_delta, ok):
     from datetime import date

@@ -31,7 +31,9 @@ def test_order_issued_strictly_after_date_0(issued_on, ok):
     ids=["day-before", "on", "day-after"],
 )
 def test_order_signed_from_date_0_plus_12_months(signed_on, ok):
-    evaluation = run(dossier(order__signed_on=signed_on, order__issued_on=signed_on, solution__referenced_on="2026-06-01"))
+    evaluation = run(
+        dossier(order__signed_on=signed_on, order__issued_on=signed_on, solution__referenced_on="2026-06-01")
+    )
     assert ("order_signed_from_date_0_plus_12_months" not in blocking_rules(evaluation)) is ok
     assert (evaluation.decision == "admissible") is ok
 
@@ -82,8 +84,20 @@ def test_order_not_in_client_name():
         ([{"label": "  prestation   ségur ", "amount": "270.00"}], False),
         ([{"label": "Installation", "amount": "270.00"}], True),
         ([], True),
-        ([{"label": "Prestation Ségur", "amount": "200.00"}, {"label": "Option agenda", "amount": "10.00"}], True),
-        ([{"label": "Prestation Ségur", "amount": "100.00"}, {"label": "Prestation Ségur", "amount": "100.00"}], True),
+        (
+            [
+                {"label": "Prestation Ségur", "amount": "200.00"},
+                {"label": "Option agenda", "amount": "10.00"},
+            ],
+            True,
+        ),
+        (
+            [
+                {"label": "Prestation Ségur", "amount": "100.00"},
+                {"label": "Prestation Ségur", "amount": "100.00"},
+            ],
+            True,
+        ),
     ],
     ids=["single-line", "case-and-spaces", "no-segur-line", "no-line", "another-service", "two-segur-lines"],
 )
@@ -94,7 +108,12 @@ def test_single_prestation_segur_line(lines, rule_fails):
 
 def test_another_service_is_named_in_the_message():
     evaluation = run(
-        dossier(order__lines=[{"label": "Prestation Ségur", "amount": "200"}, {"label": "Option agenda", "amount": "1"}])
+        dossier(
+            order__lines=[
+                {"label": "Prestation Ségur", "amount": "200"},
+                {"label": "Option agenda", "amount": "1"},
+            ]
+        )
     )
     (finding,) = [f for f in evaluation.findings if f.rule == "order_has_single_segur_line"]
     assert "Option agenda" in finding.message
@@ -102,7 +121,9 @@ def test_another_service_is_named_in_the_message():
 
 
 @pytest.mark.parametrize(
-    ("amount", "ok"), [("-1.00", False), ("0.00", False), ("0.01", True)], ids=["negative", "zero", "one-cent"]
+    ("amount", "ok"),
+    [("-1.00", False), ("0.00", False), ("0.01", True)],
+    ids=["negative", "zero", "one-cent"],
 )
 def test_order_amount_not_zero(amount, ok):
     evaluation = run(dossier(order__lines=[{"label": "Prestation Ségur", "amount": amount}]))
@@ -120,7 +141,9 @@ def test_order_amount_not_zero(amount, ok):
         ("sage_femme", "0", "333.33"),
     ],
 )
-@pytest.mark.parametrize(("delta", "ok"), [("-0.01", True), ("0.00", True), ("0.01", False)], ids=["below", "at", "above"])
+@pytest.mark.parametrize(
+    ("delta", "ok"), [("-0.01", True), ("0.00", True), ("0.01", False)], ids=["below", "at", "above"]
+)
 def test_order_amount_within_cap_to_the_cent(profession, vat_rate, cap, delta, ok):
     from decimal import Decimal
 

@@ -21,7 +21,20 @@ PARAMETER_SCHEMA = {
         "properties": {
             "description": {"type": "string", "minLength": 10},
             "section": {"enum": sorted(SECTIONS)},
-            "unit": {"enum": ["date", "months", "days", "ratio", "clients", "EUR", "mapping", "codes", "texts", "years"]},
+            "unit": {
+                "enum": [
+                    "date",
+                    "months",
+                    "days",
+                    "ratio",
+                    "clients",
+                    "EUR",
+                    "mapping",
+                    "codes",
+                    "texts",
+                    "years",
+                ]
+            },
             "values": {
                 "type": "array",
                 "minItems": 1,
@@ -59,8 +72,19 @@ def test_every_figure_of_the_issue_is_a_parameter():
 
 def test_published_figures():
     p = load_parameters().at(date(2026, 1, 1))
-    assert p.date_offsets_months == {"date_1": 7, "date_2": 22, "date_3": 25, "date_4": 28, "date_5": 32, "date_6": 35}
-    assert (p.order_signature_from_months, p.conditional_order_days, p.exception_days_before_date_4) == (12, 120, 15)
+    assert p.date_offsets_months == {
+        "date_1": 7,
+        "date_2": 22,
+        "date_3": 25,
+        "date_4": 28,
+        "date_5": 32,
+        "date_6": 35,
+    }
+    assert (p.order_signature_from_months, p.conditional_order_days, p.exception_days_before_date_4) == (
+        12,
+        120,
+        15,
+    )
     assert p.advance_share == Decimal("0.40")
     assert p.pilot_size == 5
     assert p.de_minimis_ceiling == Decimal("750000.00")
@@ -77,11 +101,17 @@ def test_value_in_force_at_the_evaluation_date():
         "bareme_professionals",
         date(2027, 1, 1),
         {
-            "sage_femme_ipa": {"ttc_20": Decimal("400.00"), "ttc_8_5": Decimal("361.67"), "ht": Decimal("333.33")},
-            "ide_mk_orthophoniste_orthoptiste_podologue": {
-                "ttc_20": Decimal("300.00"), "ttc_8_5": Decimal("271.25"), "ht": Decimal("250.00"),
+            "sage_femme_ipa": {
+                "ttc_20": Decimal("400.00"),
+                "ttc_8_5": Decimal("361.67"),
+                "ht": Decimal("333.33"),
             },
-        },  # fmt: skip
+            "ide_mk_orthophoniste_orthoptiste_podologue": {
+                "ttc_20": Decimal("300.00"),
+                "ttc_8_5": Decimal("271.25"),
+                "ht": Decimal("250.00"),
+            },
+        },
         "arrêté modificatif fictif, pour le test",
     )
     before = evaluate(parse_dossier(dossier(filed_on="2026-12-31")), parameters)

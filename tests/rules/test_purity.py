@@ -34,7 +34,9 @@ def no_io(monkeypatch):
     monkeypatch.setattr(subprocess, "Popen", forbidden)
 
 
-@pytest.mark.parametrize("data", [dossier(), balance_request(), dossier(client__profession="x")], ids=["a", "b", "c"])
+@pytest.mark.parametrize(
+    "data", [dossier(), balance_request(), dossier(client__profession="x")], ids=["a", "b", "c"]
+)
 def test_evaluation_does_no_io(no_io, data):
     evaluation = evaluate(parse_dossier(data))
     evaluation.as_dict(explain=True)

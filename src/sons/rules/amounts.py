@@ -101,6 +101,9 @@ def cap_amount(ctx):
     ctx.order_cap = _cap(ctx, ctx.order_column) if ctx.order_column else ctx.cap
     facts = {"category": ctx.category, "column": ctx.financing_column}
     if ctx.cap is None:
+        if ctx.request == "balance":
+            # At the balance the client's eligibility only warns, but nothing can be paid without a cap.
+            return failed("Catégorie du Client inconnue : le montant du solde ne peut être déterminé.", facts)
         return not_applicable("Catégorie de Client inconnue : pas de plafond applicable.", facts)
     return computed(euros(ctx.cap), facts)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from .identifiers import is_valid_finess, is_valid_rpps
@@ -16,6 +16,7 @@ from .identifiers import is_valid_finess, is_valid_rpps
 DISPOSITIF = "SFP-LGC-Va2"
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _MONEY = re.compile(r"^-?[0-9]{1,12}(\.[0-9]{1,2})?$")
+_MONEY_BOUND = Decimal(10) ** 12
 
 
 class InvalidDossier(ValueError):
@@ -127,14 +128,10 @@ class Money(Field):
     def convert(self, value, path):
         if isinstance(value, str) and _MONEY.match(value):
             return Decimal(value)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return Decimal(value)
-        if isinstance(value, float):
-            try:
-                amount = Decimal(repr(value))
-            except InvalidOperation:  # pragma: no cover - repr of a float is always a number
-                amount = None
-            if amount is not None and amount.is_finite() and amount == amount.quantize(Decimal("0.01")):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            # A JSON number is taken at its written value (repr), within the bounds of the string form.
+            amount = Decimal(repr(value))
+            if amount.is_finite() and abs(amount) < _MONEY_BOUND and amount.as_tuple().exponent >= -2:
                 return amount
         raise InvalidDossier(
             path, f'montant attendu en euros, au plus deux décimales (ex. "270.00"), reçu {value!r}'
