@@ -1,6 +1,7 @@
 """Public pages: the simulator on the rules engine, the calendar and the barème read from the parameters."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.http import Http404
@@ -12,6 +13,7 @@ from ..rules.calendar import build_calendar
 from ..rules.core import OUTCOME_LABELS, SEVERITY_LABELS
 from ..rules.engine import DECISION_LABELS, REQUEST_LABELS
 from ..rules.explain import DEADLINE_LABELS, bareme_table
+from ..rules.money import euros_fr
 from ..simulator import evaluate_json
 from .forms import SimulatorForm
 
@@ -94,9 +96,14 @@ def calendar(request):
 def bareme(request):
     p = load_parameters().at(date.today())
     table = bareme_table(p)
+    columns = table["columns"]
+
+    def figures(row):
+        return {column: euros_fr(Decimal(row[column])) for column in columns}
+
     professionals = [
-        {"professions": ", ".join(p.profiles[x] for x in row["professions"]), **row}
+        {"professions": ", ".join(p.profiles[x] for x in row["professions"]), **figures(row)}
         for row in table["professionals"].values()
     ]
-    centres = [{"tranche": tranche, **row} for tranche, row in table["centres"].items()]
+    centres = [{"tranche": tranche, **figures(row)} for tranche, row in table["centres"].items()]
     return render(request, "portal/bareme.html", {"professionals": professionals, "centres": centres})
