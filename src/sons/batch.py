@@ -8,6 +8,7 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from datetime import date
 from decimal import Decimal
 from typing import BinaryIO
 
@@ -30,7 +31,7 @@ def dumps(value, indent: bool = False) -> bytes:
     return orjson.dumps(value, default=json_default, option=option)
 
 
-def evaluate_line(raw: bytes, number: int, explain: bool) -> bytes:
+def evaluate_line(raw: bytes, number: int, explain: bool, date_0: date | None = None) -> bytes:
     try:
         if not raw.strip():
             raise InvalidDossier("dossier", "ligne vide")
@@ -38,7 +39,7 @@ def evaluate_line(raw: bytes, number: int, explain: bool) -> bytes:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as error:
             raise InvalidDossier("dossier", json_error_message(error)) from None
-        result = evaluate_document(data).as_dict(explain)
+        result = evaluate_document(data, date_0).as_dict(explain)
     except InvalidDossier as error:
         return dumps({"line": number, "error": {"field": error.path, "message": error.message}})
     except Exception as error:  # a defect on one line must not stop the others
@@ -54,9 +55,9 @@ def _worker_init() -> None:
     gc.set_threshold(50_000, 50, 100)
 
 
-def evaluate_chunk(task: tuple[list[bytes], int, bool]) -> bytes:
-    lines, first, explain = task
-    return b"".join(evaluate_line(raw, first + i, explain) + b"\n" for i, raw in enumerate(lines))
+def evaluate_chunk(task: tuple[list[bytes], int, bool, date | None]) -> bytes:
+    lines, first, explain, date_0 = task
+    return b"".join(evaluate_line(raw, first + i, explain, date_0) + b"\n" for i, raw in enumerate(lines))
 
 
 def chunks(stream: Iterable[bytes], size: int) -> Iterator[tuple[list[bytes], int]]:
@@ -79,6 +80,7 @@ def run_batch(
     *,
     workers: int | None = None,
     explain: bool = False,
+    date_0: date | None = None,
     chunk_lines: int = CHUNK_LINES,
 ) -> int:
     """Stream results to `sink` in input order; returns the number of lines read.
@@ -87,7 +89,7 @@ def run_batch(
     """
     workers = workers or os.cpu_count() or 1
     count = 0
-    tasks = ((lines, first, explain) for lines, first in chunks(source, chunk_lines))
+    tasks = ((lines, first, explain, date_0) for lines, first in chunks(source, chunk_lines))
     if workers == 1:
         for task in tasks:
             sink.write(evaluate_chunk(task))

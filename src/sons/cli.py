@@ -59,20 +59,28 @@ def write(data: bytes | str) -> None:
 def cmd_evaluate(args) -> int:
     if args.batch:
         if args.batch == "-":
-            run_batch(sys.stdin.buffer, sys.stdout.buffer, workers=args.workers, explain=args.explain)
+            run_batch(
+                sys.stdin.buffer,
+                sys.stdout.buffer,
+                workers=args.workers,
+                explain=args.explain,
+                date_0=args.date_0,
+            )
             return 0
         try:
             source = open(args.batch, "rb")  # noqa: SIM115 - closed below, streamed line by line
         except OSError as error:
             raise UsageError(f"fichier illisible « {args.batch} » : {error.strerror}") from None
         with source:
-            run_batch(source, sys.stdout.buffer, workers=args.workers, explain=args.explain)
+            run_batch(
+                source, sys.stdout.buffer, workers=args.workers, explain=args.explain, date_0=args.date_0
+            )
         return 0
     if args.file is None:
         raise UsageError(
             "indiquez un fichier de dossier, « - » pour l'entrée standard, ou --batch FICHIER.jsonl"
         )
-    evaluation = evaluate_json(read_input(args.file))
+    evaluation = evaluate_json(read_input(args.file), args.date_0)
     if args.json:
         write(dumps(evaluation.as_dict(args.explain), indent=True) + b"\n")
     else:
@@ -137,6 +145,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file", nargs="?", help="dossier JSON, ou - pour l'entrée standard")
     evaluate.add_argument("--json", action="store_true", help="résultat en JSON")
     evaluate.add_argument("--explain", action="store_true", help="détailler chaque règle évaluée")
+    evaluate.add_argument(
+        "--date-0",
+        type=iso_date("--date-0"),
+        help="Date 0 des dossiers qui n'en donnent pas (remplace le paramètre)",
+    )
     evaluate.add_argument(
         "--batch", metavar="FICHIER.jsonl", help="un dossier par ligne, un résultat JSON par ligne"
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import orjson
 
 from .rules import Evaluation, InvalidDossier, evaluate
@@ -13,18 +15,18 @@ def json_error_message(error: orjson.JSONDecodeError) -> str:
     return f"JSON invalide (ligne {error.lineno}, colonne {error.colno})"
 
 
-def evaluate_document(data) -> Evaluation:
+def evaluate_document(data, date_0: date | None = None) -> Evaluation:
     """Evaluate one decoded JSON document; raises InvalidDossier with a field path on bad input."""
     dossier = parse_dossier_fast(data)
     try:
-        return evaluate(dossier)
+        return evaluate(dossier, date_0=date_0)
     except ParameterNotInForce as error:
         raise InvalidDossier("filed_on", str(error)) from None
 
 
-def evaluate_json(raw: bytes | str) -> Evaluation:
+def evaluate_json(raw: bytes | str, date_0: date | None = None) -> Evaluation:
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
         raise InvalidDossier("dossier", json_error_message(error)) from None
-    return evaluate_document(data)
+    return evaluate_document(data, date_0)

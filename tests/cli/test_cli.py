@@ -284,3 +284,27 @@ def test_installed_console_script_never_prints_a_traceback(tmp_path):
     result = subprocess.run([executable, "evaluate", str(bad)], capture_output=True, text=True)
     assert result.returncode == 2
     assert "champ « filed_on »" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_date_0_option_applies_to_dossiers_without_one(capsys, write):
+    data = dossier()
+    del data["date_0"]
+    path = write(data)
+    _, default, _ = sons(capsys, "evaluate", "--json", path)
+    _, moved, _ = sons(capsys, "evaluate", "--json", "--date-0", "2025-07-31", path)
+    assert json.loads(default)["date_0"] == "2025-06-15"
+    assert json.loads(moved)["date_0"] == "2025-07-31"
+    assert json.loads(moved)["deadlines"]["advance_request_until"] == "2027-11-30"
+
+
+def test_the_dossier_date_0_wins_over_the_option(capsys, write):
+    _, out, _ = sons(capsys, "evaluate", "--json", "--date-0", "2025-07-31", write(dossier()))
+    assert json.loads(out)["date_0"] == "2025-06-15"
+
+
+def test_batch_takes_the_date_0_option(capsys, write):
+    data = dossier()
+    del data["date_0"]
+    path = write(json.dumps(data) + "\n", name="lot.jsonl")
+    _, out, _ = sons(capsys, "evaluate", "--batch", path, "--workers", "1", "--date-0", "2025-07-31")
+    assert json.loads(out)["date_0"] == "2025-07-31"

@@ -175,12 +175,15 @@ def deadlines_for(ctx: DossierContext) -> dict[str, date]:
     return result
 
 
-def evaluate(dossier: dict, parameters: ParameterSet | None = None) -> Evaluation:
-    """Evaluate a validated dossier (see `dossier.parse_dossier`) at its filing date."""
+def evaluate(dossier: dict, parameters: ParameterSet | None = None, date_0: date | None = None) -> Evaluation:
+    """Evaluate a validated dossier (see `dossier.parse_dossier`) at its filing date.
+
+    Date 0 is the dossier's own, else `date_0` (a caller's `--date-0`), else the parameter.
+    """
     parameters = parameters or load()
     on = dossier["filed_on"]
     p = parameters.at(on)
-    cal = build_calendar(dossier["date_0"] or p.date_0, p)
+    cal = build_calendar(dossier["date_0"] or date_0 or p.date_0, p)
     ctx = DossierContext(dossier, p, cal)
     trace, findings = run(ctx.request, ctx)
     if any(f.severity == BLOCKING for f in findings):
