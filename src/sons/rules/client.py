@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .core import BLOCKING, WARNING, failed, not_applicable, passed, rule, unknown
+from .core import BLOCKING, WARNING, confirmed, failed, not_applicable, passed, rule, unknown
 
 BOTH = ("advance", "balance")
 # The client's status is checked when the financing is granted; at the balance a change since
@@ -115,16 +115,12 @@ def centre_signed_accord_national_2015(ctx):
     """§4.2 : centres « signataires de l'accord national des centres de santé, signé le 8 juillet 2015 »."""
     if skip := _centre_only(ctx):
         return skip
-    value = ctx.client["accord_national_2015"]
-    facts = {"client.accord_national_2015": value}
-    if value is None:
-        return unknown("Signature de l'accord national du 8 juillet 2015 non renseignée.", facts)
-    if not value:
-        return failed(
-            "Le centre n'est pas signataire de l'accord national des centres de santé du 8 juillet 2015.",
-            facts,
-        )
-    return passed(facts)
+    return confirmed(
+        "client.accord_national_2015",
+        ctx.client["accord_national_2015"],
+        "Signature de l'accord national du 8 juillet 2015 non renseignée.",
+        "Le centre n'est pas signataire de l'accord national des centres de santé du 8 juillet 2015.",
+    )
 
 
 @rule("4.2", *BOTH, severity=STATUS)
@@ -133,13 +129,12 @@ def centre_declared_staff(ctx):
     maladie »."""
     if skip := _centre_only(ctx):
         return skip
-    value = ctx.client["staff_declared"]
-    facts = {"client.staff_declared": value}
-    if value is None:
-        return unknown("Déclaration des effectifs à l'Assurance maladie non renseignée.", facts)
-    if not value:
-        return failed("Le centre n'a pas satisfait à ses obligations de déclaration d'effectifs.", facts)
-    return passed(facts)
+    return confirmed(
+        "client.staff_declared",
+        ctx.client["staff_declared"],
+        "Déclaration des effectifs à l'Assurance maladie non renseignée.",
+        "Le centre n'a pas satisfait à ses obligations de déclaration d'effectifs.",
+    )
 
 
 @rule("4.2", *BOTH)

@@ -65,6 +65,16 @@ def computed(value: Any, facts: dict, note: str | None = None) -> Check:
     return _new(Check, (COMPUTED, None, facts, note, value))
 
 
+def confirmed(fact: str, value: bool | None, missing: str, refused: str) -> Check:
+    """The check of a condition that is one declared yes/no fact: unknown when null, failed when no."""
+    facts = {fact: value}
+    if value is None:
+        return unknown(missing, facts)
+    if not value:
+        return failed(refused, facts)
+    return passed(facts)
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     name: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from .core import failed, not_applicable, passed, rule, unknown
+from .core import confirmed, failed, not_applicable, passed, rule, unknown
 from .money import ZERO, euros
 
 BOTH = ("advance", "balance")
@@ -17,13 +17,12 @@ def fr(day) -> str:
 @rule("4.3", *BOTH)
 def order_in_client_name(ctx):
     """§4.3 : « un bon de commande libellé au nom du Client »."""
-    value = ctx.order["in_client_name"]
-    facts = {"order.in_client_name": value}
-    if value is None:
-        return unknown("Libellé du bon de commande au nom du Client non renseigné.", facts)
-    if not value:
-        return failed("Le bon de commande n'est pas libellé au nom du Client.", facts)
-    return passed(facts)
+    return confirmed(
+        "order.in_client_name",
+        ctx.order["in_client_name"],
+        "Libellé du bon de commande au nom du Client non renseigné.",
+        "Le bon de commande n'est pas libellé au nom du Client.",
+    )
 
 
 @rule("4.3", *BOTH)
@@ -139,15 +138,12 @@ def order_segur_amount_within_cap(ctx):
 def order_carries_state_funded_mention(ctx):
     """§4.3 : « La mention " Montants de la Prestation Ségur pris en charge par l'Etat au titre du Ségur de
     la santé " doit figurer sur le bon de commande »."""
-    value = ctx.order["mention_state_funded"]
-    facts = {"order.mention_state_funded": value}
-    if value is None:
-        return unknown("Présence de la mention de prise en charge par l'État non renseignée.", facts)
-    if not value:
-        return failed(
-            f"La mention « {ctx.p.order_texts['state_funded']} » est absente du bon de commande.", facts
-        )
-    return passed(facts)
+    return confirmed(
+        "order.mention_state_funded",
+        ctx.order["mention_state_funded"],
+        "Présence de la mention de prise en charge par l'État non renseignée.",
+        f"La mention « {ctx.p.order_texts['state_funded']} » est absente du bon de commande.",
+    )
 
 
 @rule("5.2", *BOTH)
@@ -199,17 +195,13 @@ def centre_certificate_commitment(ctx):
     préalables et nécessaires à la commande d'un certificat de type organisation »."""
     if ctx.client["kind"] != "centre":
         return not_applicable("Le Client n'est pas un centre de santé.")
-    value = ctx.order["centre_certificate_commitment"]
-    facts = {"order.centre_certificate_commitment": value}
-    if value is None:
-        return unknown("Engagement du représentant du centre (certificat organisation) non renseigné.", facts)
-    if not value:
-        return failed(
-            "Le bon de commande ne porte pas l'engagement du représentant du centre à réaliser les formalités "
-            "du certificat de type organisation.",
-            facts,
-        )
-    return passed(facts)
+    return confirmed(
+        "order.centre_certificate_commitment",
+        ctx.order["centre_certificate_commitment"],
+        "Engagement du représentant du centre (certificat organisation) non renseigné.",
+        "Le bon de commande ne porte pas l'engagement du représentant du centre à réaliser les formalités "
+        "du certificat de type organisation.",
+    )
 
 
 def signed_before_referencing(ctx) -> bool | None:

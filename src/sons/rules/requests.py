@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .core import INFO, failed, not_applicable, passed, rule, unknown
+from .core import INFO, confirmed, failed, not_applicable, passed, rule, unknown
 from .money import ZERO
 from .order import fr
 
@@ -127,13 +127,12 @@ def advance_request_after_order_signed(ctx):
 def supplier_pilot_validated(ctx):
     """§6.3 : « le Fournisseur ne peut déposer de demande de versement du solde avant d'avoir justifié de la
     réalisation complète et conforme de premières Prestations Ségur sur un périmètre pilote »."""
-    value = ctx.supplier["pilot_validated"]
-    facts = {"supplier.pilot_validated": value}
-    if value is None:
-        return unknown("Validation du périmètre pilote par l'ANS non renseignée.", facts)
-    if not value:
-        return failed("Le périmètre pilote du Fournisseur n'a pas été validé par l'ANS.", facts)
-    return passed(facts)
+    return confirmed(
+        "supplier.pilot_validated",
+        ctx.supplier["pilot_validated"],
+        "Validation du périmètre pilote par l'ANS non renseignée.",
+        "Le périmètre pilote du Fournisseur n'a pas été validé par l'ANS.",
+    )
 
 
 @rule("6.3", "pilot")
@@ -191,13 +190,12 @@ def pilot_training_materials_sent(ctx):
 def balance_advance_validated(ctx):
     """§6.4 : « la demande de financement et de versement de l'avance correspondante a été validée par
     l'ASP »."""
-    value = ctx.balance["advance_validated"]
-    facts = {"balance.advance_validated": value}
-    if value is None:
-        return unknown("Validation de la demande d'avance non renseignée.", facts)
-    if not value:
-        return failed("La demande d'avance correspondante n'a pas été validée par l'ASP.", facts)
-    return passed(facts)
+    return confirmed(
+        "balance.advance_validated",
+        ctx.balance["advance_validated"],
+        "Validation de la demande d'avance non renseignée.",
+        "La demande d'avance correspondante n'a pas été validée par l'ASP.",
+    )
 
 
 @rule("6.4", "balance")
@@ -290,13 +288,12 @@ def va_attests_key_functions(ctx):
 @rule("4.4", "balance")
 def invoice_in_client_name(ctx):
     """§4.4 : « Le Fournisseur établit une facture, libellée au nom du Client »."""
-    value = ctx.balance["invoice"]["in_client_name"]
-    facts = {"balance.invoice.in_client_name": value}
-    if value is None:
-        return unknown("Libellé de la facture au nom du Client non renseigné.", facts)
-    if not value:
-        return failed("La facture n'est pas libellée au nom du Client.", facts)
-    return passed(facts)
+    return confirmed(
+        "balance.invoice.in_client_name",
+        ctx.balance["invoice"]["in_client_name"],
+        "Libellé de la facture au nom du Client non renseigné.",
+        "La facture n'est pas libellée au nom du Client.",
+    )
 
 
 @rule("4.4", "balance")

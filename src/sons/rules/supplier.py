@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .core import failed, not_applicable, passed, rule, unknown
+from .core import confirmed, failed, not_applicable, passed, rule, unknown
 
 BOTH = ("advance", "balance")
 WITH_ENROLMENT = (*BOTH, "enrolment")
@@ -64,19 +64,13 @@ def solution_sold_on_competitive_market(ctx):
 def supplier_has_psc_user_service_operator_habilitation(ctx):
     """§4.1 : « le Fournisseur doit disposer de l'habilitation " Opérateur de service utilisateur " de
     l'espace de confiance Pro Santé Connect »."""
-    value = ctx.supplier["psc_user_service_operator"]
-    facts = {"supplier.psc_user_service_operator": value}
-    if value is None:
-        return unknown(
-            "Habilitation Pro Santé Connect « Opérateur de service utilisateur » non renseignée.", facts
-        )
-    if not value:
-        return failed(
-            "Le Fournisseur ne dispose pas de l'habilitation « Opérateur de service utilisateur » de l'espace de "
-            "confiance Pro Santé Connect.",
-            facts,
-        )
-    return passed(facts)
+    return confirmed(
+        "supplier.psc_user_service_operator",
+        ctx.supplier["psc_user_service_operator"],
+        "Habilitation Pro Santé Connect « Opérateur de service utilisateur » non renseignée.",
+        "Le Fournisseur ne dispose pas de l'habilitation « Opérateur de service utilisateur » de l'espace de "
+        "confiance Pro Santé Connect.",
+    )
 
 
 ENROLMENT_MESSAGES = {
@@ -106,13 +100,12 @@ def supplier_enrolment_validated(ctx):
 def enrolment_after_candidature_validated(ctx):
     """§6.1 : le Fournisseur peut soumettre sa demande d'enrôlement « dès que la candidature de la Solution
     logicielle qu'il édite ou qu'il distribue a été validée par l'ANS »."""
-    value = ctx.solution["candidature_validated"]
-    facts = {"candidature_validated": value}
-    if value is None:
-        return unknown("Validation de la candidature de la Solution par l'ANS non renseignée.", facts)
-    if not value:
-        return failed("La candidature de la Solution n'a pas été validée par l'ANS.", facts)
-    return passed(facts)
+    return confirmed(
+        "candidature_validated",
+        ctx.solution["candidature_validated"],
+        "Validation de la candidature de la Solution par l'ANS non renseignée.",
+        "La candidature de la Solution n'a pas été validée par l'ANS.",
+    )
 
 
 @rule("6.1", "enrolment")
