@@ -4,4 +4,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("sons.portal.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("sons.api.urls")),
 ]

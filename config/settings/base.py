@@ -19,6 +19,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "sons.audit",
+    "sons.registry",
+    "sons.directory",
+    "sons.suppliers",
+    "sons.dossiers",
+    "sons.payments",
+    "sons.recoveries",
+    "sons.api",
     "sons.portal",
 ]
 
@@ -30,6 +38,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sons.api.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -65,6 +74,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+
+# Uploaded documents live outside any served folder; only the API hands them out.
+SONS_DOCUMENTS_DIR = os.environ.get("SONS_DOCUMENTS_DIR", str(VAR_DIR / "documents"))
 
 # Where the simulator page finds its sample dossiers.
 SONS_EXAMPLES_DIR = BASE_DIR / "examples"

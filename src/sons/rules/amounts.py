@@ -98,7 +98,7 @@ def _cap(ctx, column):
 def cap_amount(ctx):
     """§5.3 : montant plafond de la Prestation Ségur par Client, selon la catégorie et la colonne de TVA."""
     ctx.cap = _cap(ctx, ctx.financing_column)
-    ctx.order_cap = _cap(ctx, ctx.order_column) if ctx.order_column else ctx.cap
+    ctx.order_cap = _cap(ctx, ctx.order_column)
     facts = {"category": ctx.category, "column": ctx.financing_column}
     if ctx.cap is None:
         if ctx.request == "balance":

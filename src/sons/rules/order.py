@@ -125,6 +125,9 @@ def order_segur_amount_within_cap(ctx):
     facts = {"agreed": ctx.agreed, "cap": ctx.order_cap, "column": ctx.order_column}
     if ctx.agreed is None or ctx.order_cap is None:
         return not_applicable("Pas de montant ou pas de barème applicable.", facts)
+    if ctx.order_column is None:
+        # The missing VAT rate is its own blocking finding (§5.2); without it no column of the barème applies.
+        return not_applicable("Taux de TVA non précisé : colonne du barème indéterminée.", facts)
     if ctx.agreed > ctx.order_cap:
         return failed(
             f"Le montant de la Prestation Ségur ({euros(ctx.agreed)} €) dépasse le plafond du barème "

@@ -1,0 +1,19 @@
+"""The REST API (django-ninja): OpenAPI at /api/openapi.json, documentation at /api/docs."""
+
+from ninja import NinjaAPI
+
+from . import errors
+from .auth import TokenAuth, session_auth
+from .routes import dossiers, staff
+
+api = NinjaAPI(
+    title="API SONS SFP-LGC-Va2",
+    version="1",
+    description="Dépôt et instruction des demandes de financement Ségur numérique (AF SFP-LGC-Va2).",
+    auth=[TokenAuth(), session_auth],
+    urls_namespace="api",
+)
+errors.install(api)
+api.add_router("", dossiers.router)
+api.add_router("", staff.router)
+api.add_router("", staff.public)

@@ -1,0 +1,222 @@
+"""Supplier endpoints: file one or many dossiers, read them, answer, file the balance, attest, declare."""
+
+import hashlib
+from pathlib import Path
+
+import orjson
+from django.conf import settings
+from django.db import transaction
+from ninja import File, Form, Router, Status
+from ninja.files import UploadedFile
+from pydantic import ValidationError as PydanticValidationError
+
+from sons.dossiers import actions
+from sons.dossiers.enums import DocumentKind
+from sons.dossiers.models import Document
+from sons.suppliers.enums import Role
+
+from ..errors import french_errors
+from ..presenters import dossier_out
+from ..schemas import (
+    BalanceIn,
+    BulkOut,
+    CompletionIn,
+    DocumentOut,
+    DossierDetailOut,
+    DossierIn,
+    DossierOut,
+    ErrorOut,
+    ReasonIn,
+)
+from ..scoping import dossier_or_404, dossiers_for
+
+router = Router(tags=["Dossiers"])
+BULK_LIMIT = 10_000
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def as_declaration(payload: DossierIn) -> dict:
+    data = payload.dict()
+    return data
+
+
+@router.post(
+    "/dossiers", response={201: DossierOut, **ERRORS}, summary="Déposer un dossier (demande d'avance)"
+)
+def file_dossier(request, payload: DossierIn, draft: bool = False):
+    dossier = actions.file_one(request.principal, as_declaration(payload), draft=draft)
+    return Status(201, dossier_out(dossier))
+
+
+BULK_DOC = {
+    "requestBody": {
+        "description": "Un tableau JSON de dossiers, ou un dossier JSON par ligne (JSON Lines).",
+        "content": {
+            "application/json": {
+                "schema": {"type": "array", "items": {"$ref": "#/components/schemas/DossierIn"}}
+            },
+            "application/x-ndjson": {"schema": {"type": "string"}},
+        },
+        "required": True,
+    }
+}
+
+
+@router.post("/dossiers/bulk", response={200: BulkOut, **ERRORS}, openapi_extra=BULK_DOC,
+             summary="Déposer des dossiers en masse (rapport par dossier)")  # fmt: skip
+def file_bulk(request, draft: bool = False):
+    request.principal.require(Role.SUPPLIER_MEMBER)
+    raw = request.body.strip()
+    try:
+        if raw.startswith(b"["):
+            documents = orjson.loads(raw)
+        else:
+            documents = [orjson.loads(line) if line.strip() else None for line in raw.splitlines()]
+    except orjson.JSONDecodeError as error:
+        return Status(
+            422,
+            {
+                "message": f"JSON invalide (ligne {error.lineno}, colonne {error.colno}).",
+                "field": "corps",
+            },
+        )
+    if not documents:
+        return Status(422, {"message": "Aucun dossier dans la requête.", "field": "corps"})
+    if len(documents) > BULK_LIMIT:
+        return Status(422, {"message": f"Au plus {BULK_LIMIT} dossiers par requête.", "field": "corps"})
+    items, valid, report = [], [], []
+    for index, document in enumerate(documents):
+        try:
+            valid.append((index, as_declaration(DossierIn.model_validate(document))))
+        except PydanticValidationError as error:
+            first = french_errors(error.errors())[0]
+            report.append({"index": index, "status": "refused",
+                           "error": {"message": f"{first['field']} : {first['message']}", "field": first["field"]}})  # fmt: skip
+    items = [data for _, data in valid]
+    results = actions.file_many(request.principal, items, draft=draft)
+    for (index, _), result in zip(valid, results, strict=True):
+        if result.error:
+            report.append({"index": index, "status": "refused",
+                           "error": {"message": result.error.message, "field": result.error.field}})  # fmt: skip
+        else:
+            dossier = result.dossier
+            report.append({"index": index, "status": "draft" if draft else "filed", "id": dossier.pk,
+                           "state": dossier.state, "decision": dossier.decision})  # fmt: skip
+    report.sort(key=lambda item: item["index"])
+    filed = sum(1 for item in report if item["status"] != "refused")
+    return Status(200, {"filed": filed, "refused": len(report) - filed, "items": report})
+
+
+@router.get("/dossiers", response={200: list[DossierOut], **ERRORS}, summary="Lister ses dossiers")
+def list_dossiers(request, state: str | None = None, limit: int = 100, offset: int = 0):
+    queryset = dossiers_for(request.principal).order_by("pk")
+    if state:
+        queryset = queryset.filter(state=state)
+    limit, offset = max(1, min(limit, 1000)), max(0, min(offset, 2**62))
+    return Status(200, [dossier_out(d) for d in queryset[offset : offset + limit]])
+
+
+@router.get("/dossiers/{dossier_id}", response={200: DossierDetailOut, **ERRORS}, summary="Lire un dossier")
+def get_dossier(request, dossier_id: int):
+    return Status(200, dossier_out(dossier_or_404(request.principal, dossier_id), detail=True))
+
+
+@router.post(
+    "/dossiers/{dossier_id}/file", response={200: DossierOut, **ERRORS}, summary="Déposer un brouillon"
+)
+def file_draft(request, dossier_id: int):
+    dossier = dossier_or_404(request.principal, dossier_id)
+    return Status(200, dossier_out(actions.file_advance(request.principal, dossier)))
+
+
+@router.post("/dossiers/{dossier_id}/completion", response={200: DossierOut, **ERRORS},
+             summary="Répondre à une demande de complément (les règles sont réévaluées)")  # fmt: skip
+def answer_completion(request, dossier_id: int, payload: CompletionIn):
+    dossier = dossier_or_404(request.principal, dossier_id)
+    changes = payload.dict(exclude_unset=True)
+    if "order" in changes and changes["order"] is not None:
+        from ..schemas import PartialOrderIn
+
+        order = PartialOrderIn.model_validate(changes["order"])
+        changes["order"] = order.dict(exclude_unset=True)
+    if changes.get("balance"):
+        changes["balance"] = flatten_balance(payload.balance)
+    return Status(200, dossier_out(actions.complete(request.principal, dossier, changes, payload.message)))
+
+
+def flatten_balance(balance: BalanceIn) -> dict:
+    return {
+        "completed_on": balance.completed_on,
+        "va_signed_on": balance.va.signed_on,
+        "va_signature": balance.va.signature,
+        "va_functions": list(balance.va.functions),
+        "invoice_issued_on": balance.invoice.issued_on,
+        "invoice_amount": balance.invoice.amount,
+        "invoice_in_client_name": balance.invoice.in_client_name,
+    }
+
+
+@router.post(
+    "/dossiers/{dossier_id}/balance",
+    response={200: DossierOut, **ERRORS},
+    summary="Déposer la demande de solde",
+)
+def file_balance(request, dossier_id: int, payload: BalanceIn):
+    dossier = dossier_or_404(request.principal, dossier_id)
+    return Status(
+        200, dossier_out(actions.file_balance(request.principal, dossier, flatten_balance(payload)))
+    )
+
+
+@router.post("/dossiers/{dossier_id}/end-of-service", response={200: DossierOut, **ERRORS},
+             summary="Attestation de fin de Prestation (au plus tard à la Date 5)")  # fmt: skip
+def attest(request, dossier_id: int):
+    dossier = dossier_or_404(request.principal, dossier_id)
+    return Status(200, dossier_out(actions.attest_end_of_service(request.principal, dossier)))
+
+
+@router.post("/dossiers/{dossier_id}/incapacity", response={200: DossierOut, **ERRORS},
+             summary="Déclarer l'incapacité à réaliser la Prestation (§4.4)")  # fmt: skip
+def incapacity(request, dossier_id: int, payload: ReasonIn):
+    dossier = dossier_or_404(request.principal, dossier_id)
+    return Status(200, dossier_out(actions.declare_incapacity(request.principal, dossier, payload.reason)))
+
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+
+
+@router.post(
+    "/dossiers/{dossier_id}/documents",
+    response={201: DocumentOut, **ERRORS},
+    summary="Joindre une pièce (PDF)",
+)
+def upload_document(request, dossier_id: int, kind: Form[DocumentKind], file: File[UploadedFile]):
+    dossier = dossier_or_404(request.principal, dossier_id)
+    if file.size > MAX_DOCUMENT_BYTES:
+        return Status(422, {"message": "Fichier trop volumineux (10 Mo au plus).", "field": "file"})
+    content = file.read()
+    if not content.startswith(b"%PDF-"):
+        return Status(422, {"message": "Seuls les fichiers PDF sont acceptés.", "field": "file"})
+    digest = hashlib.sha256(content).hexdigest()
+    folder = Path(settings.SONS_DOCUMENTS_DIR) / str(dossier.pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{digest}.pdf"
+    path.write_bytes(content)
+    with transaction.atomic():
+        document = Document.objects.create(
+            dossier=dossier, kind=kind, name=(file.name or "document.pdf")[:255], path=str(path), sha256=digest,
+            size=len(content), uploaded_by=request.principal.label,
+        )  # fmt: skip
+    return Status(201, {"id": document.pk, "kind": document.kind, "name": document.name, "sha256": digest,
+                 "size": document.size})  # fmt: skip
+
+
+@router.get(
+    "/dossiers/{dossier_id}/documents",
+    response={200: list[DocumentOut], **ERRORS},
+    summary="Pièces du dossier",
+)
+def list_documents(request, dossier_id: int):
+    dossier = dossier_or_404(request.principal, dossier_id)
+    return Status(200, [{"id": d.pk, "kind": d.kind, "name": d.name, "sha256": d.sha256, "size": d.size}
+                 for d in dossier.documents.all()])  # fmt: skip

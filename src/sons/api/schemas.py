@@ -1,0 +1,248 @@
+"""The API's input and output shapes (OpenAPI at /api/openapi.json)."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+
+Signature = Literal["handwritten", "cpx", "psc", "rgs1", "eidas_simple", "none"]
+Amount = Annotated[Decimal, Field(max_digits=12, decimal_places=2, ge=0)]
+SignedAmount = Annotated[Decimal, Field(max_digits=12, decimal_places=2)]
+Identifier = Annotated[int, Field(ge=1, le=2**62)]
+Text = Annotated[str, Field(max_length=5000)]
+VaFunction = Literal["psc_login", "ins_qualification", "mss_pro", "mss_patient", "integrate_received", "send_mes",
+                     "consult_mes", "segur_documents"]  # fmt: skip
+
+
+class ClientIn(Schema):
+    rpps: Annotated[str, Field(max_length=11)] | None = Field(None, description="n° RPPS (professionnel)")
+    finess_geo: Annotated[str, Field(max_length=9)] | None = Field(
+        None, description="n° FINESS géographique (centre)"
+    )
+
+
+class LineIn(Schema):
+    label: Annotated[str, Field(max_length=200)]
+    amount: SignedAmount
+
+
+class OrderIn(Schema):
+    in_client_name: bool | None = None
+    issued_on: date | None = None
+    signed_on: date | None = None
+    signature: Signature | None = None
+    lines: Annotated[list[LineIn], Field(max_length=20)] = []
+    vat_rate: Literal["20", "8.5", "0"] | None = None
+    mention_state_funded: bool | None = None
+    mention_conditional_referencing: bool | None = None
+    conditioned_on: Annotated[
+        list[Literal["re_engagement", "paid_option", "other_paid_purchase"]], Field(max_length=3)
+    ] = []
+    paid_version_catch_up: bool = False
+    client_version_obsolete: bool | None = None
+    centre_certificate_commitment: bool | None = None
+
+
+class DossierIn(Schema):
+    client: ClientIn
+    solution_version_id: Identifier
+    order: OrderIn
+    de_minimis_other_aid: Amount | None = Field(
+        None, description="autres aides de minimis sur trois ans (déclaration du Client)"
+    )
+
+
+class VaIn(Schema):
+    signed_on: date | None = None
+    signature: Signature | None = None
+    functions: Annotated[list[VaFunction], Field(max_length=8)] = []
+
+
+class InvoiceIn(Schema):
+    issued_on: date | None = None
+    amount: SignedAmount | None = None
+    in_client_name: bool | None = None
+
+
+class BalanceIn(Schema):
+    completed_on: date | None = None
+    va: VaIn
+    invoice: InvoiceIn
+
+
+class PartialOrderIn(OrderIn):
+    pass
+
+
+class CompletionIn(Schema):
+    message: Annotated[str, Field(min_length=1, max_length=5000)]
+    order: dict | None = Field(
+        None, description="champs du bon de commande à corriger (mêmes noms que « order »)"
+    )
+    balance: BalanceIn | None = None
+    de_minimis_other_aid: Amount | None = None
+
+
+class ReasonIn(Schema):
+    reason: Annotated[str, Field(min_length=1, max_length=5000)]
+
+
+class DecisionIn(Schema):
+    dossier_ids: Annotated[list[Identifier], Field(min_length=1, max_length=5000)]
+    decision: Literal["validate", "reject", "request_completion"]
+    message: Text = ""
+
+
+class PilotClientIn(Schema):
+    dossier_id: Identifier
+    pv_signed: bool
+
+
+class PilotIn(Schema):
+    solution_version_id: Identifier
+    clients: Annotated[list[PilotClientIn], Field(max_length=50)]
+    training_materials_sent: bool
+
+
+class PilotDecisionIn(Schema):
+    decision: Literal["validate", "refuse"]
+    reason: Text = ""
+
+
+class ReferencingIn(Schema):
+    decision: Literal["grant", "refuse"]
+
+
+class WithdrawalIn(Schema):
+    dossiers: Annotated[int, Field(ge=0, le=2**31)]
+    paid: Amount
+
+
+class RepaymentIn(Schema):
+    amount: Annotated[Decimal, Field(max_digits=12, decimal_places=2, gt=0)]
+
+
+class FindingOut(Schema):
+    rule: str
+    section: str
+    severity: str
+    message: str
+
+
+class AmountsOut(Schema):
+    cap: str | None
+    financed: str | None
+    advance: str | None
+    balance: str | None
+    paid_advance: str
+    paid_balance: str
+    recovered: str
+
+
+class DeadlineOut(Schema):
+    name: str
+    date: date
+
+
+class DossierOut(Schema):
+    id: int
+    state: str
+    state_label: str
+    client_kind: str
+    rpps: str
+    finess_geo: str
+    solution_version_id: int
+    decision: str
+    findings: list[FindingOut]
+    amounts: AmountsOut
+    advance_filed_on: date | None
+    balance_filed_on: date | None
+    next_deadline: DeadlineOut | None
+
+
+class TransitionOut(Schema):
+    name: str
+    from_state: str
+    to_state: str
+    actor: str
+    at: str
+    reason: str
+
+
+class MessageOut(Schema):
+    kind: str
+    author: str
+    body: str
+    at: str
+
+
+class DossierDetailOut(DossierOut):
+    deadlines: dict[str, date]
+    history: list[TransitionOut]
+    messages: list[MessageOut]
+
+
+class ErrorOut(Schema):
+    message: str
+    field: str | None = None
+
+
+class BulkItemOut(Schema):
+    index: int
+    status: Literal["filed", "draft", "refused"]
+    id: int | None = None
+    state: str | None = None
+    decision: str | None = None
+    error: ErrorOut | None = None
+
+
+class BulkOut(Schema):
+    filed: int
+    refused: int
+    items: list[BulkItemOut]
+
+
+class DecisionItemOut(Schema):
+    id: int
+    status: Literal["ok", "error"]
+    state: str | None = None
+    message: str | None = None
+
+
+class BatchOut(Schema):
+    id: int
+    state: str
+    total: str
+    payments: int
+
+
+class RecoveryOut(Schema):
+    id: int
+    dossier_id: int
+    ground: str
+    state: str
+    amount: str
+    opened_on: date
+    formal_notice_sent_on: date | None
+    repayment_ordered_on: date | None
+
+
+class ImpactOut(Schema):
+    dossiers: int
+    paid: str
+
+
+class PilotOut(Schema):
+    id: int
+    state: str
+    solution_version_id: int
+    findings: list[dict]
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    name: str
+    sha256: str
+    size: int

@@ -1,0 +1,82 @@
+"""The directory: RPPS professionals and the Base de référence of centres (AF §4.2), the de minimis register (§5.1)."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q, Sum
+
+from .enums import AidSource, PracticeMode, Profession
+
+
+class Professional(models.Model):
+    rpps = models.CharField("n° RPPS", max_length=11, unique=True)
+    last_name = models.CharField("nom d'exercice", max_length=200, blank=True)
+    first_name = models.CharField("prénom d'exercice", max_length=200, blank=True)
+    profession = models.CharField("profession", max_length=30, choices=Profession.choices)
+    is_ipa = models.BooleanField("qualifié(e) en pratique avancée", default=False)
+    practice = models.CharField("mode d'exercice", max_length=20, choices=PracticeMode.choices)
+    registered_with_order = models.BooleanField("inscrit(e) à l'Ordre", null=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "professionnel de santé"
+        verbose_name_plural = "professionnels de santé"
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name} ({self.rpps})".strip()
+
+    @property
+    def rules_profession(self) -> str:
+        """The profession as the rules know it: an IDE qualified in advanced practice is an IPA."""
+        if self.profession == Profession.IDE and self.is_ipa:
+            return Profession.IPA
+        return self.profession
+
+
+class Centre(models.Model):
+    finess_geo = models.CharField("n° FINESS géographique", max_length=9, unique=True)
+    name = models.CharField("raison sociale", max_length=300, blank=True)
+    tranche = models.CharField(
+        "tranche de financement", max_length=1, blank=True, help_text="vide : hors Base de référence"
+    )
+    accord_national_2015 = models.BooleanField("signataire de l'accord national du 8 juillet 2015", null=True)
+    staff_declared = models.BooleanField("effectifs déclarés à l'Assurance maladie", null=True)
+    reference_staff = models.PositiveIntegerField("effectif de référence", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "centre de santé infirmier"
+        verbose_name_plural = "centres de santé infirmiers"
+
+    def __str__(self):
+        return f"{self.name} ({self.finess_geo})"
+
+
+class DeMinimisAidQuerySet(models.QuerySet):
+    def within_window(self, client_key: str, on: date, years: int):
+        start = on - timedelta(days=365 * years + years // 4)
+        return self.filter(client_key=client_key, granted_on__gt=start, granted_on__lte=on)
+
+    def total(self) -> Decimal:
+        return self.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+class DeMinimisAid(models.Model):
+    """An aid counted against the client's de minimis ceiling over a rolling three-year window."""
+
+    client_key = models.CharField("client", max_length=20, db_index=True)
+    amount = models.DecimalField("montant", max_digits=12, decimal_places=2)
+    granted_on = models.DateField("date d'octroi")
+    source = models.CharField("origine", max_length=20, choices=AidSource.choices)
+    dossier = models.ForeignKey("dossiers.Dossier", null=True, blank=True, on_delete=models.PROTECT)
+    description = models.CharField("libellé", max_length=300, blank=True)
+
+    objects = DeMinimisAidQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "aide de minimis"
+        verbose_name_plural = "registre de minimis"
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="de_minimis_amount_not_negative")
+        ]

@@ -1,0 +1,306 @@
+"""What suppliers and instructors do to dossiers: file (one or many), complete, decide, attest, declare."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sons import clock
+from sons.audit.journal import record_many
+from sons.rules import ADMISSIBLE_SUBJECT_TO_REFERENCING, NOT_ADMISSIBLE
+from sons.rules.identifiers import is_valid_finess, is_valid_rpps
+from sons.suppliers.enums import Role
+from sons.suppliers.perms import Principal
+
+from .enums import ClientKind, MessageKind
+from .enums import DossierState as S
+from .models import Dossier, Message, Transition
+from .snapshot import Facts, client_key, evaluate_dossier, store_evaluation
+from .workflow import TransitionRefused, perform
+
+ORDER_FIELDS = {  # the contract's name → the dossier's field
+    name: f"order_{name}"
+    for name in (
+        "in_client_name", "issued_on", "signed_on", "signature", "lines", "vat_rate", "mention_state_funded",
+        "conditioned_on", "paid_version_catch_up", "client_version_obsolete", "centre_certificate_commitment",
+    )
+} | {"mention_conditional_referencing": "order_mention_conditional"}  # fmt: skip
+BALANCE_FIELDS = (
+    "completed_on", "end_of_service_attested_on", "va_signed_on", "va_signature", "va_functions",
+    "invoice_issued_on", "invoice_amount", "invoice_in_client_name",
+)  # fmt: skip
+
+
+class FilingRefused(Exception):
+    """A filing that cannot be recorded: `field` names the input at fault, `status` the HTTP answer."""
+
+    def __init__(self, message: str, field: str = "", status: int = 422):
+        super().__init__(message)
+        self.message, self.field, self.status = message, field, status
+
+
+def duplicate(key: str) -> FilingRefused:
+    kind, _, number = key.partition(":")
+    label = "RPPS" if kind == "rpps" else "FINESS géographique"
+    return FilingRefused(
+        f"Le Client ({label} {number}) bénéficie déjà d'une commande comprenant une Prestation Ségur (AF §4.2).",
+        field="client",
+        status=409,
+    )
+
+
+def new_dossier(principal: Principal, data: dict) -> Dossier:
+    """An unsaved dossier from a supplier's declaration (already type-checked by the API schema)."""
+    client = data["client"]
+    rpps, finess = client.get("rpps") or "", client.get("finess_geo") or ""
+    if bool(rpps) == bool(finess):
+        raise FilingRefused(
+            "Indiquez soit le n° RPPS du professionnel, soit le n° FINESS géographique du centre.", "client"
+        )
+    if rpps and not is_valid_rpps(rpps):
+        raise FilingRefused(f"n° RPPS {rpps} invalide (11 chiffres, clé de Luhn).", "client.rpps")
+    if finess and not is_valid_finess(finess):
+        raise FilingRefused(f"n° FINESS {finess} invalide (9 chiffres, clé de Luhn).", "client.finess_geo")
+    kind = ClientKind.PROFESSIONAL if rpps else ClientKind.CENTRE
+    dossier = Dossier(
+        supplier=principal.organisation, solution_version_id=data["solution_version_id"], client_kind=kind,
+        rpps=rpps, finess_geo=finess, client_key=client_key(kind, rpps, finess),
+        de_minimis_declared=data.get("de_minimis_other_aid"),
+    )  # fmt: skip
+    apply_order(dossier, data["order"])
+    return dossier
+
+
+def apply_order(dossier: Dossier, order: dict) -> None:
+    for name in ORDER_FIELDS:
+        if name in order:
+            value = order[name]
+            if name == "lines":
+                value = [
+                    {"label": line["label"], "amount": f"{Decimal(line['amount']):.2f}"} for line in value
+                ]
+            setattr(
+                dossier, f"order_{name}", "" if value is None and name in ("signature", "vat_rate") else value
+            )
+
+
+@dataclass
+class FilingResult:
+    index: int
+    dossier: Dossier | None = None
+    error: FilingRefused | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def file_many(principal: Principal, items: list[dict], *, draft: bool = False) -> list[FilingResult]:
+    """File many dossiers: each item succeeds or fails alone; the successful ones are written in one
+    transaction (dossiers, history, audit), falling back to one by one if a concurrent filing races."""
+    principal.require(Role.SUPPLIER_MEMBER)
+    results = [FilingResult(index) for index in range(len(items))]
+    candidates: list[tuple[FilingResult, Dossier]] = []
+    seen: set[str] = set()
+    for result, item in zip(results, items, strict=True):
+        try:
+            dossier = new_dossier(principal, item)
+        except FilingRefused as error:
+            result.error = error
+            continue
+        if dossier.client_key in seen:
+            result.error = duplicate(dossier.client_key)
+            continue
+        seen.add(dossier.client_key)
+        candidates.append((result, dossier))
+    if not candidates:
+        return results
+    facts = Facts([d for _, d in candidates])
+    today, now = clock.today(), timezone.now()
+    unknown_versions = [r for r, d in candidates if d.solution_version_id not in facts.versions]
+    for result in unknown_versions:
+        result.error = FilingRefused("Version de solution inconnue.", "solution_version_id", 404)
+    ready = []
+    for result, dossier in candidates:
+        if result.error:
+            continue
+        if facts.live_orders.get(dossier.client_key):
+            result.error = duplicate(dossier.client_key)
+            continue
+        dossier.state = S.DRAFT if draft else S.ADVANCE_FILED
+        dossier.advance_filed_on = None if draft else today
+        store_evaluation(dossier, evaluate_dossier(dossier, "advance", today, facts), now)
+        ready.append((result, dossier))
+    try:
+        with transaction.atomic():
+            _write(principal, [d for _, d in ready], draft, now)
+    except IntegrityError:
+        for result, dossier in ready:  # a concurrent filing took one of these clients: one by one
+            try:
+                with transaction.atomic():
+                    dossier.pk = None
+                    _write(principal, [dossier], draft, now)
+            except IntegrityError:
+                result.error = duplicate(dossier.client_key)
+    for result, dossier in ready:
+        if result.error is None:
+            result.dossier = dossier
+    return results
+
+
+def _write(principal: Principal, dossiers: list[Dossier], draft: bool, now) -> None:
+    created = Dossier.objects.bulk_create(dossiers)
+    if draft:
+        entries = [{"action": "dossier.created", "actor": principal.label, "target": d, "at": now,
+                    "payload": {"state": d.state, "decision": d.decision}} for d in created]  # fmt: skip
+    else:
+        Transition.objects.bulk_create(
+            Transition(dossier=d, name="file_advance", from_state=S.DRAFT, to_state=S.ADVANCE_FILED,
+                       actor=principal.user, actor_label=principal.label, at=now)
+            for d in created
+        )  # fmt: skip
+        entries = [{"action": "dossier.transition", "actor": principal.label, "target": d, "at": now,
+                    "payload": {"step": "file_advance", "from": S.DRAFT, "to": S.ADVANCE_FILED,
+                                "decision": d.decision, "financed": d.financed}} for d in created]  # fmt: skip
+    record_many(entries)
+
+
+def file_one(principal: Principal, data: dict, *, draft: bool = False) -> Dossier:
+    (result,) = file_many(principal, [data], draft=draft)
+    if result.error:
+        raise result.error
+    return result.dossier
+
+
+def reevaluate(dossier: Dossier, request: str) -> None:
+    filed_on = (
+        dossier.balance_filed_on if request == "balance" else dossier.advance_filed_on
+    ) or clock.today()
+    store_evaluation(dossier, evaluate_dossier(dossier, request, filed_on), timezone.now())
+
+
+def file_advance(principal: Principal, dossier: Dossier) -> Dossier:
+    def change(locked):
+        locked.advance_filed_on = clock.today()
+        reevaluate(locked, "advance")
+
+    return perform(dossier, "file_advance", principal, change=change)
+
+
+def complete(principal: Principal, dossier: Dossier, changes: dict, answer: str) -> Dossier:
+    """The supplier's answer to a completion request: new declarations, the rules run again."""
+    request = "balance" if dossier.state == S.BALANCE_TO_COMPLETE else "advance"
+
+    def change(locked):
+        apply_order(locked, changes.get("order") or {})
+        if "de_minimis_other_aid" in changes:
+            locked.de_minimis_declared = changes["de_minimis_other_aid"]
+        apply_balance(locked, changes.get("balance") or {})
+        reevaluate(locked, request)
+        Message.objects.create(
+            dossier=locked, kind=MessageKind.ANSWER, author_label=principal.label, body=answer
+        )
+
+    step = "complete_balance" if request == "balance" else "complete_advance"
+    return perform(dossier, step, principal, answer, change=change)
+
+
+def apply_balance(dossier: Dossier, balance: dict) -> None:
+    for name in BALANCE_FIELDS:
+        if name in balance:
+            value = balance[name]
+            setattr(dossier, name, "" if value is None and name == "va_signature" else value)
+
+
+def file_balance(principal: Principal, dossier: Dossier, balance: dict) -> Dossier:
+    def change(locked):
+        apply_balance(locked, balance)
+        locked.balance_filed_on = clock.today()
+        reevaluate(locked, "balance")
+
+    return perform(dossier, "file_balance", principal, change=change)
+
+
+def attest_end_of_service(principal: Principal, dossier: Dossier, on: date | None = None) -> Dossier:
+    def change(locked):
+        locked.end_of_service_attested_on = on or clock.today()
+
+    return perform(dossier, "attest_end_of_service", principal, change=change)
+
+
+def request_completion(principal: Principal, dossier: Dossier, message: str) -> Dossier:
+    step = "request_balance_completion" if dossier.state == S.BALANCE_FILED else "request_advance_completion"
+
+    def change(locked):
+        Message.objects.create(
+            dossier=locked, kind=MessageKind.COMPLETION_REQUEST, author_label=principal.label, body=message
+        )
+
+    return perform(dossier, step, principal, message, change=change)
+
+
+def reject(principal: Principal, dossier: Dossier, message: str) -> Dossier:
+    step = "reject_balance" if dossier.state == S.BALANCE_FILED else "reject_advance"
+
+    def change(locked):
+        Message.objects.create(
+            dossier=locked, kind=MessageKind.DECISION, author_label=principal.label, body=message
+        )
+
+    return perform(dossier, step, principal, message, change=change)
+
+
+def validate(principal: Principal, dossier: Dossier, message: str = "") -> Dossier:
+    """Validate a request without blocking findings; the rules run again on today's facts."""
+    request = "balance" if dossier.state == S.BALANCE_FILED else "advance"
+
+    def change(locked):
+        reevaluate(locked, request)
+        if locked.decision == NOT_ADMISSIBLE:
+            blocking = [f["message"] for f in locked.findings if f["severity"] == "blocking"]
+            raise TransitionRefused("Constats bloquants : " + " ; ".join(blocking))
+        if request == "advance" and locked.decision == ADMISSIBLE_SUBJECT_TO_REFERENCING:
+            return S.ADVANCE_SUBJECT_TO_REFERENCING
+        return None
+
+    step = "validate_balance" if request == "balance" else "validate_advance"
+    return perform(dossier, step, principal, message, change=change, audit_payload={"validated": True})
+
+
+DECISIONS = {"validate": validate, "reject": reject, "request_completion": request_completion}
+
+
+def decide_many(
+    principal: Principal, dossiers: dict[int, Dossier | None], decision: str, message: str
+) -> list[dict]:
+    """One decision on many dossiers; each succeeds or fails alone (its own transaction)."""
+    report = []
+    action = DECISIONS[decision]
+    for dossier_id, dossier in dossiers.items():
+        if dossier is None:
+            report.append({"id": dossier_id, "status": "error", "message": "Dossier introuvable."})
+            continue
+        try:
+            updated = action(principal, dossier, message)
+        except TransitionRefused as error:
+            report.append({"id": dossier_id, "status": "error", "message": str(error)})
+        else:
+            report.append({"id": dossier_id, "status": "ok", "state": updated.state})
+    return report
+
+
+def declare_incapacity(principal: Principal, dossier: Dossier, reason: str) -> Dossier:
+    """§4.4: the supplier cannot complete the service; a paid advance goes to recovery."""
+    from sons.recoveries.actions import open_case
+    from sons.recoveries.enums import RecoveryGround
+
+    def change(locked):
+        locked.incapacity_declared_on = clock.today()
+        return S.IN_RECOVERY if locked.state == S.ADVANCE_PAID else S.CANCELLED
+
+    with transaction.atomic():
+        updated = perform(dossier, "declare_incapacity", principal, reason, change=change)
+        if updated.state == S.IN_RECOVERY:
+            open_case(updated, RecoveryGround.INCAPACITY, principal, already_in_recovery=True)
+    return updated

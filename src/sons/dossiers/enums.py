@@ -1,0 +1,66 @@
+from django.db import models
+
+
+class DossierState(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    ADVANCE_FILED = "advance_filed", "Demande d'avance déposée"
+    ADVANCE_TO_COMPLETE = "advance_to_complete", "Demande d'avance à compléter"
+    ADVANCE_REJECTED = "advance_rejected", "Demande d'avance rejetée"
+    ADVANCE_SUBJECT_TO_REFERENCING = (
+        "advance_subject_to_referencing",
+        "Avance recevable sous réserve du référencement",
+    )
+    ADVANCE_VALIDATED = "advance_validated", "Avance validée"
+    ADVANCE_PAID = "advance_paid", "Avance versée"
+    BALANCE_FILED = "balance_filed", "Demande de solde déposée"
+    BALANCE_TO_COMPLETE = "balance_to_complete", "Demande de solde à compléter"
+    BALANCE_REJECTED = "balance_rejected", "Demande de solde rejetée"
+    BALANCE_VALIDATED = "balance_validated", "Solde validé"
+    BALANCE_PAID = "balance_paid", "Solde versé"
+    IN_RECOVERY = "in_recovery", "En recouvrement"
+    RECOVERED = "recovered", "Recouvré"
+    RECOVERY_CANCELLED = "recovery_cancelled", "Recouvrement abandonné"
+    CANCELLED = "cancelled", "Abandonné"
+
+
+# A client may hold another order once its dossier is rejected or abandoned (§4.2 unicity).
+DEAD_STATES = (DossierState.ADVANCE_REJECTED, DossierState.CANCELLED)
+
+
+# States reached only once the ASP has validated the advance request.
+ADVANCE_VALIDATED_STATES = (
+    DossierState.ADVANCE_VALIDATED,
+    DossierState.ADVANCE_PAID,
+    DossierState.BALANCE_FILED,
+    DossierState.BALANCE_TO_COMPLETE,
+    DossierState.BALANCE_REJECTED,
+    DossierState.BALANCE_VALIDATED,
+    DossierState.BALANCE_PAID,
+)
+
+
+class ClientKind(models.TextChoices):
+    PROFESSIONAL = "professional", "Professionnel libéral"
+    CENTRE = "centre", "Centre de santé infirmier"
+
+
+class MessageKind(models.TextChoices):
+    COMPLETION_REQUEST = "completion_request", "Demande de complément"
+    ANSWER = "answer", "Réponse du fournisseur"
+    DECISION = "decision", "Décision"
+
+
+class DocumentKind(models.TextChoices):
+    ORDER = "order", "Bon de commande"
+    VA = "va", "Vérification d'aptitude"
+    INVOICE = "invoice", "Facture"
+    PV = "pv", "PV d'installation pilote"
+    END_OF_SERVICE = "end_of_service", "Attestation de fin de Prestation"
+    TRAINING = "training", "Supports de formation"
+    OTHER = "other", "Autre pièce"
+
+
+class PilotState(models.TextChoices):
+    SUBMITTED = "submitted", "Transmis à l'ANS"
+    VALIDATED = "validated", "Validé"
+    REFUSED = "refused", "Refusé"

@@ -1,0 +1,191 @@
+"""Dossiers: one per client order, from the signed order to the last euro paid or recovered."""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import F, Q
+
+from .enums import DEAD_STATES, ClientKind, DocumentKind, DossierState, MessageKind, PilotState
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class DossierQuerySet(models.QuerySet):
+    def live(self):
+        return self.exclude(state__in=DEAD_STATES)
+
+    def for_client(self, client_key: str):
+        return self.filter(client_key=client_key)
+
+
+class Dossier(models.Model):
+    supplier = models.ForeignKey("suppliers.Organisation", on_delete=models.PROTECT, related_name="dossiers")
+    solution_version = models.ForeignKey("registry.SolutionVersion", on_delete=models.PROTECT)
+    state = models.CharField("état", max_length=40, choices=DossierState.choices, default=DossierState.DRAFT)
+    client_kind = models.CharField("type de Client", max_length=20, choices=ClientKind.choices)
+    rpps = models.CharField("n° RPPS", max_length=11, blank=True)
+    finess_geo = models.CharField("n° FINESS géographique", max_length=9, blank=True)
+    client_key = models.CharField("identifiant du Client", max_length=20, db_index=True)
+
+    # The order (bon de commande), as declared by the supplier.
+    order_in_client_name = models.BooleanField("libellé au nom du Client", null=True)
+    order_issued_on = models.DateField("émis le", null=True)
+    order_signed_on = models.DateField("signé le", null=True)
+    order_signature = models.CharField("mode de signature", max_length=20, blank=True)
+    order_lines = models.JSONField("lignes", default=list)
+    order_vat_rate = models.CharField("taux de TVA", max_length=4, blank=True)
+    order_mention_state_funded = models.BooleanField("mention de prise en charge par l'État", null=True)
+    order_mention_conditional = models.BooleanField("mention de commande conditionnelle", null=True)
+    order_conditioned_on = models.JSONField("conditions", default=list)
+    order_paid_version_catch_up = models.BooleanField("rattrapage de version payant", default=False)
+    order_client_version_obsolete = models.BooleanField("version du Client obsolète", null=True)
+    order_centre_certificate_commitment = models.BooleanField("engagement certificat (centre)", null=True)
+    de_minimis_declared = models.DecimalField("autres aides de minimis déclarées", null=True, **MONEY)
+
+    # The balance request, the end-of-service attestation and the incapacity declaration (§4.4, §6.4).
+    completed_on = models.DateField("Prestation réalisée le", null=True)
+    end_of_service_attested_on = models.DateField("attestation de fin de Prestation le", null=True)
+    incapacity_declared_on = models.DateField("incapacité déclarée le", null=True)
+    va_signed_on = models.DateField("VA signée le", null=True)
+    va_signature = models.CharField("mode de signature de la VA", max_length=20, blank=True)
+    va_functions = models.JSONField("fonctions clés attestées", default=list)
+    invoice_issued_on = models.DateField("facture émise le", null=True)
+    invoice_amount = models.DecimalField("montant facturé", null=True, **MONEY)
+    invoice_in_client_name = models.BooleanField("facture au nom du Client", null=True)
+
+    advance_filed_on = models.DateField("demande d'avance déposée le", null=True)
+    balance_filed_on = models.DateField("demande de solde déposée le", null=True)
+
+    # The last evaluation by the rules engine, kept for the queues and the dossier page.
+    decision = models.CharField("décision du moteur", max_length=40, blank=True)
+    findings = models.JSONField("constats", default=list, encoder=DjangoJSONEncoder)
+    evaluated_at = models.DateTimeField(null=True)
+    cap = models.DecimalField("plafond", null=True, **MONEY)
+    financed = models.DecimalField("montant financé", null=True, **MONEY)
+    advance_amount = models.DecimalField("avance", null=True, **MONEY)
+    balance_amount = models.DecimalField("solde", null=True, **MONEY)
+
+    # Money actually moved (ledger totals, kept in step with the Payment and Repayment rows).
+    paid_advance = models.DecimalField("avance versée", default=0, **MONEY)
+    paid_balance = models.DecimalField("solde versé", default=0, **MONEY)
+    recovered = models.DecimalField("reversé", default=0, **MONEY)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "dossier"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client_key"],
+                condition=~Q(state__in=DEAD_STATES),
+                name="one_live_dossier_per_client",
+                violation_error_message="Ce Client bénéficie déjà d'une commande comprenant une Prestation Ségur.",
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_advance__gte=0) & Q(paid_balance__gte=0) & Q(recovered__gte=0),
+                name="money_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_advance=0, paid_balance=0)
+                | Q(financed__gte=F("paid_advance") + F("paid_balance")),
+                name="paid_never_exceeds_financed",
+                violation_error_message="Le versé ne peut dépasser le montant financé.",
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_advance=0) | Q(advance_amount__gte=F("paid_advance")),
+                name="advance_paid_at_most_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(recovered__lte=F("paid_advance") + F("paid_balance")),
+                name="recovered_at_most_paid",
+            ),
+            models.CheckConstraint(
+                condition=(Q(client_kind=ClientKind.PROFESSIONAL) & ~Q(rpps=""))
+                | (Q(client_kind=ClientKind.CENTRE) & ~Q(finess_geo="")),
+                name="client_identified",
+            ),
+        ]
+        indexes = [models.Index(fields=["supplier", "state"]), models.Index(fields=["state"])]
+
+    def __str__(self):
+        return f"Dossier n° {self.pk} ({self.client_key})"
+
+    @property
+    def state_is_live(self) -> bool:
+        return self.state not in DEAD_STATES
+
+
+class Transition(models.Model):
+    """Who moved a dossier from one state to another, when and why."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="transitions")
+    name = models.CharField("transition", max_length=50)
+    from_state = models.CharField("de", max_length=40, choices=DossierState.choices)
+    to_state = models.CharField("vers", max_length=40, choices=DossierState.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT)
+    actor_label = models.CharField("auteur", max_length=200)
+    at = models.DateTimeField("le")
+    reason = models.TextField("motif", blank=True)
+
+    class Meta:
+        verbose_name = "transition"
+        ordering = ["at", "pk"]
+
+
+class Message(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="messages")
+    kind = models.CharField("nature", max_length=30, choices=MessageKind.choices)
+    author_label = models.CharField("auteur", max_length=200)
+    body = models.TextField("message")
+    at = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class Document(models.Model):
+    dossier = models.ForeignKey(Dossier, null=True, on_delete=models.PROTECT, related_name="documents")
+    pilot = models.ForeignKey("Pilot", null=True, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField("pièce", max_length=30, choices=DocumentKind.choices)
+    name = models.CharField("nom du fichier", max_length=255)
+    path = models.CharField("chemin de stockage", max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField("taille (octets)")
+    uploaded_by = models.CharField("déposé par", max_length=200)
+    at = models.DateTimeField(auto_now_add=True)
+
+
+class Pilot(models.Model):
+    """The pilot perimeter of a supplier for a solution version (§6.3)."""
+
+    supplier = models.ForeignKey("suppliers.Organisation", on_delete=models.PROTECT, related_name="pilots")
+    solution_version = models.ForeignKey("registry.SolutionVersion", on_delete=models.PROTECT)
+    state = models.CharField("état", max_length=20, choices=PilotState.choices, default=PilotState.SUBMITTED)
+    dossiers = models.ManyToManyField(Dossier, through="PilotClient")
+    training_materials_sent = models.BooleanField("supports de formation transmis", default=False)
+    findings = models.JSONField("constats", default=list, encoder=DjangoJSONEncoder)
+    reason = models.TextField("motif de la décision", blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = "périmètre pilote"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "solution_version"],
+                condition=~Q(state=PilotState.REFUSED),
+                name="one_open_pilot_per_supplier_and_version",
+            )
+        ]
+
+
+class PilotClient(models.Model):
+    pilot = models.ForeignKey(Pilot, on_delete=models.CASCADE)
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT)
+    pv_signed = models.BooleanField("PV signé par le Client", default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pilot", "dossier"], name="pilot_client_once")]

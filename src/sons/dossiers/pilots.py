@@ -1,0 +1,89 @@
+"""The pilot perimeter (§6.3): five clients with validated advances, their PVs, the training materials."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sons import clock
+from sons.audit.journal import record
+from sons.rules import evaluate_pilot
+from sons.suppliers.enums import Role
+from sons.suppliers.perms import Principal
+
+from .enums import ADVANCE_VALIDATED_STATES, PilotState
+from .models import Dossier, Pilot, PilotClient
+from .workflow import TransitionRefused
+
+
+def submit_pilot(principal: Principal, version_id: int, clients: list[dict], training_materials_sent: bool):
+    """`clients` = [{"dossier_id", "pv_signed"}]; refused with the rules' findings when not conforming."""
+    principal.require(Role.SUPPLIER_MEMBER)
+    ids = [c["dossier_id"] for c in clients]
+    dossiers = Dossier.objects.filter(
+        supplier=principal.organisation, solution_version_id=version_id
+    ).in_bulk(ids)
+    facts = {
+        "clients": [
+            {
+                "client": dossiers[c["dossier_id"]].client_key
+                if c["dossier_id"] in dossiers
+                else f"?{c['dossier_id']}",
+                "advance_validated": c["dossier_id"] in dossiers
+                and dossiers[c["dossier_id"]].state in ADVANCE_VALIDATED_STATES,
+                "pv_signed": bool(c.get("pv_signed")),
+            }
+            for c in clients
+        ],
+        "training_materials_sent": training_materials_sent,
+    }
+    outcome = evaluate_pilot(facts, clock.today())
+    findings = [f.as_dict() for f in outcome.findings]
+    if not outcome.ok:
+        raise PilotRefused(findings)
+    try:
+        with transaction.atomic():
+            pilot = Pilot.objects.create(
+                supplier=principal.organisation, solution_version_id=version_id,
+                training_materials_sent=training_materials_sent, findings=findings,
+            )  # fmt: skip
+            PilotClient.objects.bulk_create(
+                PilotClient(pilot=pilot, dossier_id=c["dossier_id"], pv_signed=bool(c.get("pv_signed")))
+                for c in clients
+            )
+            record("pilot.submitted", actor=principal.label, target=pilot, payload={"dossiers": ids})
+    except IntegrityError:
+        raise TransitionRefused(
+            "Un périmètre pilote est déjà transmis ou validé pour cette version."
+        ) from None
+    return pilot
+
+
+class PilotRefused(Exception):
+    def __init__(self, findings: list[dict]):
+        super().__init__("; ".join(f["message"] for f in findings))
+        self.findings = findings
+
+
+def decide_pilot(principal: Principal, pilot: Pilot, accept: bool, reason: str = "") -> Pilot:
+    """The ANS's decision; on validation the solution is published with « premières installations réussies »."""
+    principal.require(Role.ANS_AGENT)
+    with transaction.atomic():
+        pilot = Pilot.objects.select_for_update().select_related("solution_version").get(pk=pilot.pk)
+        if pilot.state != PilotState.SUBMITTED:
+            raise TransitionRefused("Ce périmètre pilote a déjà été instruit.")
+        pilot.state = PilotState.VALIDATED if accept else PilotState.REFUSED
+        pilot.reason = reason
+        pilot.decided_at = timezone.now()
+        pilot.save()
+        version = pilot.solution_version
+        if accept and version.first_installations_on is None:
+            version.first_installations_on = clock.today()
+            version.save(update_fields=["first_installations_on"])
+        record(
+            "pilot.decided",
+            actor=principal.label,
+            target=pilot,
+            payload={"state": pilot.state, "reason": reason},
+        )
+    return pilot

@@ -1,0 +1,201 @@
+"""The dossier snapshot the rules evaluate: the supplier's declarations plus the facts the ANS, the ASP
+and the directory own, read from the database (never from the filer).
+
+A `Facts` cache answers for many dossiers at once (bulk filing) with a few queries in all.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count
+
+from sons.directory.models import Centre, DeMinimisAid, Professional
+from sons.registry.enums import Referencing
+from sons.registry.models import DistributorDeclaration, SolutionVersion
+from sons.rules import Evaluation, evaluate, load_parameters, parse_dossier
+from sons.suppliers.enums import EnrolmentState
+from sons.suppliers.models import Enrolment, Organisation
+
+from .enums import ADVANCE_VALIDATED_STATES, ClientKind, PilotState
+from .models import Dossier, Pilot
+
+ENROLMENT_FACT = {
+    EnrolmentState.FILED: "filed",
+    EnrolmentState.TO_COMPLETE: "filed",
+    EnrolmentState.VALIDATED: "validated",
+    EnrolmentState.REJECTED: "rejected",
+}
+
+
+def client_key(kind: str, rpps: str = "", finess_geo: str = "") -> str:
+    return f"rpps:{rpps}" if kind == ClientKind.PROFESSIONAL else f"finess:{finess_geo}"
+
+
+def iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def money(amount: Decimal | None) -> str | None:
+    return None if amount is None else f"{amount:.2f}"
+
+
+class Facts:
+    """Facts owned by the ANS, the ASP and the directory, loaded once for a set of dossiers."""
+
+    def __init__(self, dossiers: list[Dossier]):
+        supplier_ids = {d.supplier_id for d in dossiers}
+        version_ids = {d.solution_version_id for d in dossiers}
+        self.suppliers = Organisation.objects.in_bulk(supplier_ids)
+        self.enrolments = {
+            e.organisation_id: e.state for e in Enrolment.objects.filter(organisation_id__in=supplier_ids)
+        }
+        self.versions = SolutionVersion.objects.select_related("solution__publisher").in_bulk(version_ids)
+        solution_ids = {v.solution_id for v in self.versions.values()}
+        self.declarations = {
+            (d.solution_id, d.distributor_id): d
+            for d in DistributorDeclaration.objects.filter(
+                solution_id__in=solution_ids, distributor_id__in=supplier_ids
+            )
+        }
+        self.pilots = set(
+            Pilot.objects.filter(
+                supplier_id__in=supplier_ids, solution_version_id__in=version_ids, state=PilotState.VALIDATED
+            ).values_list("supplier_id", "solution_version_id")
+        )
+        rpps = {d.rpps for d in dossiers if d.client_kind == ClientKind.PROFESSIONAL}
+        finess = {d.finess_geo for d in dossiers if d.client_kind == ClientKind.CENTRE}
+        self.professionals = {p.rpps: p for p in Professional.objects.filter(rpps__in=rpps)}
+        self.centres = {c.finess_geo: c for c in Centre.objects.filter(finess_geo__in=finess)}
+        keys = {d.client_key for d in dossiers}
+        self.live_orders = dict(
+            Dossier.objects.live()
+            .filter(client_key__in=keys)
+            .values_list("client_key")
+            .annotate(n=Count("pk"))
+        )
+        self.parameters = load_parameters()
+
+    def other_orders(self, dossier: Dossier) -> int:
+        count = self.live_orders.get(dossier.client_key, 0)
+        return count - 1 if dossier.pk and dossier.state_is_live else count
+
+    def de_minimis_other_aid(self, dossier: Dossier, on: date) -> str | None:
+        if dossier.client_kind == ClientKind.CENTRE:
+            return None
+        if dossier.de_minimis_declared is None:
+            return None
+        years = self.parameters.at(on).de_minimis_window_years
+        platform = DeMinimisAid.objects.within_window(dossier.client_key, on, years).filter(source="platform")
+        if dossier.pk:
+            platform = platform.exclude(dossier=dossier)
+        return money(dossier.de_minimis_declared + platform.total())
+
+
+def snapshot(dossier: Dossier, request: str, filed_on: date, facts: Facts | None = None) -> dict:
+    """The dossier as the simulator contract describes it (JSON form)."""
+    facts = facts or Facts([dossier])
+    supplier = facts.suppliers[dossier.supplier_id]
+    version = facts.versions[dossier.solution_version_id]
+    solution = version.solution
+    is_publisher = solution.publisher.organisation_id == supplier.pk
+    declaration = None if is_publisher else facts.declarations.get((solution.pk, supplier.pk))
+    data = {
+        "dispositif": "SFP-LGC-Va2",
+        "request": request,
+        "filed_on": iso(filed_on),
+        "supplier": {
+            "role": "publisher" if is_publisher else "distributor",
+            "declared_by_publisher": None if is_publisher else declaration is not None,
+            "publisher_mandate": None if is_publisher else bool(declaration and declaration.mandate),
+            "psc_user_service_operator": supplier.psc_user_service_operator,
+            "enrolment": ENROLMENT_FACT.get(facts.enrolments.get(supplier.pk), "none"),
+            "vat_liable": supplier.vat_liable,
+            "pilot_validated": (supplier.pk, version.pk) in facts.pilots,
+        },
+        "solution": {
+            "market": solution.market,
+            "profiles": list(version.profiles),
+            "complete_dossier_on": iso(version.complete_dossier_on),
+            "referencing": version.referencing,
+            "referenced_on": iso(
+                version.withdrawn_on
+                if version.referencing == Referencing.WITHDRAWN
+                else version.referenced_on
+            ),
+        },
+        "client": client_facts(dossier, facts, filed_on),
+        "order": {
+            "in_client_name": dossier.order_in_client_name,
+            "issued_on": iso(dossier.order_issued_on),
+            "signed_on": iso(dossier.order_signed_on),
+            "signature": dossier.order_signature or None,
+            "lines": dossier.order_lines,
+            "vat_rate": dossier.order_vat_rate or None,
+            "mention_state_funded": dossier.order_mention_state_funded,
+            "mention_conditional_referencing": dossier.order_mention_conditional,
+            "conditioned_on": dossier.order_conditioned_on,
+            "paid_version_catch_up": dossier.order_paid_version_catch_up,
+            "client_version_obsolete": dossier.order_client_version_obsolete,
+            "centre_certificate_commitment": dossier.order_centre_certificate_commitment,
+        },
+        "balance": None,
+    }
+    if request == "balance":
+        data["balance"] = {
+            "advance_validated": dossier.state in ADVANCE_VALIDATED_STATES,
+            "completed_on": iso(dossier.completed_on),
+            "end_of_service_attested_on": iso(dossier.end_of_service_attested_on),
+            "va": {
+                "signed_on": iso(dossier.va_signed_on),
+                "signature": dossier.va_signature or None,
+                "functions": dossier.va_functions,
+            },
+            "invoice": {
+                "issued_on": iso(dossier.invoice_issued_on),
+                "amount": money(dossier.invoice_amount),
+                "in_client_name": dossier.invoice_in_client_name,
+            },
+        }
+    return data
+
+
+def client_facts(dossier: Dossier, facts: Facts, on: date) -> dict:
+    base = {
+        "kind": dossier.client_kind, "rpps": None, "profession": None, "practice": None,
+        "registered_with_order": None, "finess_geo": None, "tranche": None, "accord_national_2015": None,
+        "staff_declared": None, "other_orders": facts.other_orders(dossier),
+        "de_minimis_other_aid": facts.de_minimis_other_aid(dossier, on),
+    }  # fmt: skip
+    if dossier.client_kind == ClientKind.PROFESSIONAL:
+        base["rpps"] = dossier.rpps
+        professional = facts.professionals.get(dossier.rpps)
+        if professional is not None:
+            base["profession"] = professional.rules_profession
+            base["practice"] = professional.practice
+            base["registered_with_order"] = professional.registered_with_order
+    else:
+        base["finess_geo"] = dossier.finess_geo
+        centre = facts.centres.get(dossier.finess_geo)
+        if centre is not None:
+            base["tranche"] = centre.tranche or None
+            base["accord_national_2015"] = centre.accord_national_2015
+            base["staff_declared"] = centre.staff_declared
+    return base
+
+
+def evaluate_dossier(
+    dossier: Dossier, request: str, filed_on: date, facts: Facts | None = None
+) -> Evaluation:
+    """Ask the rules engine, the only place where decisions are computed."""
+    return evaluate(parse_dossier(snapshot(dossier, request, filed_on, facts)))
+
+
+def store_evaluation(dossier: Dossier, evaluation: Evaluation, now) -> None:
+    dossier.decision = evaluation.decision
+    dossier.findings = [finding.as_dict() for finding in evaluation.findings]
+    dossier.evaluated_at = now
+    amounts = evaluation.amounts
+    dossier.cap, dossier.financed = amounts.cap, amounts.financed
+    dossier.advance_amount, dossier.balance_amount = amounts.advance, amounts.balance

@@ -1,0 +1,117 @@
+"""Payment batches: validated requests are grouped, sent, then confirmed (booked) or rejected (payable again)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from sons import clock
+from sons.audit.journal import record
+from sons.directory.enums import AidSource
+from sons.directory.models import DeMinimisAid
+from sons.dossiers.enums import ClientKind
+from sons.dossiers.enums import DossierState as S
+from sons.dossiers.models import Dossier
+from sons.dossiers.workflow import TransitionRefused, perform
+from sons.suppliers.enums import Role
+from sons.suppliers.perms import Principal
+
+from .enums import BatchState, PaymentKind, PaymentStatus
+from .models import Payment, PaymentBatch
+
+PAYABLE = {S.ADVANCE_VALIDATED: PaymentKind.ADVANCE, S.BALANCE_VALIDATED: PaymentKind.BALANCE}
+
+
+def prepare_batch(principal: Principal, limit: int = 10_000) -> PaymentBatch | None:
+    """Group the validated requests not yet in a live payment. Concurrent preparers take disjoint sets
+    (rows locked, locked ones skipped); the unique constraint on payments is the last guard."""
+    principal.require(Role.ASP_PAYING_AGENT)
+    with transaction.atomic():
+        live = Payment.objects.exclude(status=PaymentStatus.REJECTED)
+        advance_due = Q(state=S.ADVANCE_VALIDATED) & ~Q(
+            pk__in=live.filter(kind=PaymentKind.ADVANCE).values("dossier")
+        )
+        balance_due = Q(state=S.BALANCE_VALIDATED) & ~Q(
+            pk__in=live.filter(kind=PaymentKind.BALANCE).values("dossier")
+        )
+        locking = Dossier.objects.select_for_update(
+            skip_locked=connection.features.has_select_for_update_skip_locked
+        )
+        dossiers = locking.filter(advance_due | balance_due).order_by("pk")[:limit]
+        dossiers = list(dossiers)
+        if not dossiers:
+            return None
+        batch = PaymentBatch.objects.create(prepared_by=principal.label)
+        payments = [
+            Payment(dossier=d, kind=PAYABLE[d.state], batch=batch,
+                    amount=d.advance_amount if d.state == S.ADVANCE_VALIDATED else d.balance_amount)
+            for d in dossiers
+        ]  # fmt: skip
+        Payment.objects.bulk_create(payments)
+        batch.total = sum((p.amount for p in payments), Decimal("0.00"))
+        batch.save(update_fields=["total"])
+        record("payment.batch_prepared", actor=principal.label, target=batch,
+               payload={"payments": len(payments), "total": batch.total})  # fmt: skip
+    return batch
+
+
+def _move(principal: Principal, batch: PaymentBatch, sources: tuple[str, ...], target: str) -> PaymentBatch:
+    batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state not in sources:
+        raise TransitionRefused(f"Lot à l'état « {BatchState(batch.state).label} » : action impossible.")
+    batch.state = target
+    return batch
+
+
+def send_batch(principal: Principal, batch: PaymentBatch) -> PaymentBatch:
+    principal.require(Role.ASP_PAYING_AGENT)
+    with transaction.atomic():
+        batch = _move(principal, batch, (BatchState.PREPARED,), BatchState.SENT)
+        batch.sent_at = timezone.now()
+        batch.save()
+        record("payment.batch_sent", actor=principal.label, target=batch, payload={"total": batch.total})
+    return batch
+
+
+def confirm_batch(principal: Principal, batch: PaymentBatch) -> PaymentBatch:
+    """The bank paid: each payment is booked once, the dossier moves to paid, the de minimis register grows."""
+    principal.require(Role.ASP_PAYING_AGENT)
+    today = clock.today()
+    with transaction.atomic():
+        batch = _move(principal, batch, (BatchState.SENT,), BatchState.CONFIRMED)
+        batch.closed_at = timezone.now()
+        batch.save()
+        for payment in batch.payments.select_related("dossier").order_by("pk"):
+            dossier = payment.dossier
+            field = "paid_advance" if payment.kind == PaymentKind.ADVANCE else "paid_balance"
+
+            def book(locked, payment=payment, field=field):
+                setattr(locked, field, getattr(locked, field) + payment.amount)
+
+            step = "pay_advance" if payment.kind == PaymentKind.ADVANCE else "pay_balance"
+            perform(dossier, step, principal, f"Lot n° {batch.pk}", change=book,
+                    audit_payload={"amount": payment.amount, "batch": batch.pk})  # fmt: skip
+            payment.status = PaymentStatus.BOOKED
+            payment.booked_on = today
+            payment.save(update_fields=["status", "booked_on"])
+            if dossier.client_kind == ClientKind.PROFESSIONAL:
+                DeMinimisAid.objects.create(
+                    client_key=dossier.client_key, amount=payment.amount, granted_on=today,
+                    source=AidSource.PLATFORM, dossier=dossier, description=f"SONS SFP-LGC-Va2, lot n° {batch.pk}",
+                )  # fmt: skip
+        record("payment.batch_confirmed", actor=principal.label, target=batch, payload={"total": batch.total})
+    return batch
+
+
+def reject_batch(principal: Principal, batch: PaymentBatch, reason: str) -> PaymentBatch:
+    principal.require(Role.ASP_PAYING_AGENT)
+    with transaction.atomic():
+        batch = _move(principal, batch, (BatchState.PREPARED, BatchState.SENT), BatchState.REJECTED)
+        batch.closed_at = timezone.now()
+        batch.save()
+        batch.payments.update(status=PaymentStatus.REJECTED)
+        record("payment.batch_rejected", actor=principal.label, target=batch, payload={"reason": reason})
+    return batch

@@ -1,0 +1,45 @@
+"""Recovery cases (AF §7): formal notice with its delay, observations, repayment order, repayment."""
+
+from django.db import models
+from django.db.models import Q
+
+from .enums import OPEN_STATES, RecoveryGround, RecoveryState
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class RecoveryCase(models.Model):
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="recovery_cases")
+    ground = models.CharField("motif", max_length=40, choices=RecoveryGround.choices)
+    state = models.CharField(
+        "étape", max_length=30, choices=RecoveryState.choices, default=RecoveryState.FORMAL_NOTICE
+    )
+    amount = models.DecimalField("montant à reverser", **MONEY)
+    opened_on = models.DateField("ouvert le")
+    formal_notice_sent_on = models.DateField("mise en demeure adressée le", null=True)
+    observations = models.TextField("observations du Fournisseur", blank=True)
+    repayment_ordered_on = models.DateField("ordre de reversement le", null=True)
+    closed_on = models.DateField("clos le", null=True)
+    reason = models.TextField("motif de clôture", blank=True)
+
+    class Meta:
+        verbose_name = "dossier de recouvrement"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"], condition=Q(state__in=OPEN_STATES), name="one_open_recovery_per_dossier"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="recovery_amount_not_negative"),
+        ]
+
+
+class Repayment(models.Model):
+    """Money returned by the supplier: the ledger's other side."""
+
+    case = models.ForeignKey(RecoveryCase, on_delete=models.PROTECT, related_name="repayments")
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="repayments")
+    amount = models.DecimalField("montant reversé", **MONEY)
+    received_on = models.DateField("reçu le")
+
+    class Meta:
+        verbose_name = "reversement"
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="repayment_amount_positive")]

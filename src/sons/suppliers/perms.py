@@ -1,0 +1,43 @@
+"""Who is acting: a user with a role, or a supplier organisation's API token; querysets scoped to it."""
+
+from dataclasses import dataclass
+
+from .enums import Role
+
+STAFF_ROLES = (Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT, Role.ANS_AGENT, Role.ADMIN)
+
+
+class Forbidden(Exception):
+    """The principal may not do this (the API answers 403 for actions, 404 for foreign objects)."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    role: str
+    label: str
+    user: object = None
+    organisation: object = None
+
+    @property
+    def organisation_id(self):
+        return self.organisation.pk if self.organisation is not None else None
+
+    @property
+    def is_supplier(self) -> bool:
+        return self.role == Role.SUPPLIER_MEMBER
+
+    def require(self, *roles: str) -> None:
+        if self.role not in roles and self.role != Role.ADMIN:
+            labels = ", ".join(Role(role).label for role in roles)
+            raise Forbidden(f"Action réservée au rôle : {labels}.")
+
+    @classmethod
+    def for_user(cls, user) -> "Principal":
+        membership = getattr(user, "membership", None)
+        if membership is None:
+            raise Forbidden("Aucun rôle n'est attribué à cet utilisateur.")
+        return cls(membership.role, user.get_username(), user, membership.organisation)
+
+    @classmethod
+    def system(cls) -> "Principal":
+        return cls(Role.ADMIN, "système")

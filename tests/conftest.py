@@ -1,0 +1,6 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _documents_outside_the_repository(settings, tmp_path):
+    settings.SONS_DOCUMENTS_DIR = str(tmp_path / "documents")
