@@ -135,6 +135,32 @@ def cmd_provisions(args) -> int:
     return 0
 
 
+DJANGO_COMMANDS = {"deadlines": "deadlines", "audit": "audit_verify"}
+
+
+def run_django_command(argv: list[str]) -> int:
+    """`sons deadlines …` and `sons audit verify`: the platform's commands, on its database."""
+    import os
+
+    import django
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    django.setup()
+    name, rest = argv[0], argv[1:]
+    if name == "audit":
+        if rest[:1] != ["verify"]:
+            raise UsageError("sous-commande attendue : « sons audit verify »")
+        rest = rest[1:]
+    try:
+        call_command(DJANGO_COMMANDS[name], *rest)
+    except CommandError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return getattr(error, "returncode", 1) if name == "audit" else EXIT_BAD_INPUT
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = FrenchArgumentParser(
         prog="sons", description="SONS SFP-LGC-Va2 : simulateur et référentiels de l'AF"
@@ -184,7 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     try:
+        if argv and argv[0] in DJANGO_COMMANDS:
+            return run_django_command(argv)
         args = build_parser().parse_args(argv)
         return args.handler(args)
     except InvalidDossier as error:

@@ -53,6 +53,10 @@ def duplicate(key: str) -> FilingRefused:
     )
 
 
+def as_money(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
 def new_dossier(principal: Principal, data: dict) -> Dossier:
     """An unsaved dossier from a supplier's declaration (already type-checked by the API schema)."""
     client = data["client"]
@@ -69,23 +73,24 @@ def new_dossier(principal: Principal, data: dict) -> Dossier:
     dossier = Dossier(
         supplier=principal.organisation, solution_version_id=data["solution_version_id"], client_kind=kind,
         rpps=rpps, finess_geo=finess, client_key=client_key(kind, rpps, finess),
-        de_minimis_declared=data.get("de_minimis_other_aid"),
+        de_minimis_declared=as_money(data.get("de_minimis_other_aid")),
     )  # fmt: skip
     apply_order(dossier, data["order"])
     return dossier
 
 
 def apply_order(dossier: Dossier, order: dict) -> None:
-    for name in ORDER_FIELDS:
-        if name in order:
-            value = order[name]
-            if name == "lines":
-                value = [
-                    {"label": line["label"], "amount": f"{Decimal(line['amount']):.2f}"} for line in value
-                ]
-            setattr(
-                dossier, f"order_{name}", "" if value is None and name in ("signature", "vat_rate") else value
-            )
+    for name, attribute in ORDER_FIELDS.items():
+        if name not in order:
+            continue
+        value = order[name]
+        if name == "lines":
+            value = [{"label": line["label"], "amount": f"{Decimal(line['amount']):.2f}"} for line in value]
+        elif name == "paid_version_catch_up":
+            value = bool(value)
+        elif value is None and name in ("signature", "vat_rate"):
+            value = ""
+        setattr(dossier, attribute, value)
 
 
 @dataclass
@@ -195,7 +200,7 @@ def complete(principal: Principal, dossier: Dossier, changes: dict, answer: str)
     def change(locked):
         apply_order(locked, changes.get("order") or {})
         if "de_minimis_other_aid" in changes:
-            locked.de_minimis_declared = changes["de_minimis_other_aid"]
+            locked.de_minimis_declared = as_money(changes["de_minimis_other_aid"])
         apply_balance(locked, changes.get("balance") or {})
         reevaluate(locked, request)
         Message.objects.create(

@@ -1,0 +1,1 @@
+"""Benchmarks (run as scripts); a package so that gunicorn can import bench.settings_bench."""
