@@ -61,9 +61,12 @@ def create_database() -> None:
 
 
 def drop_database() -> None:
-    from django.db import connections
+    from django.apps import apps
 
-    connections.close_all()
+    if apps.ready:
+        from django.db import connections
+
+        connections.close_all()
     with _admin() as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
 
@@ -265,7 +268,7 @@ def profile_request(world: World, numbers: list[str], lines: int = 25) -> str:
     from django.db import connection
     from django.test import Client
 
-    from .api_load import encode
+    from bench.api_load import encode
 
     body = encode([filing(world, number) for number in numbers])
     client = Client(HTTP_HOST="127.0.0.1")
