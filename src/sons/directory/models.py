@@ -1,10 +1,12 @@
 """The directory: RPPS professionals and the Base de référence of centres (AF §4.2), the de minimis register (§5.1)."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q, Sum
+
+from sons.rules.calendar import add_months
 
 from .enums import AidSource, PracticeMode, Profession
 
@@ -55,7 +57,8 @@ class Centre(models.Model):
 
 class DeMinimisAidQuerySet(models.QuerySet):
     def within_window(self, client_key: str, on: date, years: int):
-        start = on - timedelta(days=365 * years + years // 4)
+        """Aids granted in the rolling window of `years` years that ends on `on`."""
+        start = add_months(on, -12 * years)
         return self.filter(client_key=client_key, granted_on__gt=start, granted_on__lte=on)
 
     def total(self) -> Decimal:
