@@ -56,10 +56,9 @@ class Centre(models.Model):
 
 
 class DeMinimisAidQuerySet(models.QuerySet):
-    def within_window(self, client_key: str, on: date, years: int):
+    def in_window(self, on: date, years: int):
         """Aids granted in the rolling window of `years` years that ends on `on`."""
-        start = add_months(on, -12 * years)
-        return self.filter(client_key=client_key, granted_on__gt=start, granted_on__lte=on)
+        return self.filter(granted_on__gt=add_months(on, -12 * years), granted_on__lte=on)
 
     def total(self) -> Decimal:
         return self.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 
+from sons.directory.enums import AidSource
 from sons.directory.models import Centre, DeMinimisAid, Professional
 from sons.registry.enums import Referencing
 from sons.registry.models import DistributorDeclaration, SolutionVersion
@@ -68,7 +69,8 @@ class Facts:
         finess = {d.finess_geo for d in dossiers if d.client_kind == ClientKind.CENTRE}
         self.professionals = {p.rpps: p for p in Professional.objects.filter(rpps__in=rpps)}
         self.centres = {c.finess_geo: c for c in Centre.objects.filter(finess_geo__in=finess)}
-        keys = {d.client_key for d in dossiers}
+        keys = self.keys = {d.client_key for d in dossiers}
+        self._platform_aid: dict[date, dict] = {}
         self.live_orders = dict(
             Dossier.objects.live()
             .filter(client_key__in=keys)
@@ -82,15 +84,34 @@ class Facts:
         return count - 1 if dossier.pk and dossier.state_is_live else count
 
     def de_minimis_other_aid(self, dossier: Dossier, on: date) -> str | None:
-        if dossier.client_kind == ClientKind.CENTRE:
+        """The client's declaration plus this platform's payments in the window, this dossier's excepted."""
+        if dossier.client_kind == ClientKind.CENTRE or dossier.de_minimis_declared is None:
             return None
-        if dossier.de_minimis_declared is None:
-            return None
-        years = self.parameters.at(on).de_minimis_window_years
-        platform = DeMinimisAid.objects.within_window(dossier.client_key, on, years).filter(source="platform")
-        if dossier.pk:
-            platform = platform.exclude(dossier=dossier)
-        return money(dossier.de_minimis_declared + platform.total())
+        platform = sum(
+            (
+                total
+                for dossier_id, total in self.platform_aid(on).get(dossier.client_key, ())
+                if dossier_id != dossier.pk
+            ),
+            Decimal("0.00"),
+        )
+        return money(dossier.de_minimis_declared + platform)
+
+    def platform_aid(self, on: date) -> dict[str, list[tuple[int | None, Decimal]]]:
+        """One query for all the dossiers: the platform's aids per client and dossier, in the window ending `on`."""
+        if on not in self._platform_aid:
+            years = self.parameters.at(on).de_minimis_window_years
+            rows = (
+                DeMinimisAid.objects.in_window(on, years)
+                .filter(client_key__in=self.keys, source=AidSource.PLATFORM)
+                .values_list("client_key", "dossier_id")
+                .annotate(total=Sum("amount"))
+            )
+            by_client: dict[str, list[tuple[int | None, Decimal]]] = {}
+            for key, dossier_id, total in rows:
+                by_client.setdefault(key, []).append((dossier_id, total))
+            self._platform_aid[on] = by_client
+        return self._platform_aid[on]
 
 
 def snapshot(dossier: Dossier, request: str, filed_on: date, facts: Facts | None = None) -> dict:
