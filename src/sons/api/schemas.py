@@ -71,10 +71,6 @@ class BalanceIn(Schema):
     invoice: InvoiceIn
 
 
-class PartialOrderIn(OrderIn):
-    pass
-
-
 class CompletionIn(Schema):
     message: Annotated[str, Field(min_length=1, max_length=5000)]
     order: dict | None = Field(

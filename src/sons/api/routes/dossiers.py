@@ -133,12 +133,7 @@ def file_draft(request, dossier_id: int):
              summary="Répondre à une demande de complément (les règles sont réévaluées)")  # fmt: skip
 def answer_completion(request, dossier_id: int, payload: CompletionIn):
     dossier = dossier_or_404(request.principal, dossier_id)
-    changes = payload.dict(exclude_unset=True)
-    if "order" in changes and changes["order"] is not None:
-        from ..schemas import PartialOrderIn
-
-        order = PartialOrderIn.model_validate(changes["order"])
-        changes["order"] = order.dict(exclude_unset=True)
+    changes = payload.dict(exclude_unset=True)  # only what the supplier corrects
     if changes.get("balance"):
         changes["balance"] = flatten_balance(payload.balance)
     return Status(200, dossier_out(actions.complete(request.principal, dossier, changes, payload.message)))
