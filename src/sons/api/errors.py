@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from sons.dossiers.actions import FilingRefused
 from sons.dossiers.pilots import PilotRefused
 from sons.dossiers.workflow import TransitionRefused
+from sons.rules import InvalidDossier
 from sons.suppliers.perms import Forbidden
 
 PYDANTIC_MESSAGES = {
@@ -42,7 +43,10 @@ PYDANTIC_MESSAGES = {
     "less_than_equal": "valeur trop grande",
     "less_than": "valeur trop grande",
     "extra_forbidden": "champ inconnu",
+    "value_error": "valeur invalide",
 }
+
+NINJA_MESSAGES = {"Cannot parse request body": "Corps de la requête illisible : JSON invalide."}
 
 
 def field_path(loc) -> str:
@@ -62,6 +66,8 @@ def french_errors(errors) -> list[dict]:
     for error in errors:
         kind = error.get("type", "")
         message = PYDANTIC_MESSAGES.get(kind, "valeur invalide")
+        if kind == "value_error" and "NUL" in str(error.get("msg", "")):
+            message = "caractère NUL interdit"
         if kind == "literal_error" and error.get("ctx", {}).get("expected"):
             message += f" ; valeurs admises : {error['ctx']['expected']}"
         result.append({"field": field_path(error.get("loc", ())), "message": message})
@@ -117,4 +123,11 @@ def install(api):
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
-        return api.create_response(request, {"message": str(exc)}, status=exc.status_code)
+        message = NINJA_MESSAGES.get(str(exc), str(exc))
+        return api.create_response(request, {"message": message, "field": "corps"}, status=exc.status_code)
+
+    @api.exception_handler(InvalidDossier)
+    def invalid_dossier(request, exc):
+        return api.create_response(
+            request, {"message": f"{exc.path} : {exc.message}", "field": exc.path}, status=422
+        )

@@ -20,6 +20,30 @@ def owner_of(request) -> str | None:
     return None
 
 
+class JsonErrorsMiddleware:
+    """Under /api/ even Django's own 404 and 405 answers are JSON in French."""
+
+    MESSAGES = {404: "Introuvable.", 405: "Méthode non autorisée pour cette adresse."}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code in self.MESSAGES
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            json_response = JsonResponse(
+                {"message": self.MESSAGES[response.status_code]}, status=response.status_code
+            )
+            if response.has_header("Allow"):
+                json_response["Allow"] = response["Allow"]
+            return json_response
+        return response
+
+
 class IdempotencyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -5,25 +5,38 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
+
+
+def no_nul(value: str) -> str:
+    # PostgreSQL text cannot hold NUL; refuse it as bad input rather than fail on write.
+    if "\x00" in value:
+        raise ValueError("caractère NUL interdit")
+    return value
+
+
+Clean = AfterValidator(no_nul)
 
 Signature = Literal["handwritten", "cpx", "psc", "rgs1", "eidas_simple", "none"]
 Amount = Annotated[Decimal, Field(max_digits=12, decimal_places=2, ge=0)]
 SignedAmount = Annotated[Decimal, Field(max_digits=12, decimal_places=2)]
 Identifier = Annotated[int, Field(ge=1, le=2**62)]
-Text = Annotated[str, Field(max_length=5000)]
+Text = Annotated[str, Field(max_length=5000), Clean]
 VaFunction = Literal["psc_login", "ins_qualification", "mss_pro", "mss_patient", "integrate_received", "send_mes",
                      "consult_mes", "segur_documents"]  # fmt: skip
 
 
 class ClientIn(Schema):
-    rpps: Annotated[str, Field(max_length=11)] | None = Field(None, description="n° RPPS (professionnel)")
-    finess_geo: Annotated[str, Field(max_length=9)] | None = Field(
+    rpps: Annotated[str, Field(max_length=11), Clean] | None = Field(
+        None, description="n° RPPS (professionnel)"
+    )
+    finess_geo: Annotated[str, Field(max_length=9), Clean] | None = Field(
         None, description="n° FINESS géographique (centre)"
     )
 
 
 class LineIn(Schema):
-    label: Annotated[str, Field(max_length=200)]
+    label: Annotated[str, Field(max_length=200), Clean]
     amount: SignedAmount
 
 
@@ -72,16 +85,16 @@ class BalanceIn(Schema):
 
 
 class CompletionIn(Schema):
-    message: Annotated[str, Field(min_length=1, max_length=5000)]
-    order: dict | None = Field(
-        None, description="champs du bon de commande à corriger (mêmes noms que « order »)"
+    message: Annotated[str, Field(min_length=1, max_length=5000), Clean]
+    order: OrderIn | None = Field(
+        None, description="champs du bon de commande à corriger ; les autres restent"
     )
     balance: BalanceIn | None = None
     de_minimis_other_aid: Amount | None = None
 
 
 class ReasonIn(Schema):
-    reason: Annotated[str, Field(min_length=1, max_length=5000)]
+    reason: Annotated[str, Field(min_length=1, max_length=5000), Clean]
 
 
 class DecisionIn(Schema):

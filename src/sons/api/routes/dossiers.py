@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 from pydantic import ValidationError as PydanticValidationError
 
 from sons.dossiers import actions
-from sons.dossiers.enums import DocumentKind
+from sons.dossiers.enums import DocumentKind, DossierState
 from sons.dossiers.models import Document
 from sons.suppliers.enums import Role
 
@@ -111,6 +111,8 @@ def file_bulk(request, draft: bool = False):
 def list_dossiers(request, state: str | None = None, limit: int = 100, offset: int = 0):
     queryset = dossiers_for(request.principal).order_by("pk")
     if state:
+        if state not in DossierState.values:
+            return Status(422, {"message": f"État inconnu : {state[:40]!r}.", "field": "state"})
         queryset = queryset.filter(state=state)
     limit, offset = max(1, min(limit, 1000)), max(0, min(offset, 2**62))
     return Status(200, [dossier_out(d) for d in queryset[offset : offset + limit]])
