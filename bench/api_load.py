@@ -27,7 +27,12 @@ class Client:
 
     def post(self, path: str, body: bytes) -> tuple[int, bytes]:
         try:
-            self.connection.request("POST", path, body=body, headers=self.headers)
+            try:
+                self.connection.request("POST", path, body=body, headers=self.headers)
+            except (BrokenPipeError, ConnectionResetError):
+                # The server may have answered early (a body too large) and closed: read that answer.
+                response = self.connection.getresponse()
+                return response.status, response.read()
             response = self.connection.getresponse()
             return response.status, response.read()
         except (OSError, http.client.HTTPException):

@@ -81,7 +81,9 @@ def migrate() -> None:
 
 
 def configure() -> None:
-    os.environ.update({k: v for k, v in environment().items() if k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")})
+    os.environ.update(
+        {k: v for k, v in environment().items() if k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    )
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     import django
@@ -124,7 +126,9 @@ def seed(professionals: int) -> World:
             iban="FR7630006000011234567890189", bic="AGRIFRPP", psc_user_service_operator=True,
             hosts_health_data=False, sworn_statement=True,
         )  # fmt: skip
-        Enrolment.objects.create(organisation=organisation, state=EnrolmentState.VALIDATED, filed_on=date(2026, 3, 2))
+        Enrolment.objects.create(
+            organisation=organisation, state=EnrolmentState.VALIDATED, filed_on=date(2026, 3, 2)
+        )
         publisher = Publisher.objects.create(name=organisation.name, organisation=organisation)
         solution = Solution.objects.create(publisher=publisher, name="Logiciel du banc d'essai")
         version = SolutionVersion.objects.create(
@@ -134,10 +138,13 @@ def seed(professionals: int) -> World:
         Professional.objects.bulk_create(
             (
                 Professional(
-                    rpps=number, last_name=f"Nom{n}", first_name=f"Prénom{n}",
+                    rpps=number,
+                    last_name=f"Nom{n}",
+                    first_name=f"Prénom{n}",
                     profession=Profession.IDE if n % 5 < 3 else Profession.MK,  # 60 % IDE, 40 % MK
-                    practice=PracticeMode.LIBERAL, registered_with_order=True,
-                )  # fmt: skip
+                    practice=PracticeMode.LIBERAL,
+                    registered_with_order=True,
+                )
                 for n, number in enumerate(numbers)
             ),
             batch_size=5000,
@@ -153,6 +160,29 @@ def filing(world: World, number: str) -> dict:
         "order": ORDER,
         "de_minimis_other_aid": "0.00",
     }
+
+
+def preload(world: World, numbers: list[str], chunk: int = 1000) -> int:
+    """Dossiers filed in process before the server starts, so that the measures run on a table of a
+    realistic size: PostgreSQL plans the foreign-key checks of a session once, on the table as it is then."""
+    from sons.dossiers import actions
+
+    principal, filed_count = _principal(world), 0
+    for start in range(0, len(numbers), chunk):
+        results = actions.file_many(principal, _items(world, numbers[start : start + chunk]))
+        filed_count += sum(1 for result in results if result.error is None)
+    return filed_count
+
+
+def seq_reads(table: str = "dossiers_dossier") -> tuple[int, int]:
+    """(sequential scans, rows read by them) of a table since the database's creation (pg_stat_user_tables)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT seq_scan, seq_tup_read FROM pg_stat_user_tables WHERE relname = %s", [table])
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else (0, 0)
 
 
 def analyse() -> None:
@@ -220,35 +250,81 @@ class QueryCounter:
 
 def _report(profiler: cProfile.Profile, wall: float, queries: QueryCounter, lines: int) -> str:
     out = io.StringIO()
-    out.write(f"  temps : {wall * 1000:.0f} ms ; {queries.count} requêtes SQL, {queries.seconds * 1000:.0f} ms d'attente de la base\n")
+    out.write(
+        f"  temps : {wall * 1000:.0f} ms ; {queries.count} requêtes SQL, {queries.seconds * 1000:.0f} ms d'attente de la base\n"
+    )
     out.write("  requêtes SQL par début de texte (nombre, ms) :\n")
     for kind, (count, seconds) in sorted(queries.by_kind.items(), key=lambda item: -item[1][1])[:8]:
         out.write(f"    {count:6d}  {seconds * 1000:8.1f}  {kind}\n")
-    for order in ("cumulative", "tottime"):
+    views = (
+        ("fonctions de l'application (src/sons), tri cumulatif", "cumulative", r"/src/sons/"),
+        ("toutes fonctions, tri cumulatif", "cumulative", None),
+        ("toutes fonctions, tri par temps propre", "tottime", None),
+    )
+    for title, order, restriction in views:
         stream = io.StringIO()
         stats = pstats.Stats(profiler, stream=stream)
-        stats.strip_dirs().sort_stats(order).print_stats(lines)
-        text = stream.getvalue()
+        if restriction:
+            stats.sort_stats(order).print_stats(restriction, lines)
+        else:  # strip_dirs() forgets the order: sort after it
+            stats.strip_dirs().sort_stats(order).print_stats(lines)
+        text = stream.getvalue().replace(f"{ROOT}/src/", "").replace(f"{ROOT}/", "")
         body = text[text.find("   ncalls") :] if "   ncalls" in text else text
-        out.write(f"  cProfile, tri par {order} :\n")
+        out.write(f"  cProfile, {title} :\n")
         out.write("\n".join("    " + line for line in body.rstrip().splitlines()) + "\n")
     return out.getvalue()
 
 
-def profile_file_many(world: World, numbers: list[str], lines: int = 25) -> str:
-    """cProfile of one in-process call of actions.file_many on len(numbers) dossiers, parsed as the API does."""
-    from django.db import connection
-
-    from sons.api.routes.dossiers import as_declaration
-    from sons.api.schemas import DossierIn
-    from sons.dossiers import actions
+def _principal(world: World):
     from sons.suppliers.enums import Role
     from sons.suppliers.models import Organisation
     from sons.suppliers.perms import Principal
 
     organisation = Organisation.objects.get(pk=world.organisation_id)
-    principal = Principal(Role.SUPPLIER_MEMBER, f"{organisation.name} (jeton « banc d'essai »)", None, organisation)
-    items = [as_declaration(DossierIn.model_validate(filing(world, number))) for number in numbers]
+    return Principal(
+        Role.SUPPLIER_MEMBER, f"{organisation.name} (jeton « banc d'essai »)", None, organisation
+    )
+
+
+def _items(world: World, numbers: list[str], de_minimis: bool = True) -> list[dict]:
+    """The declarations as the API hands them to file_many (validated by DossierIn, then as_declaration)."""
+    from sons.api.routes.dossiers import as_declaration
+    from sons.api.schemas import DossierIn
+
+    documents = [filing(world, number) for number in numbers]
+    if not de_minimis:
+        documents = [{k: v for k, v in d.items() if k != "de_minimis_other_aid"} for d in documents]
+    return [as_declaration(DossierIn.model_validate(document)) for document in documents]
+
+
+def time_file_many(world: World, numbers: list[str], *, de_minimis: bool) -> str:
+    """One in-process call of actions.file_many, without profiler: its time and its SQL statements."""
+    from django.db import connection
+
+    from sons.dossiers import actions
+
+    principal, items = _principal(world), _items(world, numbers, de_minimis)
+    queries = QueryCounter()
+    with connection.execute_wrapper(queries):
+        start = time.perf_counter()
+        results = actions.file_many(principal, items)
+        wall = time.perf_counter() - start
+    refused = sum(1 for result in results if result.error)
+    label = "avec" if de_minimis else "sans"
+    return (
+        f"actions.file_many, {len(numbers)} dossiers {label} « de_minimis_other_aid », sans profileur : "
+        f"{wall * 1000:.0f} ms ({len(numbers) / wall:.0f} dossiers/s sur un cœur), {queries.count} requêtes SQL "
+        f"({queries.seconds * 1000:.0f} ms d'attente de la base), {refused} refusés"
+    )
+
+
+def profile_file_many(world: World, numbers: list[str], lines: int = 20) -> str:
+    """cProfile of one in-process call of actions.file_many on len(numbers) dossiers, parsed as the API does."""
+    from django.db import connection
+
+    from sons.dossiers import actions
+
+    principal, items = _principal(world), _items(world, numbers)
     queries = QueryCounter()
     profiler = cProfile.Profile()
     with connection.execute_wrapper(queries):
@@ -258,33 +334,73 @@ def profile_file_many(world: World, numbers: list[str], lines: int = 25) -> str:
         profiler.disable()
         wall = time.perf_counter() - start
     refused = sum(1 for result in results if result.error)
-    head = f"actions.file_many, {len(numbers)} dossiers en un appel ({refused} refusés) :\n"
+    head = f"cProfile de actions.file_many, {len(numbers)} dossiers en un appel ({refused} refusés) :\n"
     return head + _report(profiler, wall, queries, lines)
 
 
-def profile_request(world: World, numbers: list[str], lines: int = 25) -> str:
-    """cProfile of one in-process POST /api/dossiers/bulk (Django test client, no network): the whole
-    request path — middleware, authentication, validation, file_many, the report's serialisation."""
+def statements_of_one_filing(world: World, number: str) -> str:
+    """The SQL statements of one POST /api/dossiers (in process), in order, with their times."""
     from django.db import connection
     from django.test import Client
 
     from bench.api_load import encode
 
-    body = encode([filing(world, number) for number in numbers])
+    statements: list[tuple[float, str]] = []
+
+    def record(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            statements.append(((time.perf_counter() - start) * 1000, " ".join(sql.split())))
+
     client = Client(HTTP_HOST="127.0.0.1")
+    with connection.execute_wrapper(record):
+        response = client.post(
+            "/api/dossiers", encode(filing(world, number)), content_type="application/json",
+            headers={"Authorization": f"Bearer {world.key}"},
+        )  # fmt: skip
+    lines = [f"requêtes SQL d'un POST /api/dossiers (HTTP {response.status_code}) : {len(statements)}"]
+    lines += [f"  {ms:6.2f} ms  {sql[:120]}" for ms, sql in statements]
+    return "\n".join(lines)
+
+
+def profile_request(world: World, numbers: list[str], *, bulk: bool, lines: int = 20) -> str:
+    """cProfile of in-process requests (Django test client, no network, no gunicorn): the whole request
+    path — middleware, authentication, validation, file_many, the answer's serialisation. bulk: one
+    POST /api/dossiers/bulk of every number; otherwise one POST /api/dossiers per number, one by one."""
+    from django.db import connection
+    from django.test import Client
+
+    from bench.api_load import encode
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    headers = {"Authorization": f"Bearer {world.key}"}
+    if bulk:
+        bodies = [("/api/dossiers/bulk", encode([filing(world, number) for number in numbers]))]
+    else:
+        bodies = [("/api/dossiers", encode(filing(world, number))) for number in numbers]
     queries = QueryCounter()
     profiler = cProfile.Profile()
+    statuses: dict[int, int] = {}
     with connection.execute_wrapper(queries):
         start = time.perf_counter()
         profiler.enable()
-        response = client.post(
-            "/api/dossiers/bulk", body, content_type="application/json", headers={"Authorization": f"Bearer {world.key}"}
-        )
+        for path, body in bodies:
+            response = client.post(path, body, content_type="application/json", headers=headers)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
         profiler.disable()
         wall = time.perf_counter() - start
-    report = response.json() if response.status_code == 200 else {}
-    head = (
-        f"POST /api/dossiers/bulk en processus, {len(numbers)} dossiers : HTTP {response.status_code}, "
-        f"{report.get('filed', '?')} déposés, {len(body) // 1024} Kio envoyés, {len(response.content) // 1024} Kio reçus\n"
-    )
+    if bulk:
+        report = response.json() if response.status_code == 200 else {}
+        head = (
+            f"cProfile de POST /api/dossiers/bulk en processus, {len(numbers)} dossiers en une requête : HTTP {response.status_code}, "
+            f"{report.get('filed', '?')} déposés, {len(bodies[0][1]) // 1024} Kio envoyés, "
+            f"{len(response.content) // 1024} Kio reçus\n"
+        )
+    else:
+        head = (
+            f"cProfile de POST /api/dossiers en processus, {len(numbers)} requêtes l'une après l'autre : statuts {statuses} ; "
+            f"{wall / len(numbers) * 1000:.2f} ms et {queries.count / len(numbers):.1f} requêtes SQL par dépôt\n"
+        )
     return head + _report(profiler, wall, queries, lines)

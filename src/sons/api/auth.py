@@ -10,7 +10,7 @@ from sons.suppliers.perms import Forbidden, Principal
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str):
         found = (
-            ApiToken.objects.select_related("organisation", "user__membership__organisation")
+            ApiToken.objects.select_related("organisation__enrolment", "user__membership__organisation")
             .filter(key_hash=hash_token(token), revoked=False)
             .first()
         )

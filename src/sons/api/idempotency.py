@@ -23,7 +23,11 @@ def owner_of(request) -> str | None:
 class JsonErrorsMiddleware:
     """Under /api/ even Django's own 404 and 405 answers are JSON in French."""
 
-    MESSAGES = {404: "Introuvable.", 405: "Méthode non autorisée pour cette adresse."}
+    MESSAGES = {
+        400: "Requête invalide ou trop volumineuse (16 Mo au plus).",
+        404: "Introuvable.",
+        405: "Méthode non autorisée pour cette adresse.",
+    }
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -121,7 +121,7 @@ def file_many(principal: Principal, items: list[dict], *, draft: bool = False) -
         candidates.append((result, dossier))
     if not candidates:
         return results
-    facts = Facts([d for _, d in candidates])
+    facts = Facts([d for _, d in candidates], [principal.organisation])
     today, now = clock.today(), timezone.now()
     unknown_versions = [r for r, d in candidates if d.solution_version_id not in facts.versions]
     for result in unknown_versions:
@@ -133,6 +133,9 @@ def file_many(principal: Principal, items: list[dict], *, draft: bool = False) -
         if facts.live_orders.get(dossier.client_key):
             result.error = duplicate(dossier.client_key)
             continue
+        dossier.solution_version = facts.versions[
+            dossier.solution_version_id
+        ]  # read once, reused by the answer
         dossier.state = S.DRAFT if draft else S.ADVANCE_FILED
         dossier.advance_filed_on = None if draft else today
         store_evaluation(dossier, evaluate_dossier(dossier, "advance", today, facts), now)

@@ -17,7 +17,7 @@ from sons.registry.enums import Referencing
 from sons.registry.models import DistributorDeclaration, SolutionVersion
 from sons.rules import Evaluation, evaluate, load_parameters, parse_dossier
 from sons.suppliers.enums import EnrolmentState
-from sons.suppliers.models import Enrolment, Organisation
+from sons.suppliers.models import Organisation
 
 from .enums import ADVANCE_VALIDATED_STATES, ClientKind, PilotState
 from .models import Dossier, Pilot
@@ -45,21 +45,32 @@ def money(amount: Decimal | None) -> str | None:
 class Facts:
     """Facts owned by the ANS, the ASP and the directory, loaded once for a set of dossiers."""
 
-    def __init__(self, dossiers: list[Dossier]):
+    def __init__(self, dossiers: list[Dossier], suppliers: list[Organisation] = ()):
+        """`suppliers` already loaded (with their enrolment) are not read again."""
         supplier_ids = {d.supplier_id for d in dossiers}
         version_ids = {d.solution_version_id for d in dossiers}
-        self.suppliers = Organisation.objects.in_bulk(supplier_ids)
+        known = {o.pk: o for o in suppliers if o.pk in supplier_ids}
+        missing = supplier_ids - set(known)
+        if missing:
+            known.update(Organisation.objects.select_related("enrolment").in_bulk(missing))
+        self.suppliers = known
         self.enrolments = {
-            e.organisation_id: e.state for e in Enrolment.objects.filter(organisation_id__in=supplier_ids)
+            pk: getattr(getattr(o, "enrolment", None), "state", None) for pk, o in known.items()
         }
         self.versions = SolutionVersion.objects.select_related("solution__publisher").in_bulk(version_ids)
-        solution_ids = {v.solution_id for v in self.versions.values()}
-        self.declarations = {
-            (d.solution_id, d.distributor_id): d
-            for d in DistributorDeclaration.objects.filter(
-                solution_id__in=solution_ids, distributor_id__in=supplier_ids
-            )
+        distributed = {
+            v.solution_id
+            for v in self.versions.values()
+            if set(supplier_ids) - {v.solution.publisher.organisation_id}
         }
+        self.declarations = {}
+        if distributed:  # a publisher filing for its own solution needs no declaration
+            self.declarations = {
+                (d.solution_id, d.distributor_id): d
+                for d in DistributorDeclaration.objects.filter(
+                    solution_id__in=distributed, distributor_id__in=supplier_ids
+                )
+            }
         self.pilots = set(
             Pilot.objects.filter(
                 supplier_id__in=supplier_ids, solution_version_id__in=version_ids, state=PilotState.VALIDATED
@@ -67,8 +78,10 @@ class Facts:
         )
         rpps = {d.rpps for d in dossiers if d.client_kind == ClientKind.PROFESSIONAL}
         finess = {d.finess_geo for d in dossiers if d.client_kind == ClientKind.CENTRE}
-        self.professionals = {p.rpps: p for p in Professional.objects.filter(rpps__in=rpps)}
-        self.centres = {c.finess_geo: c for c in Centre.objects.filter(finess_geo__in=finess)}
+        self.professionals = {p.rpps: p for p in Professional.objects.filter(rpps__in=rpps)} if rpps else {}
+        self.centres = (
+            {c.finess_geo: c for c in Centre.objects.filter(finess_geo__in=finess)} if finess else {}
+        )
         keys = self.keys = {d.client_key for d in dossiers}
         self._platform_aid: dict[date, dict] = {}
         self.live_orders = dict(
