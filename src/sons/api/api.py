@@ -1,12 +1,25 @@
 """The REST API (django-ninja): OpenAPI at /api/openapi.json, documentation at /api/docs."""
 
+import orjson
 from ninja import NinjaAPI
+from ninja.renderers import BaseRenderer
+
+from sons.batch import json_default
 
 from . import errors
 from .auth import TokenAuth, session_auth
 from .routes import dossiers, staff
 
+
+class OrjsonRenderer(BaseRenderer):
+    media_type = "application/json"
+
+    def render(self, request, data, *, response_status):
+        return orjson.dumps(data, default=json_default)
+
+
 api = NinjaAPI(
+    renderer=OrjsonRenderer(),
     title="API SONS SFP-LGC-Va2",
     version="1",
     description="Dépôt et instruction des demandes de financement Ségur numérique (AF SFP-LGC-Va2).",
