@@ -94,3 +94,17 @@ def entry_hash(
     }
     text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return hashlib.sha256((prev_hash + text).encode("utf-8")).hexdigest()
+
+
+def hash_of(entry) -> str:
+    """The hash an entry (anything with the entry's attributes) must carry, given its prev_hash."""
+    return entry_hash(
+        entry.prev_hash,
+        seq=entry.seq,
+        at=entry.at,
+        actor=entry.actor,
+        action=entry.action,
+        target_type=entry.target_type,
+        target_id=entry.target_id,
+        payload=entry.payload,
+    )

@@ -15,7 +15,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, models
 from django.utils import timezone
 
-from .chain import canonical_payload, entry_hash
+from .chain import canonical_payload, hash_of
 from .errors import HeadMissingError, OutsideTransactionError
 from .models import HEAD_PK, AuditEntry, AuditHead
 from .verification import verify_journal
@@ -82,16 +82,7 @@ def record_many(items: Iterable[Mapping[str, Any]]) -> list[AuditEntry]:
             payload=draft.payload,
             prev_hash=prev_hash,
         )
-        entry.hash = prev_hash = entry_hash(
-            entry.prev_hash,
-            seq=entry.seq,
-            at=entry.at,
-            actor=entry.actor,
-            action=entry.action,
-            target_type=entry.target_type,
-            target_id=entry.target_id,
-            payload=entry.payload,
-        )
+        entry.hash = prev_hash = hash_of(entry)
         entries.append(entry)
     AuditEntry.objects.append_chained(entries, batch_size=BULK_BATCH_SIZE)
     AuditHead.objects.filter(pk=HEAD_PK).update(seq=seq, hash=prev_hash)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from .chain import GENESIS_HASH, entry_hash
+from .chain import GENESIS_HASH, hash_of
 from .models import HEAD_PK, AuditEntry, AuditHead
 
 # Entries read per round trip: memory stays bounded however long the journal grows.
@@ -62,25 +62,12 @@ class _ChainWalker:
                 f"Entrée n° {entry.seq} : son empreinte précédente ne correspond pas à celle de {previous} "
                 "(entrée insérée, remplacée ou réordonnée)."
             )
-        if _recomputed_hash(entry) != entry.hash:
+        if hash_of(entry) != entry.hash:
             self.problems.append(
                 f"Entrée n° {entry.seq} altérée : son empreinte ne correspond plus à son contenu."
             )
         self.last_seq = entry.seq
         self.last_hash = entry.hash
-
-
-def _recomputed_hash(entry: AuditEntry) -> str:
-    return entry_hash(
-        entry.prev_hash,
-        seq=entry.seq,
-        at=entry.at,
-        actor=entry.actor,
-        action=entry.action,
-        target_type=entry.target_type,
-        target_id=entry.target_id,
-        payload=entry.payload,
-    )
 
 
 def _head_problem(head: AuditHead | None, walker: _ChainWalker) -> str | None:
