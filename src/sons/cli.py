@@ -135,7 +135,12 @@ def cmd_provisions(args) -> int:
     return 0
 
 
-DJANGO_COMMANDS = {"deadlines": "deadlines", "audit": "audit_verify"}
+DJANGO_COMMANDS = {
+    "deadlines": "deadlines",
+    "audit": "audit_verify",
+    "import": "import_directory",
+    "gen": "gen_rpps",
+}
 
 
 def run_django_command(argv: list[str]) -> int:
@@ -152,6 +157,10 @@ def run_django_command(argv: list[str]) -> int:
     if name == "audit":
         if rest[:1] != ["verify"]:
             raise UsageError("sous-commande attendue : « sons audit verify »")
+        rest = rest[1:]
+    elif name == "gen":
+        if rest[:1] != ["rpps"]:
+            raise UsageError("sous-commande attendue : « sons gen rpps --rows N FICHIER »")
         rest = rest[1:]
     try:
         call_command(DJANGO_COMMANDS[name], *rest)

@@ -23,7 +23,7 @@ def dossier_out(dossier: Dossier, detail: bool = False) -> dict:
         "finess_geo": dossier.finess_geo,
         "solution_version_id": dossier.solution_version_id,
         "decision": dossier.decision,
-        "findings": dossier.findings,
+        "findings": [*dossier.findings, *dossier.directory_alerts],
         "amounts": {
             "cap": euros(dossier.cap),
             "financed": euros(dossier.financed),

@@ -60,6 +60,7 @@ class Dossier(models.Model):
     decision = models.CharField("décision du moteur", max_length=40, blank=True)
     findings = models.JSONField("constats", default=list, encoder=DjangoJSONEncoder)
     evaluated_at = models.DateTimeField(null=True)
+    directory_alerts = models.JSONField("alertes de l'annuaire", default=list)
     cap = models.DecimalField("plafond", null=True, **MONEY)
     financed = models.DecimalField("montant financé", null=True, **MONEY)
     advance_amount = models.DecimalField("avance", null=True, **MONEY)

@@ -1,0 +1,245 @@
+"""`sons import rpps FILE [--apply]`: load the RPPS extract into the directory (AF §4.2), atomically.
+
+Kept lines go to a staging table (COPY on PostgreSQL), are grouped per person in SQL (a person with several
+activities is libéral when one activity is), compared with the live directory, and swapped in.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from sons.rules import load_parameters
+from sons.rules.identifiers import luhn_ok
+
+from ..models import Professional
+from . import rpps_format as fmt
+from .reading import RefusedFile, numbered_lines
+from .swap import create_like, drop, quote, swap
+
+STAGING = "directory_rpps_staging"
+NEW = "directory_professional_new"
+MAX_LINE = 8_000
+EXAMPLES = 20
+CHUNK = 20_000
+
+
+@dataclass
+class Report:
+    read: int = 0
+    kept: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    rejected: Counter = field(default_factory=Counter)
+    examples: list[str] = field(default_factory=list)
+    professions: Counter = field(default_factory=Counter)
+    persons: int = 0
+    diff: dict[str, int] = field(default_factory=dict)
+    applied: bool = False
+    alerts: int = 0
+
+    def reject(self, path: str, line: int, column: int, reason: str) -> None:
+        self.rejected[reason] += 1
+        if len(self.examples) < EXAMPLES:
+            name = fmt.COLUMNS[column - 1] if column <= len(fmt.COLUMNS) else "au-delà de la dernière colonne"
+            self.examples.append(str(RefusedFile(path, line, f"{column} ({name})", reason)))
+
+    def lines(self) -> list[str]:
+        out = [f"Lignes lues : {self.read} ; retenues : {self.kept} ; écartées : {sum(self.skipped.values())} ; "
+               f"rejetées : {sum(self.rejected.values())}."]  # fmt: skip
+        out += [f"  écartées — {reason} : {n}" for reason, n in sorted(self.skipped.items())]
+        out += [f"  rejetées — {reason} : {n}" for reason, n in sorted(self.rejected.items())]
+        out += [f"  {example}" for example in self.examples]
+        if self.persons:
+            out.append(f"Professionnels retenus : {self.persons}")
+            out += [f"  {profession} : {n}" for profession, n in sorted(self.professions.items())]
+        if self.diff:
+            out.append(
+                "Par rapport au chargement précédent : {new} nouveaux, {gone} disparus, {profession} changements de "
+                "profession, {practice} changements d'exercice, {ordre} changements d'inscription à l'Ordre.".format(
+                    **self.diff
+                )
+            )
+        return out
+
+
+def stage(path: str, report: Report) -> None:
+    """Read and check every line; write the kept ones to the staging table."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {quote(STAGING)}")
+        cursor.execute(
+            f"CREATE TABLE {quote(STAGING)} (rpps varchar(11), profession varchar(30), mode varchar(1), "
+            "savoir_faire varchar(40), authority varchar(100), last_name varchar(200), first_name varchar(200), "
+            "structure varchar(60), line integer)"
+        )
+    writer = _copy_writer if connection.vendor == "postgresql" else _insert_writer
+    with writer() as write:
+        batch: list[tuple] = []
+        for row in _rows(path, report):
+            batch.append(row)
+            if len(batch) >= CHUNK:
+                write(batch)
+                batch = []
+        if batch:
+            write(batch)
+
+
+def _rows(path: str, report: Report):
+    lines = numbered_lines(path, "PS_LibreAcces_Personne_activite", "RPPS")
+    first = next(lines, None)
+    if first is None:
+        raise RefusedFile(path, 1, None, "fichier vide")
+    if first[1].lstrip("\ufeff") != fmt.HEADER:
+        got = first[1].lstrip("\ufeff").split("|")
+        column = next(
+            (i + 1 for i, (a, b) in enumerate(zip(got, fmt.COLUMNS, strict=False)) if a != b), len(got)
+        )
+        raise RefusedFile(
+            path, 1, column, "en-tête inattendu : ce n'est pas l'extrait « Personne activité » du RPPS"
+        )
+    professions, modes, kept_types = fmt.PROFESSIONS, fmt.MODES, (fmt.RPPS_TYPE, fmt.ADELI_TYPE)
+    skipped = report.skipped
+    read = kept = 0
+    for number, line in lines:
+        read += 1
+        fields = line.split("|")
+        if len(line) > MAX_LINE or len(fields) > fmt.FIELDS:
+            report.reject(path, number, min(len(fields), fmt.FIELDS), "ligne trop longue")
+            continue
+        if len(fields) < fmt.FIELDS or fields[-1]:
+            report.reject(
+                path, number, len(fields), "ligne tronquée (champs manquants ou « | » final absent)"
+            )
+            continue
+        id_type = fields[0]
+        if id_type not in kept_types:
+            report.reject(path, number, 1, "type d'identifiant inconnu (8 RPPS ou 0 ADELI attendu)")
+            continue
+        profession = professions.get(fields[fmt.PROFESSION])
+        if profession is None:
+            skipped["autre profession"] += 1
+            continue
+        if id_type == fmt.ADELI_TYPE:
+            skipped["identifiant ADELI (sans RPPS)"] += 1
+            continue
+        rpps = fields[fmt.ID_PP]
+        if len(rpps) != 11 or not rpps.isdigit() or not rpps.isascii() or not luhn_ok(rpps):
+            report.reject(path, number, fmt.ID_PP + 1, "n° RPPS invalide (11 chiffres, clé de Luhn)")
+            continue
+        if fields[fmt.NATIONAL_ID] != "8" + rpps:
+            report.reject(
+                path, number, fmt.NATIONAL_ID + 1, "identification nationale différente de « 8 » + RPPS"
+            )
+            continue
+        mode = fields[fmt.MODE]
+        if mode and mode not in modes:
+            report.reject(path, number, fmt.MODE + 1, "code mode d'exercice inconnu (L, S ou B attendu)")
+            continue
+        kept += 1
+        yield (rpps, profession, mode, fields[fmt.SAVOIR_FAIRE], fields[fmt.AUTHORITY], fields[fmt.LAST_NAME],
+               fields[fmt.FIRST_NAME], fields[fmt.STRUCTURE], number)  # fmt: skip
+    report.read, report.kept = read, kept
+
+
+@contextmanager
+def _insert_writer():
+    sql = f"INSERT INTO {quote(STAGING)} VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    with connection.cursor() as cursor:
+        yield lambda rows: cursor.executemany(sql, rows)
+
+
+@contextmanager
+def _copy_writer():
+    """PostgreSQL: COPY, the bulk path (within 1.5× a bare \\copy of the file, see bench/bench_import.py)."""
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {quote(STAGING)} FROM STDIN") as copy:
+        write_row = copy.write_row
+
+        def write(rows):
+            for row in rows:
+                write_row(row)
+
+        yield write
+
+
+def check_duplicates(path: str, report: Report) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT MIN(line), MAX(line) FROM {quote(STAGING)} GROUP BY rpps, structure, profession, mode, savoir_faire "
+            f"HAVING COUNT(*) > 1 ORDER BY MIN(line) LIMIT {EXAMPLES}"
+        )
+        for first, second in cursor.fetchall():
+            report.rejected["doublon (même personne, même activité)"] += 1
+            if len(report.examples) < EXAMPLES:
+                report.examples.append(str(RefusedFile(path, second, None, f"doublon de la ligne {first}")))
+
+
+def build(on: date) -> None:
+    p = load_parameters().at(on)
+    ipa = ", ".join(f"'{code}'" for code in p.ipa_savoir_faire_codes)
+    ordre = " OR ".join(
+        f"authority LIKE '{code}%%'" for code in p.ordre_authorities
+    )  # %% : a query with parameters
+    create_like(Professional, NEW)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(NEW)} (rpps, last_name, first_name, profession, is_ipa, practice, "
+            "registered_with_order, updated_at) "
+            "SELECT rpps, MAX(last_name), MAX(first_name), MIN(profession), "
+            f"MAX(CASE WHEN savoir_faire IN ({ipa}) THEN 1 ELSE 0 END) = 1, "
+            "CASE WHEN MAX(CASE WHEN mode = 'L' THEN 1 ELSE 0 END) = 1 THEN 'liberal' "
+            "WHEN MAX(CASE WHEN mode = 'S' THEN 1 ELSE 0 END) = 1 THEN 'salaried' ELSE 'other' END, "
+            f"MAX(CASE WHEN {ordre} THEN 1 ELSE 0 END) = 1, %s "
+            f"FROM {quote(STAGING)} GROUP BY rpps",
+            [now],
+        )
+
+
+DIFF_SQL = {
+    "new": "SELECT COUNT(*) FROM {new} n LEFT JOIN {live} o ON o.rpps = n.rpps WHERE o.rpps IS NULL",
+    "gone": "SELECT COUNT(*) FROM {live} o LEFT JOIN {new} n ON n.rpps = o.rpps WHERE n.rpps IS NULL",
+    "profession": "SELECT COUNT(*) FROM {live} o JOIN {new} n ON n.rpps = o.rpps WHERE n.profession <> o.profession OR n.is_ipa <> o.is_ipa",
+    "practice": "SELECT COUNT(*) FROM {live} o JOIN {new} n ON n.rpps = o.rpps WHERE n.practice <> o.practice",
+    "ordre": "SELECT COUNT(*) FROM {live} o JOIN {new} n ON n.rpps = o.rpps WHERE n.registered_with_order <> o.registered_with_order",
+}
+
+
+def compare(report: Report) -> None:
+    names = {"new": quote(NEW), "live": quote(Professional._meta.db_table)}
+    with connection.cursor() as cursor:
+        for key, sql in DIFF_SQL.items():
+            cursor.execute(sql.format(**names))
+            report.diff[key] = cursor.fetchone()[0]
+        cursor.execute(f"SELECT profession, COUNT(*) FROM {quote(NEW)} GROUP BY profession")
+        report.professions = Counter(dict(cursor.fetchall()))
+        report.persons = sum(report.professions.values())
+
+
+def import_rpps(path: str, *, apply: bool = False, on: date | None = None) -> Report:
+    """Check and stage the file, build the new directory, compare; swap it in only with `apply`."""
+    on = on or date.today()
+    report = Report()
+    # One transaction: on any refusal everything (staging and new tables included) is rolled back, and the
+    # live directory is only ever replaced by the final swap.
+    with transaction.atomic():
+        stage(path, report)
+        check_duplicates(path, report)
+        if report.rejected:
+            error = RefusedFile(path, 0, None, f"{sum(report.rejected.values())} ligne(s) rejetée(s)")
+            error.details = report.lines()
+            raise error
+        build(on)
+        compare(report)
+        if apply:
+            from .alerts import alert_professionals
+
+            report.alerts = alert_professionals(quote(NEW), on)
+            swap(Professional, NEW)
+            report.applied = True
+        drop(STAGING)
+        drop(NEW)
+    return report

@@ -1,0 +1,42 @@
+"""`sons import rpps|centres FILE [--apply]`: dry run by default, atomic, a report; exit 2 on a refused file."""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from sons.directory.imports.centres import import_centres
+from sons.directory.imports.reading import RefusedFile
+from sons.directory.imports.rpps import import_rpps
+
+
+class Command(BaseCommand):
+    help = "Charge l'extrait RPPS ou la Base de référence des centres (essai à blanc sans --apply)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=["rpps", "centres"])
+        parser.add_argument("file")
+        parser.add_argument(
+            "--apply", action="store_true", help="remplacer les données en place (sinon : essai)"
+        )
+        parser.add_argument("--on", help="date du chargement (AAAA-MM-JJ), par défaut aujourd'hui")
+
+    def handle(self, *args, kind, file, apply, on=None, **options):
+        try:
+            day = date.fromisoformat(on) if on else date.today()
+        except ValueError:
+            raise CommandError(f"--on : date attendue au format AAAA-MM-JJ, reçu « {on} »") from None
+        run = import_rpps if kind == "rpps" else import_centres
+        try:
+            report = run(file, apply=apply, on=day)
+        except FileNotFoundError:
+            raise CommandError(f"fichier introuvable : {file}") from None
+        except RefusedFile as error:
+            details = error.details
+            raise CommandError("Fichier refusé, données précédentes conservées. " + str(error) + "".join(
+                f"\n  {line}" for line in details)) from None  # fmt: skip
+        for line in report.lines():
+            self.stdout.write(line)
+        if apply:
+            self.stdout.write(f"Données remplacées. Dossiers ouverts signalés : {report.alerts}.")
+        else:
+            self.stdout.write("Essai à blanc : rien n'a été modifié (ajoutez --apply pour charger).")
