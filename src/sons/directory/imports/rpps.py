@@ -19,6 +19,7 @@ from sons.rules.identifiers import luhn_ok
 
 from ..models import Professional
 from . import rpps_format as fmt
+from . import rpps_postgres
 from .reading import RefusedFile, numbered_lines
 from .swap import create_like, drop, quote, swap
 
@@ -68,7 +69,7 @@ class Report:
 
 
 def stage(path: str, report: Report) -> None:
-    """Read and check every line; write the kept ones to the staging table."""
+    """SQLite: read and check every line in Python; write the kept ones to the staging table."""
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {quote(STAGING)}")
         cursor.execute(
@@ -76,8 +77,7 @@ def stage(path: str, report: Report) -> None:
             "savoir_faire varchar(40), authority varchar(100), last_name varchar(200), first_name varchar(200), "
             "structure varchar(60), line integer)"
         )
-    writer = _copy_writer if connection.vendor == "postgresql" else _insert_writer
-    with writer() as write:
+    with _insert_writer() as write:
         batch: list[tuple] = []
         for row in _rows(path, report):
             batch.append(row)
@@ -152,23 +152,10 @@ def _insert_writer():
         yield lambda rows: cursor.executemany(sql, rows)
 
 
-@contextmanager
-def _copy_writer():
-    """PostgreSQL: COPY, the bulk path (within 1.5× a bare \\copy of the file, see bench/bench_import.py)."""
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {quote(STAGING)} FROM STDIN") as copy:
-        write_row = copy.write_row
-
-        def write(rows):
-            for row in rows:
-                write_row(row)
-
-        yield write
-
-
-def check_duplicates(path: str, report: Report) -> None:
+def check_duplicates(path: str, report: Report, source: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT MIN(line), MAX(line) FROM {quote(STAGING)} GROUP BY rpps, structure, profession, mode, savoir_faire "
+            f"SELECT MIN(line), MAX(line) FROM {source} GROUP BY rpps, structure, profession, mode, savoir_faire "
             f"HAVING COUNT(*) > 1 ORDER BY MIN(line) LIMIT {EXAMPLES}"
         )
         for first, second in cursor.fetchall():
@@ -177,7 +164,7 @@ def check_duplicates(path: str, report: Report) -> None:
                 report.examples.append(str(RefusedFile(path, second, None, f"doublon de la ligne {first}")))
 
 
-def build(on: date) -> None:
+def build(on: date, source: str) -> None:
     p = load_parameters().at(on)
     ipa = ", ".join(f"'{code}'" for code in p.ipa_savoir_faire_codes)
     ordre = " OR ".join(
@@ -194,7 +181,7 @@ def build(on: date) -> None:
             "CASE WHEN MAX(CASE WHEN mode = 'L' THEN 1 ELSE 0 END) = 1 THEN 'liberal' "
             "WHEN MAX(CASE WHEN mode = 'S' THEN 1 ELSE 0 END) = 1 THEN 'salaried' ELSE 'other' END, "
             f"MAX(CASE WHEN {ordre} THEN 1 ELSE 0 END) = 1, %s "
-            f"FROM {quote(STAGING)} GROUP BY rpps",
+            f"FROM {source} GROUP BY rpps",
             [now],
         )
 
@@ -226,13 +213,17 @@ def import_rpps(path: str, *, apply: bool = False, on: date | None = None) -> Re
     # One transaction: on any refusal everything (staging and new tables included) is rolled back, and the
     # live directory is only ever replaced by the final swap.
     with transaction.atomic():
-        stage(path, report)
-        check_duplicates(path, report)
+        if connection.vendor == "postgresql":
+            source = rpps_postgres.stage(path, report)
+        else:
+            stage(path, report)
+            source = quote(STAGING)
+        check_duplicates(path, report, source)
         if report.rejected:
             error = RefusedFile(path, 0, None, f"{sum(report.rejected.values())} ligne(s) rejetée(s)")
             error.details = report.lines()
             raise error
-        build(on)
+        build(on, source)
         compare(report)
         if apply:
             from .alerts import alert_professionals
@@ -241,5 +232,6 @@ def import_rpps(path: str, *, apply: bool = False, on: date | None = None) -> Re
             swap(Professional, NEW)
             report.applied = True
         drop(STAGING)
+        rpps_postgres.drop()
         drop(NEW)
     return report
