@@ -58,6 +58,8 @@ def stage(path: str, report) -> str:
                 path, 1, None, "en-tête inattendu : ce n'est pas l'extrait « Personne activité » du RPPS"
             )
         with connection.cursor() as cursor:
+            # Grouping a million people sorts in memory rather than on disk (this transaction only).
+            cursor.execute("SET LOCAL work_mem = '256MB'")
             cursor.execute(f"DROP TABLE IF EXISTS {RAW}")
             columns = ", ".join(f"{c} text" for c in COLUMNS)
             cursor.execute(
@@ -78,18 +80,20 @@ def stage(path: str, report) -> str:
             finally:
                 progress.close()
     with connection.cursor() as cursor:
+        # One pass over the raw rows for every count and check; examples only for the checks that fail.
+        filters = ", ".join(f"COUNT(*) FILTER (WHERE {condition})" for _, _, condition in CHECKS)
         cursor.execute(
             f"SELECT COUNT(*), COUNT(*) FILTER (WHERE c9 NOT IN ({CODES})), "
-            f"COUNT(*) FILTER (WHERE c9 IN ({CODES}) AND c0 = '0') FROM {RAW}"
+            f"COUNT(*) FILTER (WHERE c9 IN ({CODES}) AND c0 = '0'), {filters} FROM {RAW}"
         )
-        read, other, adeli = cursor.fetchone()
-        for reason, column, condition in CHECKS:
+        read, other, adeli, *failures = cursor.fetchone()
+        for (reason, column, condition), count in zip(CHECKS, failures, strict=True):
+            if not count:
+                continue
             cursor.execute(f"SELECT line + 1 FROM {RAW} WHERE {condition} ORDER BY line LIMIT 20")
             for (line,) in cursor.fetchall():
                 report.reject(path, line, column, reason)
-            if cursor.rowcount:
-                cursor.execute(f"SELECT COUNT(*) FROM {RAW} WHERE {condition}")
-                report.rejected[reason] = cursor.fetchone()[0]
+            report.rejected[reason] = count
     report.read = read
     report.skipped["autre profession"] = other
     if adeli:
