@@ -15,6 +15,7 @@ from sons.directory.imports.rpps_format import FIELDS, HEADER
 from sons.directory.imports.rpps_generator import write
 from sons.directory.models import Centre, Professional
 from sons.dossiers.models import Dossier
+from sons.rules.identifiers import with_luhn_key
 from tests.db_factories import ProfessionalFactory, SolutionVersionFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def rewrite(path: Path, lines: list[str]) -> Path:
 
 
 def test_dry_run_changes_nothing_then_apply_loads(extract):
-    existing = ProfessionalFactory()
+    existing = ProfessionalFactory(rpps=with_luhn_key("1999999999"))  # not in the generated extract
     report = import_rpps(str(extract))
     assert Professional.objects.count() == 1
     assert report.read == 3000
