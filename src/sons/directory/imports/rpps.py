@@ -21,7 +21,7 @@ from ..models import Professional
 from . import rpps_format as fmt
 from . import rpps_postgres
 from .reading import RefusedFile, numbered_lines
-from .swap import create_like, drop, quote, swap
+from .swap import create_like, create_unindexed_like, drop, index_like, quote, swap
 
 STAGING = "directory_rpps_staging"
 NEW = "directory_professional_new"
@@ -170,7 +170,11 @@ def build(on: date, source: str) -> None:
     ordre = " OR ".join(
         f"authority LIKE '{code}%%'" for code in p.ordre_authorities
     )  # %% : a query with parameters
-    create_like(Professional, NEW)
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        create_unindexed_like(Professional, NEW)
+    else:
+        create_like(Professional, NEW)
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -184,6 +188,8 @@ def build(on: date, source: str) -> None:
             f"FROM {source} GROUP BY rpps",
             [now],
         )
+    if postgres:
+        index_like(Professional, NEW)
 
 
 DIFF_SQL = {
