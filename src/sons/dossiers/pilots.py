@@ -16,6 +16,12 @@ from .models import Dossier, Pilot, PilotClient
 from .workflow import TransitionRefused
 
 
+class PilotRefused(Exception):
+    def __init__(self, findings: list[dict]):
+        super().__init__("; ".join(f["message"] for f in findings))
+        self.findings = findings
+
+
 def submit_pilot(principal: Principal, version_id: int, clients: list[dict], training_materials_sent: bool):
     """`clients` = [{"dossier_id", "pv_signed"}]; refused with the rules' findings when not conforming."""
     principal.require(Role.SUPPLIER_MEMBER)
@@ -57,12 +63,6 @@ def submit_pilot(principal: Principal, version_id: int, clients: list[dict], tra
             "Un périmètre pilote est déjà transmis ou validé pour cette version."
         ) from None
     return pilot
-
-
-class PilotRefused(Exception):
-    def __init__(self, findings: list[dict]):
-        super().__init__("; ".join(f["message"] for f in findings))
-        self.findings = findings
 
 
 def decide_pilot(principal: Principal, pilot: Pilot, accept: bool, reason: str = "") -> Pilot:

@@ -35,16 +35,11 @@ BULK_LIMIT = 10_000
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-def as_declaration(payload: DossierIn) -> dict:
-    data = payload.dict()
-    return data
-
-
 @router.post(
     "/dossiers", response={201: DossierOut, **ERRORS}, summary="Déposer un dossier (demande d'avance)"
 )
 def file_dossier(request, payload: DossierIn, draft: bool = False):
-    dossier = actions.file_one(request.principal, as_declaration(payload), draft=draft)
+    dossier = actions.file_one(request.principal, payload.dict(), draft=draft)
     return Status(201, dossier_out(dossier))
 
 
@@ -84,16 +79,15 @@ def file_bulk(request, draft: bool = False):
         return Status(422, {"message": "Aucun dossier dans la requête.", "field": "corps"})
     if len(documents) > BULK_LIMIT:
         return Status(422, {"message": f"Au plus {BULK_LIMIT} dossiers par requête.", "field": "corps"})
-    items, valid, report = [], [], []
+    valid, report = [], []
     for index, document in enumerate(documents):
         try:
-            valid.append((index, as_declaration(DossierIn.model_validate(document))))
+            valid.append((index, DossierIn.model_validate(document).dict()))
         except PydanticValidationError as error:
             first = french_errors(error.errors())[0]
             report.append({"index": index, "status": "refused",
                            "error": {"message": f"{first['field']} : {first['message']}", "field": first["field"]}})  # fmt: skip
-    items = [data for _, data in valid]
-    results = actions.file_many(request.principal, items, draft=draft)
+    results = actions.file_many(request.principal, [data for _, data in valid], draft=draft)
     for (index, _), result in zip(valid, results, strict=True):
         if result.error:
             report.append({"index": index, "status": "refused",
