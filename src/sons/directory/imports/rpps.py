@@ -6,6 +6,7 @@ activities is libéral when one activity is), compared with the live directory, 
 
 from __future__ import annotations
 
+import zipfile
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from sons.rules.identifiers import luhn_ok
 
 from ..models import Professional
 from . import rpps_format as fmt
-from . import rpps_postgres
+from . import rpps_parallel, rpps_postgres
 from .reading import RefusedFile, numbered_lines
 from .swap import create_like, create_unindexed_like, drop, index_like, quote, swap
 
@@ -46,7 +47,11 @@ class Report:
     def reject(self, path: str, line: int, column: int, reason: str) -> None:
         self.rejected[reason] += 1
         if len(self.examples) < EXAMPLES:
-            name = fmt.COLUMNS[column - 1] if column <= len(fmt.COLUMNS) else "au-delà de la dernière colonne"
+            name = (
+                fmt.COLUMNS[column - 1]
+                if 0 < column <= len(fmt.COLUMNS)
+                else "au-delà de la dernière colonne"
+            )
             self.examples.append(str(RefusedFile(path, line, f"{column} ({name})", reason)))
 
     def lines(self) -> list[str]:
@@ -88,6 +93,37 @@ def stage(path: str, report: Report) -> None:
             write(batch)
 
 
+PROFESSIONS, MODES, ID_TYPES = fmt.PROFESSIONS, fmt.MODES, (fmt.RPPS_TYPE, fmt.ADELI_TYPE)
+
+
+def check_line(line: str) -> tuple:
+    """("kept", row) | ("skipped", reason) | ("rejected", column, reason) for one line of the extract."""
+    fields = line.split("|")
+    count = len(fields)
+    if len(line) > MAX_LINE or count > fmt.FIELDS:
+        return ("rejected", min(count, fmt.FIELDS + 1), "ligne trop longue")
+    if count < fmt.FIELDS or fields[-1]:
+        return ("rejected", count, "ligne tronquée (champs manquants ou « | » final absent)")
+    id_type = fields[0]
+    if id_type not in ID_TYPES:
+        return ("rejected", 1, "type d'identifiant inconnu (8 RPPS ou 0 ADELI attendu)")
+    profession = PROFESSIONS.get(fields[fmt.PROFESSION])
+    if profession is None:
+        return ("skipped", "autre profession")
+    if id_type == fmt.ADELI_TYPE:
+        return ("skipped", "identifiant ADELI (sans RPPS)")
+    rpps = fields[fmt.ID_PP]
+    if len(rpps) != 11 or not rpps.isdigit() or not rpps.isascii() or not luhn_ok(rpps):
+        return ("rejected", fmt.ID_PP + 1, "n° RPPS invalide (11 chiffres, clé de Luhn)")
+    if fields[fmt.NATIONAL_ID] != "8" + rpps:
+        return ("rejected", fmt.NATIONAL_ID + 1, "identification nationale différente de « 8 » + RPPS")
+    mode = fields[fmt.MODE]
+    if mode and mode not in MODES:
+        return ("rejected", fmt.MODE + 1, "code mode d'exercice inconnu (L, S ou B attendu)")
+    return ("kept", (rpps, profession, mode, fields[fmt.SAVOIR_FAIRE], fields[fmt.AUTHORITY],
+                     fields[fmt.LAST_NAME], fields[fmt.FIRST_NAME], fields[fmt.STRUCTURE]))  # fmt: skip
+
+
 def _rows(path: str, report: Report):
     lines = numbered_lines(path, "PS_LibreAcces_Personne_activite", "RPPS")
     first = next(lines, None)
@@ -101,47 +137,17 @@ def _rows(path: str, report: Report):
         raise RefusedFile(
             path, 1, column, "en-tête inattendu : ce n'est pas l'extrait « Personne activité » du RPPS"
         )
-    professions, modes, kept_types = fmt.PROFESSIONS, fmt.MODES, (fmt.RPPS_TYPE, fmt.ADELI_TYPE)
-    skipped = report.skipped
     read = kept = 0
     for number, line in lines:
         read += 1
-        fields = line.split("|")
-        if len(line) > MAX_LINE or len(fields) > fmt.FIELDS:
-            report.reject(path, number, min(len(fields), fmt.FIELDS), "ligne trop longue")
-            continue
-        if len(fields) < fmt.FIELDS or fields[-1]:
-            report.reject(
-                path, number, len(fields), "ligne tronquée (champs manquants ou « | » final absent)"
-            )
-            continue
-        id_type = fields[0]
-        if id_type not in kept_types:
-            report.reject(path, number, 1, "type d'identifiant inconnu (8 RPPS ou 0 ADELI attendu)")
-            continue
-        profession = professions.get(fields[fmt.PROFESSION])
-        if profession is None:
-            skipped["autre profession"] += 1
-            continue
-        if id_type == fmt.ADELI_TYPE:
-            skipped["identifiant ADELI (sans RPPS)"] += 1
-            continue
-        rpps = fields[fmt.ID_PP]
-        if len(rpps) != 11 or not rpps.isdigit() or not rpps.isascii() or not luhn_ok(rpps):
-            report.reject(path, number, fmt.ID_PP + 1, "n° RPPS invalide (11 chiffres, clé de Luhn)")
-            continue
-        if fields[fmt.NATIONAL_ID] != "8" + rpps:
-            report.reject(
-                path, number, fmt.NATIONAL_ID + 1, "identification nationale différente de « 8 » + RPPS"
-            )
-            continue
-        mode = fields[fmt.MODE]
-        if mode and mode not in modes:
-            report.reject(path, number, fmt.MODE + 1, "code mode d'exercice inconnu (L, S ou B attendu)")
-            continue
-        kept += 1
-        yield (rpps, profession, mode, fields[fmt.SAVOIR_FAIRE], fields[fmt.AUTHORITY], fields[fmt.LAST_NAME],
-               fields[fmt.FIRST_NAME], fields[fmt.STRUCTURE], number)  # fmt: skip
+        outcome = check_line(line)
+        if outcome[0] == "kept":
+            kept += 1
+            yield (*outcome[1], number)
+        elif outcome[0] == "skipped":
+            report.skipped[outcome[1]] += 1
+        else:
+            report.reject(path, number, outcome[1], outcome[2])
     report.read, report.kept = read, kept
 
 
@@ -216,28 +222,40 @@ def import_rpps(path: str, *, apply: bool = False, on: date | None = None) -> Re
     """Check and stage the file, build the new directory, compare; swap it in only with `apply`."""
     on = on or date.today()
     report = Report()
-    # One transaction: on any refusal everything (staging and new tables included) is rolled back, and the
-    # live directory is only ever replaced by the final swap.
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            source = rpps_postgres.stage(path, report)
-        else:
-            stage(path, report)
-            source = quote(STAGING)
-        check_duplicates(path, report, source)
-        if report.rejected:
-            error = RefusedFile(path, 0, None, f"{sum(report.rejected.values())} ligne(s) rejetée(s)")
-            error.details = report.lines()
-            raise error
-        build(on, source)
-        compare(report)
-        if apply:
-            from .alerts import alert_professionals
+    # One transaction: on any refusal everything is rolled back, and the live directory is only ever replaced
+    # by the final swap. On PostgreSQL a plain file is parsed on every core first (outside any transaction:
+    # the workers have their own connections); a zip, or a caller's open transaction, uses one COPY instead.
+    parallel = (
+        connection.vendor == "postgresql" and not zipfile.is_zipfile(path) and not connection.in_atomic_block
+    )
+    try:
+        if parallel:  # staged outside the transaction: the workers write through their own connections
+            source = rpps_parallel.stage(path, report)
+        with transaction.atomic():
+            if parallel:
+                pass  # already staged
+            elif connection.vendor == "postgresql":
+                source = rpps_postgres.stage(path, report)
+            else:
+                stage(path, report)
+                source = quote(STAGING)
+            check_duplicates(path, report, source)
+            if report.rejected:
+                error = RefusedFile(path, 0, None, f"{sum(report.rejected.values())} ligne(s) rejetée(s)")
+                error.details = report.lines()
+                raise error
+            build(on, source)
+            compare(report)
+            if apply:
+                from .alerts import alert_professionals
 
-            report.alerts = alert_professionals(quote(NEW), on)
-            swap(Professional, NEW)
-            report.applied = True
-        drop(STAGING)
-        rpps_postgres.drop()
-        drop(NEW)
+                report.alerts = alert_professionals(quote(NEW), on)
+                swap(Professional, NEW)
+                report.applied = True
+            drop(STAGING)
+            rpps_postgres.drop()
+            drop(NEW)
+    finally:
+        if parallel:
+            rpps_parallel.drop()
     return report
