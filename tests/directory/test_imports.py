@@ -192,3 +192,23 @@ def test_command_is_a_dry_run_by_default_and_exits_with_a_french_error(extract, 
     assert Professional.objects.count() == 0
     with pytest.raises(CommandError, match="Fichier refusé, données précédentes conservées"):
         call_command("import_directory", "rpps", str(broken(extract, 0, lambda t: "x")))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_load_on_postgresql_numbers_lines_across_ranges(extract):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("le chargement parallèle est propre à PostgreSQL")
+    report = import_rpps(str(extract), apply=True)
+    assert report.read == 3000
+    assert Professional.objects.count() == report.persons
+    lines = lines_of(extract)
+    index = len(lines) - 10  # in the last byte range
+    fields = lines[index].split("|")
+    fields[0] = "7"
+    lines[index] = "|".join(fields)
+    with pytest.raises(RefusedFile) as refused:
+        import_rpps(str(rewrite(extract, lines)), apply=True)
+    assert any(f"ligne {index + 1}, colonne 1" in detail for detail in refused.value.details)
+    assert Professional.objects.count() == report.persons
