@@ -1,6 +1,7 @@
 """A small world for the API: a publisher enrolled with a referenced solution, a distributor, the directory,
 ASP and ANS agents; each actor with its bearer token."""
 
+import copy
 from dataclasses import dataclass
 
 import pytest
@@ -18,6 +19,7 @@ from tests.db_factories import (
     staff,
     supplier_token,
 )
+from tests.factories import BASE
 
 
 class Api:
@@ -72,22 +74,8 @@ def world(db, settings):
 
 
 def order(**changes) -> dict:
-    data = {
-        "in_client_name": True,
-        "issued_on": "2026-08-01",
-        "signed_on": "2026-08-10",
-        "signature": "handwritten",
-        "lines": [{"label": "Prestation Ségur", "amount": "270.00"}],
-        "vat_rate": "20",
-        "mention_state_funded": True,
-        "mention_conditional_referencing": False,
-        "conditioned_on": [],
-        "paid_version_catch_up": False,
-        "client_version_obsolete": False,
-        "centre_certificate_commitment": None,
-    }
-    data.update(changes)
-    return data
+    """The simulator's conforming order (tests/factories.py), issued before the version's referencing date."""
+    return {**copy.deepcopy(BASE["order"]), "issued_on": "2026-08-01", **changes}
 
 
 def filing(world, rpps: str | None = None, **order_changes) -> dict:
