@@ -46,6 +46,24 @@ class Progress:
             self.stream.write("\n")
 
 
+def undecodable_column(raw: bytes, error: UnicodeDecodeError) -> int:
+    """The `|`-separated column holding the first byte that is not UTF-8."""
+    return raw[: error.start].count(b"|") + 1
+
+
+def check_rpps_header(path: str, first_line: str) -> None:
+    """Refuse a file whose first line is not the RPPS extract's header, naming the first column that differs."""
+    from .rpps_format import COLUMNS, HEADER
+
+    text = first_line.rstrip("\r\n").lstrip("\ufeff")
+    if text != HEADER:
+        got = text.split("|")
+        column = next((i + 1 for i, (a, b) in enumerate(zip(got, COLUMNS, strict=False)) if a != b), len(got))
+        raise RefusedFile(
+            path, 1, column, "en-tête inattendu : ce n'est pas l'extrait « Personne activité » du RPPS"
+        )
+
+
 def open_binary(path: str, member_prefix: str) -> tuple[io.BufferedIOBase, int]:
     """The extract itself, or the member of a zip whose name starts with `member_prefix`; and its size."""
     if zipfile.is_zipfile(path):
@@ -70,7 +88,7 @@ def numbered_lines(path: str, member_prefix: str, label: str) -> Iterator[tuple[
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as error:
-                column = raw[: error.start].count(b"|") + 1
+                column = undecodable_column(raw, error)
                 raise RefusedFile(path, number, column, "encodage invalide (UTF-8 attendu)") from None
             yield number, text.rstrip("\r\n")
     progress.update(size)

@@ -21,7 +21,7 @@ from sons.rules.identifiers import luhn_ok
 from ..models import Professional
 from . import rpps_format as fmt
 from . import rpps_parallel, rpps_postgres
-from .reading import RefusedFile, numbered_lines
+from .reading import RefusedFile, check_rpps_header, numbered_lines
 from .swap import create_like, create_unindexed_like, drop, index_like, quote, swap
 
 STAGING = "directory_rpps_staging"
@@ -129,14 +129,7 @@ def _rows(path: str, report: Report):
     first = next(lines, None)
     if first is None:
         raise RefusedFile(path, 1, None, "fichier vide")
-    if first[1].lstrip("\ufeff") != fmt.HEADER:
-        got = first[1].lstrip("\ufeff").split("|")
-        column = next(
-            (i + 1 for i, (a, b) in enumerate(zip(got, fmt.COLUMNS, strict=False)) if a != b), len(got)
-        )
-        raise RefusedFile(
-            path, 1, column, "en-tête inattendu : ce n'est pas l'extrait « Personne activité » du RPPS"
-        )
+    check_rpps_header(path, first[1])
     read = kept = 0
     for number, line in lines:
         read += 1

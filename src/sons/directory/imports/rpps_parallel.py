@@ -14,7 +14,7 @@ from pathlib import Path
 from django.db import connection
 
 from . import rpps_format as fmt
-from .reading import RefusedFile
+from .reading import RefusedFile, check_rpps_header, undecodable_column
 from .swap import quote
 
 STAGING = "directory_rpps_parallel"
@@ -72,7 +72,7 @@ def parse_range(task: tuple[str, int, int, int]) -> dict:
                 rejected["encodage invalide (UTF-8 attendu)"] += 1
                 if len(examples) < 20:
                     examples.append(
-                        (lines, raw[: error.start].count(b"|") + 1, "encodage invalide (UTF-8 attendu)")
+                        (lines, undecodable_column(raw, error), "encodage invalide (UTF-8 attendu)")
                     )
                 continue
             outcome = check_line(text)
@@ -99,11 +99,7 @@ def stage(path: str, report, workers: int | None = None) -> str:
     """Committed staging table (the workers write through their own connections); returns the kept rows' SQL."""
     _, parts = ranges(path, workers or os.cpu_count() or 1)
     with open(path, "rb") as stream:
-        first = stream.readline().decode("utf-8", errors="replace").rstrip("\r\n").lstrip("\ufeff")
-    if first != fmt.HEADER:
-        raise RefusedFile(
-            path, 1, None, "en-tête inattendu : ce n'est pas l'extrait « Personne activité » du RPPS"
-        )
+        check_rpps_header(path, stream.readline().decode("utf-8", errors="replace"))
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
         cursor.execute(

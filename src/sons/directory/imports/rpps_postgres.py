@@ -10,7 +10,7 @@ import psycopg
 from django.db import connection
 
 from . import rpps_format as fmt
-from .reading import Progress, RefusedFile, open_binary
+from .reading import Progress, RefusedFile, check_rpps_header, open_binary, undecodable_column
 from .swap import quote
 
 RAW = "directory_rpps_raw"
@@ -53,10 +53,7 @@ def stage(path: str, report) -> str:
     stream, size = open_binary(path, "PS_LibreAcces_Personne_activite")
     with stream:
         header = stream.readline()
-        if header.decode("utf-8", errors="replace").rstrip("\r\n").lstrip("\ufeff") != fmt.HEADER:
-            raise RefusedFile(
-                path, 1, None, "en-tête inattendu : ce n'est pas l'extrait « Personne activité » du RPPS"
-            )
+        check_rpps_header(path, header.decode("utf-8", errors="replace"))
         with connection.cursor() as cursor:
             # Grouping a million people sorts in memory rather than on disk (this transaction only).
             cursor.execute("SET LOCAL work_mem = '256MB'")
@@ -130,7 +127,7 @@ def bad_byte_column(path: str, line: int) -> int | None:
                 try:
                     raw.decode("utf-8")
                 except UnicodeDecodeError as error:
-                    return raw[: error.start].count(b"|") + 1
+                    return undecodable_column(raw, error)
                 return None
     return None
 

@@ -13,18 +13,14 @@ def quote(name: str) -> str:
 
 
 def create_like(model, table: str) -> None:
-    """An empty table with the model's columns and constraints, named `table`. Its indexes get names of their
-    own (index names are global on PostgreSQL, and the live table keeps its names until it is dropped)."""
+    """SQLite: an empty table with the model's columns, constraints and indexes, named `table`, from the
+    catalogue's own statements (SQLite's schema editor refuses to run inside a transaction). Its indexes get
+    names of their own, as the live table keeps its names until it is dropped. PostgreSQL uses
+    `create_unindexed_like` and `index_like`."""
     live = model._meta.db_table
-    if connection.vendor == "sqlite":
-        # SQLite's schema editor refuses to run inside a transaction; its catalogue has the exact statements.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL", [live])
-            statements = [row[0] for row in cursor.fetchall()]
-    else:
-        with connection.schema_editor(collect_sql=True) as editor:
-            editor.create_model(model)
-        statements = editor.collected_sql
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL", [live])
+        statements = [row[0] for row in cursor.fetchall()]
     suffix = uuid.uuid4().hex[:8]
 
     def rename(match):
