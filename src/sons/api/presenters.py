@@ -1,19 +1,13 @@
 """Dossiers and other objects as the API shows them."""
 
+from sons.dossiers.deadlines import deadlines_of
 from sons.dossiers.enums import DossierState
 from sons.dossiers.models import Dossier
 from sons.rules.money import euros
 
 
-def next_deadline(dossier: Dossier):
-    from .deadlines import deadlines_of
-
-    deadlines = deadlines_of(dossier)
-    return deadlines.get("next"), deadlines
-
-
 def dossier_out(dossier: Dossier, detail: bool = False) -> dict:
-    upcoming, deadlines = next_deadline(dossier)
+    deadlines = deadlines_of(dossier)
     data = {
         "id": dossier.pk,
         "state": dossier.state,
@@ -35,7 +29,7 @@ def dossier_out(dossier: Dossier, detail: bool = False) -> dict:
         },
         "advance_filed_on": dossier.advance_filed_on,
         "balance_filed_on": dossier.balance_filed_on,
-        "next_deadline": upcoming,
+        "next_deadline": deadlines.get("next"),
     }
     if detail:
         data["deadlines"] = {k: v for k, v in deadlines.items() if k != "next"}

@@ -207,14 +207,18 @@ def centre_certificate_commitment(ctx):
     )
 
 
-def signed_before_referencing(ctx) -> bool | None:
-    signed = ctx.order["signed_on"]
+def signed_before(signed, referencing: str | None, referenced_on) -> bool | None:
+    """Was the order signed before the solution's referencing (a conditional order, §4.3)? None: unsigned."""
     if signed is None:
         return None
-    referenced_on = ctx.solution["referenced_on"]
-    if ctx.solution["referencing"] == "granted" and referenced_on is None:
+    if referencing == "granted" and referenced_on is None:
         return False
     return referenced_on is None or signed < referenced_on
+
+
+def signed_before_referencing(ctx) -> bool | None:
+    solution = ctx.solution
+    return signed_before(ctx.order["signed_on"], solution["referencing"], solution["referenced_on"])
 
 
 @rule("4.3", *BOTH)

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 
 from sons.dossiers import actions
+from sons.dossiers.deadlines import deadlines_of
 from sons.dossiers.models import Dossier, Pilot
 from sons.dossiers.pilots import decide_pilot, submit_pilot
 from sons.payments import actions as payments
@@ -16,7 +17,6 @@ from sons.registry import actions as registry
 from sons.registry.models import ObsoleteVersion, SolutionVersion
 from sons.suppliers.enums import Role
 
-from ..deadlines import deadlines_of
 from ..schemas import (
     BatchOut,
     DecisionIn,

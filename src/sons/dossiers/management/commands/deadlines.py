@@ -6,7 +6,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
-from sons.api.deadlines import RELEVANT, deadlines_of
+from sons.dossiers.deadlines import RELEVANT, deadlines_of
 from sons.dossiers.models import Dossier
 from sons.recoveries.actions import open_due_at_date_5
 

@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 from sons import clock
-from sons.dossiers.enums import DossierState as S
-from sons.dossiers.models import Dossier
 from sons.rules import load_parameters
 from sons.rules.calendar import build_calendar
+from sons.rules.order import signed_before
+
+from .enums import DossierState as S
+from .models import Dossier
 
 # Which deadline matters next, by state (§2, §4.3, §4.4, §6.2, §6.4).
 RELEVANT = {
@@ -31,11 +33,7 @@ def deadlines_of(dossier: Dossier) -> dict:
     }
     version = dossier.solution_version
     signed = dossier.order_signed_on
-    if (
-        signed
-        and (version.referenced_on is None or signed < version.referenced_on)
-        and not version.complete_dossier_on
-    ):
+    if signed_before(signed, version.referencing, version.referenced_on) and not version.complete_dossier_on:
         result["conditional_order_until"] = signed + timedelta(days=p.conditional_order_days)
     if dossier.state == S.ADVANCE_PAID and dossier.end_of_service_attested_on:
         relevant = ("balance_request_until",)
