@@ -96,6 +96,13 @@ class CentreFactory(factory.django.DjangoModelFactory):
     staff_declared = True
 
 
+def enrolled_publisher_version(**version_traits) -> SolutionVersion:
+    """A referenced version whose publisher's organisation is enrolled with the ASP."""
+    publisher = PublisherFactory()
+    EnrolmentFactory(organisation=publisher.organisation)
+    return SolutionVersionFactory(solution=SolutionFactory(publisher=publisher), **version_traits)
+
+
 def staff(role: str, username: str):
     user = get_user_model().objects.create_user(username=username, password="x")
     Membership.objects.create(user=user, role=role)

@@ -13,9 +13,7 @@ from tests.db_factories import (
     EnrolmentFactory,
     OrganisationFactory,
     ProfessionalFactory,
-    PublisherFactory,
-    SolutionFactory,
-    SolutionVersionFactory,
+    enrolled_publisher_version,
     staff,
     supplier_token,
 )
@@ -54,10 +52,8 @@ class World:
 @pytest.fixture
 def world(db, settings):
     settings.SONS_TODAY = "2026-09-01"
-    publisher = PublisherFactory()
-    organisation = publisher.organisation
-    EnrolmentFactory(organisation=organisation)
-    version = SolutionVersionFactory(solution=SolutionFactory(publisher=publisher))
+    version = enrolled_publisher_version()
+    organisation = version.solution.publisher.organisation
     other = OrganisationFactory()
     EnrolmentFactory(organisation=other)
     return World(

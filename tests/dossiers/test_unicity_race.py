@@ -8,16 +8,14 @@ from django.db import connection
 from sons.api.schemas import DossierIn
 from sons.dossiers.actions import FilingRefused, file_one
 from sons.dossiers.models import Dossier
+from tests.api.conftest import order
 from tests.db_factories import (
     EnrolmentFactory,
     OrganisationFactory,
     ProfessionalFactory,
-    PublisherFactory,
-    SolutionFactory,
     SolutionVersionFactory,
     supplier_token,
 )
-from tests.factories import ALL_PROFILES
 
 FILERS = 50
 
@@ -28,8 +26,7 @@ def test_fifty_concurrent_filings_of_the_same_client(settings):
         pytest.skip("la concurrence se prouve sur PostgreSQL")
     settings.SONS_TODAY = "2026-09-01"
     professional = ProfessionalFactory()
-    publisher = PublisherFactory()
-    version = SolutionVersionFactory(solution=SolutionFactory(publisher=publisher), profiles=ALL_PROFILES)
+    version = SolutionVersionFactory()
     principals = []
     for _ in range(FILERS):
         organisation = OrganisationFactory()
@@ -38,11 +35,9 @@ def test_fifty_concurrent_filings_of_the_same_client(settings):
     data = {
         "client": {"rpps": professional.rpps},
         "solution_version_id": version.pk,
-        "order": {"issued_on": "2026-08-01", "signed_on": "2026-08-10", "signature": "handwritten",
-                  "lines": [{"label": "Prestation Ségur", "amount": "270.00"}], "vat_rate": "20",
-                  "mention_state_funded": True, "in_client_name": True},
+        "order": order(),
         "de_minimis_other_aid": "0.00",
-    }  # fmt: skip
+    }
     declaration = DossierIn.model_validate(data).dict()  # typed as the API hands it over
     start = threading.Barrier(FILERS)
     outcomes: list[object] = []

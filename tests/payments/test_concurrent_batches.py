@@ -11,15 +11,7 @@ from sons.payments.actions import prepare_batch
 from sons.payments.models import Payment
 from sons.suppliers.enums import Role
 from tests.api.conftest import order
-from tests.db_factories import (
-    EnrolmentFactory,
-    ProfessionalFactory,
-    PublisherFactory,
-    SolutionFactory,
-    SolutionVersionFactory,
-    staff,
-    supplier_token,
-)
+from tests.db_factories import ProfessionalFactory, enrolled_publisher_version, staff, supplier_token
 
 PREPARERS = 4
 
@@ -29,10 +21,8 @@ def test_concurrent_batches_take_disjoint_requests(settings):
     if connection.vendor != "postgresql":
         pytest.skip("la concurrence se prouve sur PostgreSQL")
     settings.SONS_TODAY = "2026-09-01"
-    publisher = PublisherFactory()
-    EnrolmentFactory(organisation=publisher.organisation)
-    version = SolutionVersionFactory(solution=SolutionFactory(publisher=publisher))
-    supplier = supplier_token(publisher.organisation)[0]
+    version = enrolled_publisher_version()
+    supplier = supplier_token(version.solution.publisher.organisation)[0]
     instructor = staff(Role.ASP_INSTRUCTOR, "instructeur")[0]
     agents = [staff(Role.ASP_PAYING_AGENT, f"agent-{n}")[0] for n in range(PREPARERS)]
     items = [
