@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from sons.rules import load_parameters
@@ -214,13 +214,19 @@ def compare(report: Report) -> None:
 def import_rpps(path: str, *, apply: bool = False, on: date | None = None) -> Report:
     """Check and stage the file, build the new directory, compare; swap it in only with `apply`."""
     on = on or date.today()
-    report = Report()
-    # One transaction: on any refusal everything is rolled back, and the live directory is only ever replaced
-    # by the final swap. On PostgreSQL a plain file is parsed on every core first (outside any transaction:
-    # the workers have their own connections); a zip, or a caller's open transaction, uses one COPY instead.
+    # On PostgreSQL a plain file is parsed on every core (outside any transaction: the workers have their own
+    # connections); a zip, or a caller's open transaction, uses one COPY instead.
     parallel = (
         connection.vendor == "postgresql" and not zipfile.is_zipfile(path) and not connection.in_atomic_block
     )
+    if parallel:
+        try:
+            return _import_persons(path, apply, on)
+        except _PersonsNotConsecutive:
+            pass  # a person's activities are scattered: group them in SQL
+    report = Report()
+    # One transaction: on any refusal everything is rolled back, and the live directory is only ever replaced
+    # by the final swap.
     try:
         if parallel:  # staged outside the transaction: the workers write through their own connections
             source = rpps_parallel.stage(path, report)
@@ -233,18 +239,9 @@ def import_rpps(path: str, *, apply: bool = False, on: date | None = None) -> Re
                 stage(path, report)
                 source = quote(STAGING)
             check_duplicates(path, report, source)
-            if report.rejected:
-                error = RefusedFile(path, 0, None, f"{sum(report.rejected.values())} ligne(s) rejetée(s)")
-                error.details = report.lines()
-                raise error
+            _refuse_if_rejected(path, report)
             build(on, source)
-            compare(report)
-            if apply:
-                from .alerts import alert_professionals
-
-                report.alerts = alert_professionals(quote(NEW), on)
-                swap(Professional, NEW)
-                report.applied = True
+            _finish(report, apply, on)
             drop(STAGING)
             rpps_postgres.drop()
             drop(NEW)
@@ -252,3 +249,45 @@ def import_rpps(path: str, *, apply: bool = False, on: date | None = None) -> Re
         if parallel:
             rpps_parallel.drop()
     return report
+
+
+class _PersonsNotConsecutive(Exception):
+    pass
+
+
+def _import_persons(path: str, apply: bool, on: date) -> Report:
+    """PostgreSQL fast path: the workers write the new directory itself, one row per person; its unique index
+    on the RPPS proves that no person was met twice, else the caller groups in SQL."""
+    report = Report()
+    create_unindexed_like(Professional, NEW)
+    try:
+        rpps_parallel.fold_persons(path, report, NEW, timezone.now(), load_parameters().at(on))
+        with transaction.atomic():
+            _refuse_if_rejected(path, report)
+            try:
+                with transaction.atomic():
+                    index_like(Professional, NEW)
+            except IntegrityError:
+                raise _PersonsNotConsecutive from None
+            _finish(report, apply, on)
+    finally:
+        drop(NEW)
+    return report
+
+
+def _refuse_if_rejected(path: str, report: Report) -> None:
+    if report.rejected:
+        error = RefusedFile(path, 0, None, f"{sum(report.rejected.values())} ligne(s) rejetée(s)")
+        error.details = report.lines()
+        raise error
+
+
+def _finish(report: Report, apply: bool, on: date) -> None:
+    """Compare the new directory with the live one; with `apply`, alert open dossiers and swap it in."""
+    compare(report)
+    if apply:
+        from .alerts import alert_professionals
+
+        report.alerts = alert_professionals(quote(NEW), on)
+        swap(Professional, NEW)
+        report.applied = True
