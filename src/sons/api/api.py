@@ -31,3 +31,4 @@ api.add_router("", dossiers.router)
 api.add_router("", staff.payment_files)  # first: staff.router's {action} route would catch sepa.xml
 api.add_router("", staff.router)
 api.add_router("", staff.public)
+api.add_router("", "sons.api.routes.exports.router")
