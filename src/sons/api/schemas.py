@@ -249,9 +249,19 @@ class PilotOut(Schema):
     findings: list[dict]
 
 
+class DocumentFindingOut(Schema):
+    code: str
+    message: str
+    section: str = Field(description="section de l'AF-SFP-LGC-Va2")
+    severity: Literal["blocking", "warning", "info"]
+
+
 class DocumentOut(Schema):
     id: int
     kind: str
     name: str
     sha256: str
     size: int
+    findings: list[DocumentFindingOut] = Field(
+        [], description="constats du contrôle du document (mentions obligatoires, montant)"
+    )

@@ -157,6 +157,8 @@ class Document(models.Model):
     size = models.PositiveIntegerField("taille (octets)")
     uploaded_by = models.CharField("déposé par", max_length=200)
     at = models.DateTimeField(auto_now_add=True)
+    # What the upload checks found (mandatory mentions, amount): [{code, message, section, severity}].
+    findings = models.JSONField("constats du contrôle", default=list, encoder=DjangoJSONEncoder)
 
 
 class Pilot(models.Model):

@@ -6,10 +6,12 @@ from pathlib import Path
 import orjson
 from django.conf import settings
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from pydantic import ValidationError as PydanticValidationError
 
+from sons.documents.checks import UnreadablePdf, check_upload
 from sons.dossiers import actions
 from sons.dossiers.enums import DocumentKind, DossierState
 from sons.dossiers.models import Document
@@ -29,6 +31,7 @@ from ..schemas import (
     ReasonIn,
 )
 from ..scoping import dossier_or_404, dossiers_for
+from .documents import pdf_response
 
 router = Router(tags=["Dossiers"])
 BULK_LIMIT = 10_000
@@ -176,10 +179,15 @@ def incapacity(request, dossier_id: int, payload: ReasonIn):
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
+def document_out(document: Document) -> dict:
+    return {"id": document.pk, "kind": document.kind, "name": document.name, "sha256": document.sha256,
+            "size": document.size, "findings": document.findings}  # fmt: skip
+
+
 @router.post(
     "/dossiers/{dossier_id}/documents",
     response={201: DocumentOut, **ERRORS},
-    summary="Joindre une pièce (PDF)",
+    summary="Joindre une pièce (PDF) ; un bon de commande ou une facture est contrôlé (mentions, montant)",
 )
 def upload_document(request, dossier_id: int, kind: Form[DocumentKind], file: File[UploadedFile]):
     dossier = dossier_or_404(request.principal, dossier_id)
@@ -188,6 +196,10 @@ def upload_document(request, dossier_id: int, kind: Form[DocumentKind], file: Fi
     content = file.read()
     if not content.startswith(b"%PDF-"):
         return Status(422, {"message": "Seuls les fichiers PDF sont acceptés.", "field": "file"})
+    try:
+        findings = check_upload(kind, dossier, content)
+    except UnreadablePdf as error:
+        return Status(422, {"message": str(error), "field": "file"})
     digest = hashlib.sha256(content).hexdigest()
     folder = Path(settings.SONS_DOCUMENTS_DIR) / str(dossier.pk)
     folder.mkdir(parents=True, exist_ok=True)
@@ -196,10 +208,9 @@ def upload_document(request, dossier_id: int, kind: Form[DocumentKind], file: Fi
     with transaction.atomic():
         document = Document.objects.create(
             dossier=dossier, kind=kind, name=(file.name or "document.pdf")[:255], path=str(path), sha256=digest,
-            size=len(content), uploaded_by=request.principal.label,
+            size=len(content), uploaded_by=request.principal.label, findings=findings,
         )  # fmt: skip
-    return Status(201, {"id": document.pk, "kind": document.kind, "name": document.name, "sha256": digest,
-                 "size": document.size})  # fmt: skip
+    return Status(201, document_out(document))
 
 
 @router.get(
@@ -209,5 +220,20 @@ def upload_document(request, dossier_id: int, kind: Form[DocumentKind], file: Fi
 )
 def list_documents(request, dossier_id: int):
     dossier = dossier_or_404(request.principal, dossier_id)
-    return Status(200, [{"id": d.pk, "kind": d.kind, "name": d.name, "sha256": d.sha256, "size": d.size}
-                 for d in dossier.documents.all()])  # fmt: skip
+    return Status(200, [document_out(d) for d in dossier.documents.order_by("pk")])
+
+
+@router.get(
+    "/dossiers/{dossier_id}/documents/{document_id}",
+    response=ERRORS,
+    include_in_schema=False,  # a PDF answer: see routes/documents.py
+    summary="Télécharger une pièce du dossier (PDF)",
+)
+def download_document(request, dossier_id: int, document_id: int):
+    dossier = dossier_or_404(request.principal, dossier_id)
+    document = get_object_or_404(dossier.documents, pk=document_id)
+    try:
+        content = Path(document.path).read_bytes()
+    except OSError:
+        return Status(404, {"message": "Fichier introuvable dans le stockage des pièces."})
+    return pdf_response(content, document.name, etag=document.sha256)

@@ -1,0 +1,66 @@
+"""Models to sign (PDF) for a dossier, and the ASP's recovery letters.
+
+PDF answers are left out of the OpenAPI schema, as the SEPA file is: the fuzz test
+(tests/api/test_fuzz.py) requires every answer of every documented operation to be JSON.
+"""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
+from ninja import Router, Status
+
+from sons.documents.render import (
+    FILE_NAMES,
+    LETTER_KINDS,
+    MODEL_KINDS,
+    DocumentRefused,
+    render,
+    render_letter,
+)
+from sons.recoveries.models import RecoveryCase
+from sons.suppliers.enums import Role
+
+from ..schemas import ErrorOut
+from ..scoping import dossier_or_404
+
+router = Router(tags=["Documents"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+PDF = {"responses": {200: {"description": "Document PDF", "content": {"application/pdf": {}}}}}
+
+
+def pdf_response(content: bytes, file_name: str, etag: str = "") -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, file_name)
+    response["Cache-Control"] = "private, no-store"  # documents name a client: never kept by a proxy
+    if etag:
+        response["ETag"] = f'"{etag}"'
+    return response
+
+
+@router.get("/dossiers/{dossier_id}/models/{kind}", response=ERRORS, include_in_schema=False, openapi_extra=PDF,
+            summary="Modèle à signer : bon de commande, VA, PV d'installation pilote, facture, fin de Prestation")  # fmt: skip
+def dossier_model(request, dossier_id: int, kind: str):
+    dossier = dossier_or_404(request.principal, dossier_id)
+    if kind not in MODEL_KINDS:
+        return Status(422, {"message": f"Modèle inconnu ; modèles disponibles : {', '.join(MODEL_KINDS)}.",
+                            "field": "kind"})  # fmt: skip
+    try:
+        content = render(kind, dossier)
+    except DocumentRefused as refused:
+        return Status(422, {"message": str(refused), "field": "kind"})
+    return pdf_response(content, f"{FILE_NAMES[kind]}-dossier-{dossier.pk}.pdf")
+
+
+@router.get("/recoveries/{case_id}/letters/{kind}", response=ERRORS, include_in_schema=False, openapi_extra=PDF,
+            summary="Courrier de recouvrement (ASP) : mise en demeure ou ordre de reversement")  # fmt: skip
+def recovery_letter(request, case_id: int, kind: str):
+    request.principal.require(Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT)
+    case = get_object_or_404(RecoveryCase.objects.select_related("dossier__solution_version"), pk=case_id)
+    if kind not in LETTER_KINDS:
+        return Status(422, {"message": f"Courrier inconnu ; courriers disponibles : {', '.join(LETTER_KINDS)}.",
+                            "field": "kind"})  # fmt: skip
+    try:
+        content = render_letter(kind, case)
+    except DocumentRefused as refused:
+        return Status(409, {"message": str(refused)})
+    return pdf_response(content, f"{FILE_NAMES[kind]}-recouvrement-{case.pk}.pdf")
