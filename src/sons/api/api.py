@@ -8,7 +8,7 @@ from sons.batch import json_default
 
 from . import errors
 from .auth import TokenAuth, session_auth
-from .routes import dossiers, staff
+from .routes import documents, dossiers, staff
 
 
 class OrjsonRenderer(BaseRenderer):
@@ -28,6 +28,7 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("", dossiers.router)
+api.add_router("", documents.router)
 api.add_router("", staff.payment_files)  # first: staff.router's {action} route would catch sepa.xml
 api.add_router("", staff.router)
 api.add_router("", staff.public)
