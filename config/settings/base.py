@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "dsfr",
     "sons.audit",
     "sons.registry",
     "sons.directory",
@@ -56,6 +57,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sons.portal.context.navigation",
             ],
         },
     },
@@ -85,6 +87,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "portal:space"
+LOGOUT_REDIRECT_URL = "portal:home"
 STATIC_ROOT = VAR_DIR / "static"
 
 # A bulk filing of 10 000 dossiers is about 5 MB of JSON.

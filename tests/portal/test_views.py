@@ -33,7 +33,7 @@ def test_simulator_explains_the_decision(client):
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Décision : Non recevable" in page
+    assert 'Décision : <strong data-testid="decision">Non recevable</strong>' in page
     assert "§4.2 — Le Client n&#x27;exerce pas en cabinet libéral" in page
     assert "client_practises_in_cabinet_liberal" in page
     assert "15/10/2027" in page
@@ -42,7 +42,7 @@ def test_simulator_explains_the_decision(client):
 def test_simulator_shows_amounts(client):
     response = client.post(reverse("portal:simulator"), {"dossier": json.dumps(dossier())})
     page = response.content.decode()
-    assert "Décision : Recevable" in page
+    assert 'Décision : <strong data-testid="decision">Recevable</strong>' in page
     assert "108,00" in page and "162,00" in page
 
 

@@ -1,9 +1,149 @@
+"""Portal forms. Their data are checked by the API's schemas (one place for input rules) before the
+domain actions run; these forms only gather and label the fields in French."""
+
 from django import forms
+
+from sons import clock
+from sons.rules import load_parameters
+
+from .forms_dsfr import DsfrForm
+
+SIGNATURES = [
+    ("psc", "Pro Santé Connect"),
+    ("cpx", "Carte CPx"),
+    ("rgs1", "Signature électronique RGS 1 étoile"),
+    ("eidas_simple", "Signature électronique simple (eIDAS)"),
+    ("handwritten", "Signature manuscrite"),
+    ("none", "Non signé"),
+]
+VAT_RATES = [("20", "20 %"), ("8.5", "8,5 %"), ("0", "0 % (non assujetti ou exonéré)")]
+YES_NO = [("", "Non renseigné"), ("true", "Oui"), ("false", "Non")]
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def va_functions() -> list[tuple[str, str]]:
+    return [tuple(pair) for pair in load_parameters().at(clock.today()).va_key_functions]
 
 
 class SimulatorForm(forms.Form):
     dossier = forms.CharField(
         label="Dossier (JSON)",
-        widget=forms.Textarea(attrs={"rows": 24, "cols": 100, "spellcheck": "false"}),
+        widget=forms.Textarea(attrs={"rows": 24, "cols": 100, "spellcheck": "false", "class": "fr-input"}),
         help_text="Le format du dossier est décrit par « sons schema » et dans docs/simulator-contract.md.",
+    )
+
+
+class ClientSearchForm(DsfrForm):
+    q = forms.CharField(
+        label="N° RPPS, nom ou n° FINESS géographique", min_length=2, max_length=100,
+        help_text="11 chiffres pour un RPPS, 9 caractères pour un FINESS, ou au moins 2 lettres du nom.",
+    )  # fmt: skip
+
+
+class DossierForm(DsfrForm):
+    """The advance request: the client, the referenced version and the signed order (AF §4.2, §4.3)."""
+
+    rpps = forms.CharField(label="N° RPPS du professionnel", max_length=11, required=False)
+    finess_geo = forms.CharField(label="N° FINESS géographique du centre", max_length=9, required=False)
+    solution_version = forms.TypedChoiceField(label="Version de la Solution référencée", coerce=int)
+    issued_on = forms.DateField(label="Bon de commande émis le", widget=DATE, required=False)
+    signed_on = forms.DateField(label="Bon de commande signé le", widget=DATE, required=False)
+    signature = forms.ChoiceField(label="Mode de signature", choices=SIGNATURES)
+    amount = forms.DecimalField(
+        label="Montant de la ligne « Prestation Ségur » (€ HT)", max_digits=12, decimal_places=2
+    )
+    vat_rate = forms.ChoiceField(label="Taux de TVA", choices=VAT_RATES)
+    in_client_name = forms.BooleanField(label="Bon de commande libellé au nom du Client", required=False)
+    mention_state_funded = forms.BooleanField(
+        label="Mention « Montants de la Prestation Ségur pris en charge par l'Etat au titre du Ségur de la santé »",
+        required=False,
+    )
+    mention_conditional_referencing = forms.BooleanField(
+        label="Mention de commande conditionnée au référencement", required=False,
+        help_text="Obligatoire quand la commande précède le référencement de la version (§4.3).",
+    )  # fmt: skip
+    centre_certificate_commitment = forms.BooleanField(
+        label="Engagement du centre sur les certificats (centre de santé)", required=False
+    )
+    de_minimis_other_aid = forms.DecimalField(
+        label="Autres aides de minimis du Client sur trois ans (€)", max_digits=12, decimal_places=2,
+        required=False, min_value=0,
+    )  # fmt: skip
+
+    def __init__(self, *args, versions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["solution_version"].choices = [(v.pk, str(v)) for v in versions]
+
+    def payload(self) -> dict:
+        """The API's DossierIn document."""
+        d = self.cleaned_data
+        client = {"finess_geo": d["finess_geo"]} if d["finess_geo"] else {"rpps": d["rpps"] or None}
+        order = {
+            "in_client_name": d["in_client_name"], "issued_on": d["issued_on"], "signed_on": d["signed_on"],
+            "signature": d["signature"], "lines": [{"label": "Prestation Ségur", "amount": d["amount"]}],
+            "vat_rate": d["vat_rate"], "mention_state_funded": d["mention_state_funded"],
+            "mention_conditional_referencing": d["mention_conditional_referencing"], "conditioned_on": [],
+        }  # fmt: skip
+        if d["finess_geo"]:
+            order["centre_certificate_commitment"] = d["centre_certificate_commitment"]
+        return {"client": client, "solution_version_id": d["solution_version"], "order": order,
+                "de_minimis_other_aid": d["de_minimis_other_aid"]}  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("rpps")) == bool(data.get("finess_geo")):
+            raise forms.ValidationError(
+                "Indiquez soit un n° RPPS (professionnel), soit un n° FINESS (centre)."
+            )
+        return data
+
+
+class BulkForm(DsfrForm):
+    file = forms.FileField(
+        label="Fichier de dossiers (JSON, JSON Lines ou CSV)",
+        help_text="CSV : séparateur « ; », UTF-8, une ligne d'en-tête (voir le modèle). 10 000 dossiers au plus.",
+    )
+
+
+class MessageForm(DsfrForm):
+    message = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class BalanceForm(DsfrForm):
+    """The balance request: the VA signed by the client and the invoice (AF §4.4, §6.4)."""
+
+    completed_on = forms.DateField(label="Prestation réalisée le", widget=DATE)
+    va_signed_on = forms.DateField(label="VA signée le", widget=DATE)
+    va_signature = forms.ChoiceField(label="Mode de signature de la VA", choices=SIGNATURES)
+    va_functions = forms.MultipleChoiceField(
+        label="Fonctions clés attestées par la VA", widget=forms.CheckboxSelectMultiple, required=False
+    )
+    invoice_issued_on = forms.DateField(label="Facture émise le", widget=DATE)
+    invoice_amount = forms.DecimalField(label="Montant facturé (€)", max_digits=12, decimal_places=2)
+    invoice_in_client_name = forms.BooleanField(label="Facture au nom du Client", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["va_functions"].choices = va_functions()
+
+    def payload(self) -> dict:
+        d = self.cleaned_data
+        return {"completed_on": d["completed_on"],
+                "va": {"signed_on": d["va_signed_on"], "signature": d["va_signature"], "functions": d["va_functions"]},
+                "invoice": {"issued_on": d["invoice_issued_on"], "amount": d["invoice_amount"],
+                            "in_client_name": d["invoice_in_client_name"]}}  # fmt: skip
+
+
+class DocumentForm(DsfrForm):
+    kind = forms.ChoiceField(label="Pièce")
+    file = forms.FileField(label="Fichier PDF (10 Mo au plus)")
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = list(kinds)
+
+
+class TokenForm(DsfrForm):
+    label = forms.CharField(
+        label="Libellé du jeton", max_length=100, help_text="Par exemple : « logiciel de facturation »."
     )

@@ -1,11 +1,16 @@
-from django.urls import path
+"""Every page of the portal, by space; each feature module lists its own routes."""
 
-from . import views
+from .views import account, ans, catalogue, dashboards, dossier, instruction, payments, public, supplier
 
 app_name = "portal"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("simulateur/", views.simulator, name="simulator"),
-    path("calendrier/", views.calendar, name="calendar"),
-    path("bareme/", views.bareme, name="bareme"),
+    *public.urlpatterns,
+    *catalogue.urlpatterns,
+    *account.urlpatterns,
+    *supplier.urlpatterns,
+    *dossier.urlpatterns,
+    *instruction.urlpatterns,
+    *payments.urlpatterns,
+    *ans.urlpatterns,
+    *dashboards.urlpatterns,
 ]

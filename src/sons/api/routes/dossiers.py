@@ -1,17 +1,14 @@
 """Supplier endpoints: file one or many dossiers, read them, answer, file the balance, attest, declare."""
 
-import hashlib
 from pathlib import Path
 
 import orjson
-from django.conf import settings
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from pydantic import ValidationError as PydanticValidationError
 
-from sons.documents.checks import UnreadablePdf, check_upload
+from sons.documents.store import MAX_DOCUMENT_BYTES, UploadRefused, store_upload
 from sons.dossiers import actions
 from sons.dossiers.enums import DocumentKind, DossierState
 from sons.dossiers.models import Document
@@ -176,9 +173,6 @@ def incapacity(request, dossier_id: int, payload: ReasonIn):
     return Status(200, dossier_out(actions.declare_incapacity(request.principal, dossier, payload.reason)))
 
 
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-
-
 def document_out(document: Document) -> dict:
     return {"id": document.pk, "kind": document.kind, "name": document.name, "sha256": document.sha256,
             "size": document.size, "findings": document.findings}  # fmt: skip
@@ -193,23 +187,10 @@ def upload_document(request, dossier_id: int, kind: Form[DocumentKind], file: Fi
     dossier = dossier_or_404(request.principal, dossier_id)
     if file.size > MAX_DOCUMENT_BYTES:
         return Status(422, {"message": "Fichier trop volumineux (10 Mo au plus).", "field": "file"})
-    content = file.read()
-    if not content.startswith(b"%PDF-"):
-        return Status(422, {"message": "Seuls les fichiers PDF sont acceptés.", "field": "file"})
     try:
-        findings = check_upload(kind, dossier, content)
-    except UnreadablePdf as error:
-        return Status(422, {"message": str(error), "field": "file"})
-    digest = hashlib.sha256(content).hexdigest()
-    folder = Path(settings.SONS_DOCUMENTS_DIR) / str(dossier.pk)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{digest}.pdf"
-    path.write_bytes(content)
-    with transaction.atomic():
-        document = Document.objects.create(
-            dossier=dossier, kind=kind, name=(file.name or "document.pdf")[:255], path=str(path), sha256=digest,
-            size=len(content), uploaded_by=request.principal.label, findings=findings,
-        )  # fmt: skip
+        document = store_upload(dossier, kind, file.name, file.read(), request.principal.label)
+    except UploadRefused as refused:
+        return Status(422, {"message": refused.message, "field": refused.field})
     return Status(201, document_out(document))
 
 

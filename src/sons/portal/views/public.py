@@ -6,16 +6,17 @@ from decimal import Decimal
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import path
 
-from ..rules import InvalidDossier, load_parameters
-from ..rules.calendar import LABELS as CALENDAR_LABELS
-from ..rules.calendar import build_calendar
-from ..rules.core import OUTCOME_LABELS, SEVERITY_LABELS
-from ..rules.engine import DECISION_LABELS, REQUEST_LABELS
-from ..rules.explain import DEADLINE_LABELS, bareme_table
-from ..rules.money import euros_fr
-from ..simulator import evaluate_json
-from .forms import SimulatorForm
+from ...rules import InvalidDossier, load_parameters
+from ...rules.calendar import LABELS as CALENDAR_LABELS
+from ...rules.calendar import build_calendar
+from ...rules.core import OUTCOME_LABELS, SEVERITY_LABELS
+from ...rules.engine import DECISION_LABELS, REQUEST_LABELS
+from ...rules.explain import DEADLINE_LABELS, bareme_table
+from ...rules.money import euros_fr
+from ...simulator import evaluate_json
+from ..forms import SimulatorForm
 
 
 def example_names() -> list[str]:
@@ -107,3 +108,11 @@ def bareme(request):
     ]
     centres = [{"tranche": tranche, **figures(row)} for tranche, row in table["centres"].items()]
     return render(request, "portal/bareme.html", {"professionals": professionals, "centres": centres})
+
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("simulateur/", simulator, name="simulator"),
+    path("calendrier/", calendar, name="calendar"),
+    path("bareme/", bareme, name="bareme"),
+]

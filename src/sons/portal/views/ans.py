@@ -1,0 +1,398 @@
+"""ANS space: publishers, solutions, versions and their profiles; referencing decisions (grant, refuse,
+withdraw after seeing the recovery impact); distributor declarations; obsolete-version declarations checked
+by the §4.3 rules; pilot validation (§6.3).
+
+Every decision is taken by the domain (sons.registry.actions, sons.dossiers.pilots), as the API does: the
+views read forms, call it, and say what it did or why it refused.
+"""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_POST
+
+from sons.dossiers.enums import DossierState, PilotState
+from sons.dossiers.models import Dossier, Pilot, PilotClient
+from sons.dossiers.pilots import decide_pilot
+from sons.dossiers.workflow import TransitionRefused
+from sons.registry import actions as registry
+from sons.registry.enums import Referencing
+from sons.registry.models import DistributorDeclaration, ObsoleteVersion, Publisher, Solution, SolutionVersion
+from sons.rules.core import OUTCOME_LABELS, SEVERITY_LABELS
+from sons.rules.money import euros_fr
+from sons.suppliers.enums import Role
+
+from ..access import role_required
+from ..forms_ans import ObsoleteDeclarationForm, PilotDecisionForm, ReferencingForm, WithdrawalForm
+from .catalogue import page_of, pagination_query, profile_labels
+
+ans_only = role_required(Role.ANS_AGENT)
+
+REFERENCING_BADGES = {
+    Referencing.PENDING: "info",
+    Referencing.GRANTED: "success",
+    Referencing.REFUSED: "error",
+    Referencing.WITHDRAWN: "warning",
+}
+PILOT_BADGES = {PilotState.SUBMITTED: "info", PilotState.VALIDATED: "success", PilotState.REFUSED: "error"}
+
+
+def finding_rows(findings) -> list[dict]:
+    """Findings (dicts as stored, or the engine's Finding tuples) with their French severity."""
+    rows = []
+    for finding in findings:
+        data = finding if isinstance(finding, dict) else finding.as_dict()
+        rows.append(
+            {
+                "section": data["section"],
+                "rule": data["rule"],
+                "message": data["message"],
+                "severity_label": SEVERITY_LABELS.get(data["severity"], data["severity"]),
+                "blocking": data["severity"] == "blocking",
+            }
+        )
+    return rows
+
+
+def version_row(version: SolutionVersion, labels: dict[str, str]) -> dict:
+    return {
+        "version": version,
+        "profiles": [labels.get(code, code) for code in version.profiles],
+        "badge": REFERENCING_BADGES[version.referencing],
+        "state_label": Referencing(version.referencing).label,
+    }
+
+
+@ans_only
+def ans_home(request):
+    by_state = {
+        row["referencing"]: row["n"]
+        for row in SolutionVersion.objects.values("referencing").annotate(n=Count("pk")).order_by()
+    }
+    context = {
+        "pending": by_state.get(Referencing.PENDING, 0),
+        "granted": by_state.get(Referencing.GRANTED, 0),
+        "publishers": Publisher.objects.count(),
+        "pilots_submitted": Pilot.objects.filter(state=PilotState.SUBMITTED).count(),
+        "distributors": DistributorDeclaration.objects.count(),
+        "obsolete": ObsoleteVersion.objects.count(),
+    }
+    return render(request, "portal/ans/home.html", context)
+
+
+@ans_only
+def publishers(request):
+    listed = Publisher.objects.select_related("organisation").order_by("name", "pk")
+    listed = listed.prefetch_related(
+        Prefetch("solutions", Solution.objects.order_by("name")),
+        Prefetch("solutions__versions", SolutionVersion.objects.order_by("rank", "version")),
+    )
+    page = page_of(request, listed, 20)
+    labels = profile_labels()
+    entries = [
+        {
+            "publisher": publisher,
+            "solutions": [
+                {"solution": s, "versions": [version_row(v, labels) for v in s.versions.all()]}
+                for s in publisher.solutions.all()
+            ],
+        }
+        for publisher in page
+    ]
+    return render(
+        request,
+        "portal/ans/publishers.html",
+        {"page": page, "entries": entries, "query": pagination_query(request)},
+    )
+
+
+@ans_only
+def versions(request):
+    chosen = request.GET.get("etat", "")
+    if chosen not in Referencing.values:
+        chosen = ""
+    search = request.GET.get("q", "").strip()
+    listed = SolutionVersion.objects.select_related("solution__publisher").order_by(
+        "solution__publisher__name", "solution__name", "rank", "version"
+    )
+    if chosen:
+        listed = listed.filter(referencing=chosen)
+    if search:
+        listed = listed.filter(
+            Q(solution__name__icontains=search) | Q(solution__publisher__name__icontains=search)
+        )
+    page = page_of(request, listed)
+    labels = profile_labels()
+    return render(
+        request,
+        "portal/ans/versions.html",
+        {
+            "page": page,
+            "rows": [version_row(v, labels) for v in page],
+            "states": Referencing.choices,
+            "chosen": chosen,
+            "search": search,
+            "query": pagination_query(request),
+        },
+    )
+
+
+def version_context(version: SolutionVersion) -> dict:
+    labels = profile_labels()
+    dossiers = Dossier.objects.filter(solution_version=version)
+    by_state = [
+        {"label": DossierState(row["state"]).label, "n": row["n"]}
+        for row in dossiers.values("state").annotate(n=Count("pk")).order_by("state")
+    ]
+    pilots = (
+        Pilot.objects.filter(solution_version=version).select_related("supplier").order_by("-submitted_at")
+    )
+    return {
+        "row": version_row(version, labels),
+        "dossiers_by_state": by_state,
+        "pilots": [
+            {"pilot": p, "badge": PILOT_BADGES[p.state], "state_label": PilotState(p.state).label}
+            for p in pilots
+        ],
+        "is_pending": version.referencing == Referencing.PENDING,
+        "is_granted": version.referencing == Referencing.GRANTED,
+        "referencing_form": ReferencingForm(),
+    }
+
+
+def get_version(pk: int) -> SolutionVersion:
+    return get_object_or_404(SolutionVersion.objects.select_related("solution__publisher"), pk=pk)
+
+
+@ans_only
+def version_detail(request, pk: int):
+    return render(request, "portal/ans/version.html", version_context(get_version(pk)))
+
+
+@ans_only
+@require_POST
+def referencing(request, pk: int):
+    version = get_version(pk)
+    form = ReferencingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choisissez une décision de référencement.")
+        return redirect("portal:ans_version", pk=version.pk)
+    granted = form.cleaned_data["decision"] == "grant"
+    decide = registry.grant if granted else registry.refuse
+    try:
+        moved = decide(request.principal, version)
+    except TransitionRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("portal:ans_version", pk=version.pk)
+    verb = "accordé" if granted else "refusé"
+    outcome = "validées" if granted else "rejetées"
+    messages.success(
+        request,
+        f"Référencement {verb} pour {version.solution.name} {version.version}. "
+        f"Demandes d’avance recevables sous réserve du référencement (AF §6.2) {outcome} : {len(moved)}.",
+    )
+    return redirect("portal:ans_version", pk=version.pk)
+
+
+@ans_only
+def withdrawal(request, pk: int):
+    """The impact first (dossiers and euros that go to recovery), then the confirmation of that impact."""
+    version = get_version(pk)
+    status = 200
+    unconfirmed = False
+    if request.method == "POST":
+        form = WithdrawalForm(request.POST)
+        if form.is_valid():
+            shown = registry.WithdrawalImpact(form.cleaned_data["dossiers"], form.cleaned_data["paid"])
+            try:
+                cases = registry.withdraw(request.principal, version, shown)
+            except TransitionRefused as refused:
+                messages.error(request, str(refused))
+                status = 409
+                version.refresh_from_db()
+            else:
+                amount = sum((case.amount for case in cases), Decimal("0.00"))
+                plural = "s" if len(cases) > 1 else ""
+                messages.success(
+                    request,
+                    f"Référencement retiré pour {version.solution.name} {version.version} : "
+                    f"{len(cases)} dossier{plural} en recouvrement pour {euros_fr(amount)}.",
+                )
+                return redirect("portal:ans_version", pk=version.pk)
+        else:
+            messages.error(request, "Le retrait n’a pas été confirmé : voyez les erreurs ci-dessous.")
+            status = 400
+            unconfirmed = True
+    impact = registry.withdrawal_impact(version)
+    # The form always carries the impact displayed now: that is what the agent confirms.
+    shown = {"dossiers": impact.dossiers, "paid": f"{impact.paid:.2f}"}
+    if unconfirmed:  # the same impact, the error next to the unticked box
+        form = WithdrawalForm(shown)
+        form.is_valid()
+    else:
+        form = WithdrawalForm(initial=shown)
+    context = {
+        "row": version_row(version, profile_labels()),
+        "impact": impact,
+        "impact_paid": euros_fr(impact.paid),
+        "is_granted": version.referencing == Referencing.GRANTED,
+        "form": form,
+    }
+    return render(request, "portal/ans/withdrawal.html", context, status=status)
+
+
+@ans_only
+def distributors(request):
+    listed = DistributorDeclaration.objects.select_related("solution__publisher", "distributor").order_by(
+        "solution__publisher__name", "solution__name", "distributor__name"
+    )
+    page = page_of(request, listed)
+    return render(request, "portal/ans/distributors.html", {"page": page, "query": pagination_query(request)})
+
+
+def trace_rows(outcome) -> list[dict]:
+    return [
+        {
+            "section": entry.rule.section,
+            "rule": entry.rule.name,
+            "doc": entry.rule.doc,
+            "outcome": entry.check.outcome,
+            "outcome_label": OUTCOME_LABELS[entry.check.outcome],
+            "message": entry.check.message or entry.check.note or "",
+        }
+        for entry in outcome.trace
+    ]
+
+
+@ans_only
+def obsolete_declaration(request, pk: int):
+    solution = get_object_or_404(Solution.objects.select_related("publisher"), pk=pk)
+    already = list(
+        ObsoleteVersion.objects.filter(solution=solution).order_by("rank").values_list("version", flat=True)
+    )
+    outcome = None
+    status = 200
+    if request.method == "POST":
+        form = ObsoleteDeclarationForm(request.POST, already_obsolete=already)
+        if form.is_valid():
+            obsolete, outcome = registry.declare_obsolete(request.principal, solution, form.declaration())
+            if obsolete is not None:
+                messages.success(
+                    request,
+                    f"Déclaration conforme : la version {obsolete.version} de {solution.name} figure désormais "
+                    "sur la liste publique des versions obsolètes (AF §4.3).",
+                )
+                already.append(obsolete.version)
+                form = ObsoleteDeclarationForm(already_obsolete=already)
+            else:
+                blocking = sum(1 for f in outcome.findings if f.severity == "blocking")
+                messages.error(
+                    request,
+                    f"Déclaration refusée : {blocking} condition{'s' if blocking > 1 else ''} du §4.3 "
+                    f"non respectée{'s' if blocking > 1 else ''}.",
+                )
+                status = 422
+        else:
+            messages.error(request, "La déclaration comporte des erreurs : voyez les champs signalés.")
+            status = 400
+    else:
+        form = ObsoleteDeclarationForm(already_obsolete=already)
+    context = {
+        "solution": solution,
+        "already": already,
+        "form": form,
+        "checked": outcome is not None,
+        "accepted": outcome is not None and outcome.ok,
+        "findings": finding_rows(outcome.findings) if outcome is not None else [],
+        "trace": trace_rows(outcome) if outcome is not None else [],
+    }
+    return render(request, "portal/ans/obsolete.html", context, status=status)
+
+
+@ans_only
+def pilots(request):
+    chosen = request.GET.get("etat", PilotState.SUBMITTED)
+    if chosen not in PilotState.values and chosen != "tous":
+        chosen = PilotState.SUBMITTED
+    listed = Pilot.objects.select_related("supplier", "solution_version__solution__publisher").annotate(
+        clients=Count("pilotclient"), pv_signed=Count("pilotclient", filter=Q(pilotclient__pv_signed=True))
+    )
+    if chosen != "tous":
+        listed = listed.filter(state=chosen)
+    page = page_of(request, listed.order_by("submitted_at", "pk"))
+    rows = [
+        {"pilot": p, "badge": PILOT_BADGES[p.state], "state_label": PilotState(p.state).label} for p in page
+    ]
+    return render(
+        request,
+        "portal/ans/pilots.html",
+        {
+            "page": page,
+            "rows": rows,
+            "states": [*PilotState.choices, ("tous", "Tous")],
+            "chosen": chosen,
+            "query": pagination_query(request),
+        },
+    )
+
+
+@ans_only
+def pilot_detail(request, pk: int):
+    pilot = get_object_or_404(
+        Pilot.objects.select_related("supplier", "solution_version__solution__publisher"), pk=pk
+    )
+    status = 200
+    if request.method == "POST":
+        form = PilotDecisionForm(request.POST)
+        if form.is_valid():
+            accept = form.cleaned_data["decision"] == "validate"
+            try:
+                decide_pilot(request.principal, pilot, accept, form.cleaned_data["reason"].strip())
+            except TransitionRefused as refused:
+                messages.error(request, str(refused))
+            else:
+                version = pilot.solution_version
+                if accept:
+                    messages.success(
+                        request,
+                        f"Périmètre pilote validé : les premières installations réussies de "
+                        f"{version.solution.name} {version.version} sont publiées (AF §6.3).",
+                    )
+                else:
+                    messages.success(
+                        request, "Périmètre pilote refusé ; le motif est communiqué au Fournisseur."
+                    )
+            return redirect("portal:ans_pilot", pk=pilot.pk)
+        messages.error(request, "La décision comporte des erreurs : voyez les champs signalés.")
+        status = 400
+    else:
+        form = PilotDecisionForm()
+    clients = PilotClient.objects.filter(pilot=pilot).select_related("dossier").order_by("dossier_id")
+    context = {
+        "pilot": pilot,
+        "badge": PILOT_BADGES[pilot.state],
+        "state_label": PilotState(pilot.state).label,
+        "is_submitted": pilot.state == PilotState.SUBMITTED,
+        "clients": [{"client": c, "dossier_state": DossierState(c.dossier.state).label} for c in clients],
+        "documents": list(pilot.documents.order_by("pk")),
+        "findings": finding_rows(pilot.findings),
+        "form": form,
+    }
+    return render(request, "portal/ans/pilot.html", context, status=status)
+
+
+urlpatterns = [
+    path("ans/", ans_home, name="ans_home"),
+    path("ans/editeurs/", publishers, name="ans_publishers"),
+    path("ans/versions/", versions, name="ans_versions"),
+    path("ans/versions/<int:pk>/", version_detail, name="ans_version"),
+    path("ans/versions/<int:pk>/referencement/", referencing, name="ans_referencing"),
+    path("ans/versions/<int:pk>/retrait/", withdrawal, name="ans_withdrawal"),
+    path("ans/distributeurs/", distributors, name="ans_distributors"),
+    path("ans/solutions/<int:pk>/versions-obsoletes/", obsolete_declaration, name="ans_obsolete"),
+    path("ans/pilotes/", pilots, name="ans_pilots"),
+    path("ans/pilotes/<int:pk>/", pilot_detail, name="ans_pilot"),
+]

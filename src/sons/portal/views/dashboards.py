@@ -1,0 +1,244 @@
+"""Dashboards with charts: dossiers and euros by state, profession and month of filing; filing-to-decision
+times from the transitions log; money committed, paid and recovered.
+
+Each figure comes from one aggregate query (GROUP BY in the database): the pages stay fast with hundreds of
+thousands of dossiers. Python only loops over the groups (a few dozen rows), never over the dossiers.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncMonth
+from django.shortcuts import render
+from django.urls import path
+
+from sons.directory.enums import Profession
+from sons.directory.models import Professional
+from sons.dossiers.enums import ADVANCE_VALIDATED_STATES, ClientKind, DossierState
+from sons.dossiers.models import Dossier, Transition
+from sons.rules.money import euros_fr
+
+from ..access import STAFF, role_required
+from ..charts import Bar, bar_chart
+
+ZERO = Decimal("0.00")
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")  # fmt: skip
+# The State commits the financed amount once the ASP has validated the advance request (AF §6.2); the recovery
+# states come after a validated advance too.
+COMMITTED_STATES = (
+    *ADVANCE_VALIDATED_STATES,
+    DossierState.IN_RECOVERY,
+    DossierState.RECOVERED,
+    DossierState.RECOVERY_CANCELLED,
+)
+DELAYS = (
+    ("Demande d’avance", "file_advance", ("validate_advance", "reject_advance")),
+    ("Demande de solde", "file_balance", ("validate_balance", "reject_balance")),
+)
+CENTRE = "centre_sante_infirmier"
+UNKNOWN_PROFESSION = "inconnue"
+
+
+def money_sums() -> dict:
+    return {
+        "n": Count("pk"),
+        "financed": Sum("financed"),
+        "paid": Sum(F("paid_advance") + F("paid_balance")),
+        "recovered": Sum("recovered"),
+    }
+
+
+def figures(row: dict) -> dict:
+    """One table line, amounts formatted the French way."""
+    financed, paid, recovered = (row.get(k) or ZERO for k in ("financed", "paid", "recovered"))
+    return {
+        "label": row["label"],
+        "n": row["n"],
+        "financed": financed,
+        "paid": paid,
+        "recovered": recovered,
+        "financed_fr": euros_fr(financed),
+        "paid_fr": euros_fr(paid),
+        "recovered_fr": euros_fr(recovered),
+    }
+
+
+def totals_of(rows: list[dict]) -> dict:
+    return figures(
+        {
+            "label": "Total",
+            "n": sum(r["n"] for r in rows),
+            "financed": sum((r["financed"] for r in rows), ZERO),
+            "paid": sum((r["paid"] for r in rows), ZERO),
+            "recovered": sum((r["recovered"] for r in rows), ZERO),
+        }
+    )
+
+
+def by_state() -> list[dict]:
+    found = {r["state"]: r for r in Dossier.objects.values("state").annotate(**money_sums()).order_by()}
+    return [
+        figures({**found[state], "label": DossierState(state).label, "state": state})
+        for state in DossierState.values
+        if state in found
+    ]
+
+
+def by_profession() -> list[dict]:
+    """A professional's profession from the RPPS directory, as the rules read it (an IDE in advanced practice
+    is an IPA); a centre is a « Centre de santé infirmier »."""
+    profession = Professional.objects.filter(rpps=OuterRef("rpps")).annotate(
+        rules_profession=Case(
+            When(profession=Profession.IDE, is_ipa=True, then=Value(Profession.IPA.value)),
+            default=F("profession"),
+        )
+    )
+    grouped = (
+        Dossier.objects.annotate(profession=Subquery(profession.values("rules_profession")[:1]))
+        .values("client_kind", "profession")
+        .annotate(**money_sums())
+        .order_by()
+    )
+    merged: dict[str, dict] = {}
+    for row in grouped:
+        if row["client_kind"] == ClientKind.CENTRE:
+            key = CENTRE
+        else:
+            key = row["profession"] or UNKNOWN_PROFESSION
+        into = merged.setdefault(key, {"n": 0, "financed": ZERO, "paid": ZERO, "recovered": ZERO})
+        for name in into:
+            into[name] += row[name] or 0
+    labels = {**dict(Profession.choices), CENTRE: "Centre de santé infirmier",
+              UNKNOWN_PROFESSION: "Profession absente de l’annuaire"}  # fmt: skip
+    order = [*Profession.values, CENTRE, UNKNOWN_PROFESSION]
+    return [figures({**merged[key], "label": labels[key]}) for key in order if key in merged]
+
+
+def month_label(day) -> str:
+    return f"{MONTHS[day.month - 1]} {day.year}"
+
+
+def by_month() -> list[dict]:
+    grouped = (
+        Dossier.objects.exclude(advance_filed_on=None)
+        .annotate(month=TruncMonth("advance_filed_on"))
+        .values("month")
+        .annotate(**money_sums())
+        .order_by("month")
+    )
+    return [figures({**row, "label": month_label(row["month"])}) for row in grouped]
+
+
+def days(delay: timedelta | None) -> Decimal | None:
+    if delay is None:
+        return None
+    return (Decimal(delay.total_seconds()) / Decimal(86400)).quantize(Decimal("0.1"))
+
+
+def delay_stats(label: str, filing: str, decisions: tuple[str, ...]) -> dict:
+    """From each dossier's first filing to its first decision (validation or rejection), in days: the
+    mean and the median over the dossiers decided, read from the transitions log."""
+    per_dossier = (
+        Transition.objects.filter(name__in=(filing, *decisions))
+        .values("dossier_id")
+        .annotate(filed=Min("at", filter=Q(name=filing)), decided=Min("at", filter=Q(name__in=decisions)))
+        .filter(filed__isnull=False, decided__isnull=False)
+        .annotate(delay=ExpressionWrapper(F("decided") - F("filed"), output_field=DurationField()))
+    )
+    stats = per_dossier.aggregate(n=Count("dossier_id"), mean=Avg("delay"))
+    n = stats["n"]
+    median = None
+    if n:
+        ordered = per_dossier.order_by("delay").values_list("delay", flat=True)
+        middle = list(ordered[(n - 1) // 2 : n // 2 + 1])  # one value, or the two middle ones
+        median = sum(middle, timedelta()) / len(middle)
+    mean = stats["mean"]
+    if mean is not None and not isinstance(mean, timedelta):  # SQLite averages microseconds
+        mean = timedelta(microseconds=mean)
+    mean, median = days(mean), days(median)
+    return {"label": label, "n": n, "mean": mean, "median": median, "mean_fr": days_fr(mean),
+            "median_fr": days_fr(median)}  # fmt: skip
+
+
+def days_fr(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value} j".replace(".", ",")
+
+
+def money_flow(states: list[dict]) -> list[dict]:
+    committed = sum((r["financed"] for r in states if r["state"] in COMMITTED_STATES), ZERO)
+    paid = sum((r["paid"] for r in states), ZERO)
+    recovered = sum((r["recovered"] for r in states), ZERO)
+    return [
+        {"label": "Engagé (montant financé des avances validées)", "amount": committed},
+        {"label": "Versé aux Fournisseurs (avances et soldes)", "amount": paid},
+        {"label": "Reversé au titre des recouvrements", "amount": recovered},
+    ]
+
+
+def count_fr(value) -> str:
+    return f"{value:,}".replace(",", " ")
+
+
+def charts_of(title: str, rows: list[dict]) -> dict:
+    return {
+        "count": bar_chart(
+            f"{title} : nombre de dossiers", [Bar(r["label"], r["n"]) for r in rows], count_fr
+        ),
+        "euros": bar_chart(
+            f"{title} : montant financé", [Bar(r["label"], r["financed"]) for r in rows], euros_fr
+        ),
+    }
+
+
+@role_required(*STAFF)
+def dashboards(request):
+    states = by_state()
+    professions = by_profession()
+    months = by_month()
+    flow = money_flow(states)
+    delays = [delay_stats(*spec) for spec in DELAYS]
+    for row in flow:
+        row["amount_fr"] = euros_fr(row["amount"])
+    context = {
+        "totals": totals_of(states),
+        "states": states,
+        "states_charts": charts_of("Dossiers par état", states),
+        "professions": professions,
+        "professions_totals": totals_of(professions),
+        "professions_charts": charts_of("Dossiers par profession", professions),
+        "months": months,
+        "months_totals": totals_of(months),
+        "months_charts": charts_of("Dossiers par mois de dépôt de la demande d’avance", months),
+        "flow": flow,
+        "flow_chart": bar_chart(
+            "Montants engagés, versés et reversés", [Bar(r["label"], r["amount"]) for r in flow], euros_fr
+        ),
+        "delays": delays,
+        "delays_chart": bar_chart(
+            "Délai médian entre le dépôt et la décision (jours)",
+            [Bar(d["label"], d["median"]) for d in delays if d["median"] is not None],
+            days_fr,
+        ),
+    }
+    return render(request, "portal/dashboards/index.html", context)
+
+
+urlpatterns = [path("tableaux-de-bord/", dashboards, name="dashboards")]

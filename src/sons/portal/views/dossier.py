@@ -1,0 +1,280 @@
+"""The dossier page, shared by its supplier and the staff: findings, rule-by-rule explanation with AF sections,
+amounts, deadlines, documents, history and messages; the actions open to the viewer's role in this state.
+A supplier reaching another supplier's dossier gets a 404 (the queryset is scoped)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_POST
+from pydantic import ValidationError as PydanticValidationError
+
+from sons import clock
+from sons.api.errors import french_errors
+from sons.api.schemas import BalanceIn, OrderIn
+from sons.api.scoping import dossier_or_404
+from sons.documents.render import DocumentRefused
+from sons.documents.render import render as render_model
+from sons.documents.store import MAX_DOCUMENT_BYTES, UploadRefused, store_upload
+from sons.dossiers import actions
+from sons.dossiers.actions import FilingRefused
+from sons.dossiers.deadlines import deadlines_of
+from sons.dossiers.enums import DocumentKind
+from sons.dossiers.enums import DossierState as S
+from sons.dossiers.snapshot import evaluate_dossier
+from sons.dossiers.workflow import STEPS, TransitionRefused
+from sons.rules.engine import DECISION_LABELS
+from sons.rules.explain import DEADLINE_LABELS
+from sons.rules.money import euros_fr
+from sons.suppliers.enums import Role
+from sons.suppliers.perms import Forbidden
+
+from ..access import role_required
+from ..forms import BalanceForm, DocumentForm, MessageForm
+from ..presenters import finding_rows, trace_rows
+
+MODEL_KINDS = ("order", "va", "pv", "invoice", "end-of-service")
+EVERYONE = (Role.SUPPLIER_MEMBER, Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT, Role.ANS_AGENT)
+TO_DECIDE = (S.ADVANCE_FILED, S.BALANCE_FILED)
+TO_COMPLETE = (S.ADVANCE_TO_COMPLETE, S.BALANCE_TO_COMPLETE)
+INCAPACITY_FROM = (S.ADVANCE_FILED, S.ADVANCE_TO_COMPLETE, S.ADVANCE_SUBJECT_TO_REFERENCING,
+                   S.ADVANCE_VALIDATED, S.ADVANCE_PAID)  # fmt: skip
+
+
+def amounts(dossier) -> list[tuple[str, str]]:
+    rows = [("Plafond", dossier.cap), ("Montant financé", dossier.financed), ("Avance (40 %)", dossier.advance_amount),
+            ("Solde", dossier.balance_amount), ("Avance versée", dossier.paid_advance),
+            ("Solde versé", dossier.paid_balance), ("Reversé", dossier.recovered)]  # fmt: skip
+    return [(label, euros_fr(value) if value is not None else "—") for label, value in rows]
+
+
+def explanation(dossier) -> list[dict]:
+    """The rules run again on the stored facts, for the page only (nothing is saved)."""
+    request = "balance" if dossier.balance_filed_on else "advance"
+    filed_on = (
+        dossier.balance_filed_on if request == "balance" else dossier.advance_filed_on
+    ) or clock.today()
+    return trace_rows(evaluate_dossier(dossier, request, filed_on).trace)
+
+
+@role_required(*EVERYONE)
+def detail(request, dossier_id: int):
+    principal = request.principal
+    dossier = dossier_or_404(principal, dossier_id)
+    supplier = principal.is_supplier
+    deadlines = deadlines_of(dossier)
+    following = deadlines.get("next")
+    history = list(dossier.transitions.order_by("at", "pk"))
+    for transition in history:
+        transition.step_label = STEPS[transition.name].label if transition.name in STEPS else transition.name
+    documents = list(dossier.documents.order_by("-at"))
+    for document in documents:
+        document.finding_rows = finding_rows(getattr(document, "findings", None) or [])
+    context = {
+        "dossier": dossier,
+        "decision_label": DECISION_LABELS.get(dossier.decision, dossier.decision or "non évalué"),
+        "findings": finding_rows([*dossier.findings, *dossier.directory_alerts]),
+        "trace": explanation(dossier),
+        "amounts": amounts(dossier),
+        "deadlines": [{"label": DEADLINE_LABELS.get(k, k), "date": v} for k, v in deadlines.items() if k != "next"],
+        "next_deadline": {"label": DEADLINE_LABELS.get(following["name"], following["name"]),
+                          "date": following["date"]} if following else None,
+        "history": history,
+        "messages_list": list(dossier.messages.order_by("at", "pk")),
+        "documents": documents,
+        "can_file": supplier and dossier.state == S.DRAFT,
+        "can_answer": supplier and dossier.state in TO_COMPLETE,
+        "can_file_balance": supplier and dossier.state == S.ADVANCE_PAID,
+        "can_attest": supplier and dossier.state == S.ADVANCE_PAID and not dossier.end_of_service_attested_on,
+        "can_declare_incapacity": supplier and dossier.state in INCAPACITY_FROM,
+        "can_upload": supplier,
+        "can_decide": principal.role in (Role.ASP_INSTRUCTOR, Role.ADMIN) and dossier.state in TO_DECIDE,
+        "message_form": MessageForm(),
+        "balance_form": BalanceForm(),
+        "document_form": DocumentForm(kinds=DocumentKind.choices),
+        "model_kinds": [("order", "Bon de commande"), ("va", "Vérification d'aptitude"),
+                        ("invoice", "Facture"), ("end-of-service", "Attestation de fin de Prestation")],
+    }  # fmt: skip
+    return render(request, "portal/dossier/detail.html", context)
+
+
+def _act(request, dossier_id: int, act, success: str):
+    dossier = dossier_or_404(request.principal, dossier_id)
+    try:
+        act(dossier)
+    except (TransitionRefused, Forbidden) as error:
+        messages.error(request, str(error))
+    except FilingRefused as refused:
+        messages.error(request, refused.message)
+    except PydanticValidationError as error:
+        first = french_errors(error.errors())[0]
+        messages.error(request, f"{first['field']} : {first['message']}")
+    else:
+        messages.success(request, success)
+    return redirect("portal:dossier", dossier_id=dossier_id)
+
+
+def _message(request) -> str | None:
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Un message est obligatoire.")
+        return None
+    return form.cleaned_data["message"]
+
+
+@role_required(Role.SUPPLIER_MEMBER)
+@require_POST
+def file_advance(request, dossier_id: int):
+    return _act(request, dossier_id, lambda d: actions.file_advance(request.principal, d),
+                "Demande d'avance déposée.")  # fmt: skip
+
+
+@role_required(Role.SUPPLIER_MEMBER)
+@require_POST
+def answer(request, dossier_id: int):
+    dossier_or_404(request.principal, dossier_id)  # another supplier's dossier: 404 before anything
+    text = _message(request)
+    if text is None:
+        return redirect("portal:dossier", dossier_id=dossier_id)
+    changes = {}
+    corrections = {key: request.POST[key] for key in ("signed_on", "issued_on") if request.POST.get(key)}
+    for key in ("mention_state_funded", "mention_conditional_referencing", "in_client_name"):
+        if request.POST.get(key):
+            corrections[key] = request.POST[key] == "true"
+    if request.POST.get("amount"):
+        corrections["lines"] = [
+            {"label": "Prestation Ségur", "amount": request.POST["amount"].replace(",", ".")}
+        ]
+
+    def act(dossier):
+        if corrections:
+            changes["order"] = OrderIn.model_validate(corrections).dict(exclude_unset=True)
+        actions.complete(request.principal, dossier, changes, text)
+
+    return _act(request, dossier_id, act, "Réponse envoyée : les règles ont été réévaluées.")
+
+
+@role_required(Role.SUPPLIER_MEMBER)
+@require_POST
+def file_balance(request, dossier_id: int):
+    dossier_or_404(request.principal, dossier_id)  # another supplier's dossier: 404 before anything
+    form = BalanceForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else "Formulaire"
+            messages.error(request, f"{label} : {' '.join(errors)}")
+        return redirect("portal:dossier", dossier_id=dossier_id)
+
+    def act(dossier):
+        balance = BalanceIn.model_validate(form.payload())
+        from sons.api.routes.dossiers import flatten_balance
+
+        actions.file_balance(request.principal, dossier, flatten_balance(balance))
+
+    return _act(request, dossier_id, act, "Demande de solde déposée.")
+
+
+@role_required(Role.SUPPLIER_MEMBER)
+@require_POST
+def attest(request, dossier_id: int):
+    return _act(request, dossier_id, lambda d: actions.attest_end_of_service(request.principal, d),
+                "Attestation de fin de Prestation enregistrée.")  # fmt: skip
+
+
+@role_required(Role.SUPPLIER_MEMBER)
+@require_POST
+def incapacity(request, dossier_id: int):
+    dossier_or_404(request.principal, dossier_id)  # another supplier's dossier: 404 before anything
+    text = _message(request)
+    if text is None:
+        return redirect("portal:dossier", dossier_id=dossier_id)
+    return _act(request, dossier_id, lambda d: actions.declare_incapacity(request.principal, d, text),
+                "Incapacité déclarée.")  # fmt: skip
+
+
+@role_required(Role.ASP_INSTRUCTOR)
+@require_POST
+def decide(request, dossier_id: int):
+    dossier_or_404(request.principal, dossier_id)  # another supplier's dossier: 404 before anything
+    decision = request.POST.get("decision")
+    if decision not in actions.DECISIONS:
+        messages.error(request, "Décision inconnue.")
+        return redirect("portal:dossier", dossier_id=dossier_id)
+    text = request.POST.get("message", "").strip()
+    if decision != "validate" and not text:
+        messages.error(request, "Un message est obligatoire pour rejeter ou demander un complément.")
+        return redirect("portal:dossier", dossier_id=dossier_id)
+    labels = {"validate": "Demande validée.", "reject": "Demande rejetée.",
+              "request_completion": "Complément demandé au fournisseur."}  # fmt: skip
+    return _act(request, dossier_id, lambda d: actions.DECISIONS[decision](request.principal, d, text),
+                labels[decision])  # fmt: skip
+
+
+@role_required(Role.SUPPLIER_MEMBER)
+@require_POST
+def upload(request, dossier_id: int):
+    dossier = dossier_or_404(request.principal, dossier_id)
+    form = DocumentForm(request.POST, request.FILES, kinds=DocumentKind.choices)
+    if not form.is_valid():
+        messages.error(request, "Pièce : choisissez un type et un fichier PDF.")
+        return redirect("portal:dossier", dossier_id=dossier_id)
+    file = form.cleaned_data["file"]
+    if file.size > MAX_DOCUMENT_BYTES:
+        messages.error(request, "Fichier : trop volumineux (10 Mo au plus).")
+        return redirect("portal:dossier", dossier_id=dossier_id)
+    try:
+        document = store_upload(
+            dossier, form.cleaned_data["kind"], file.name, file.read(), request.principal.label
+        )
+    except UploadRefused as refused:
+        messages.error(request, f"Fichier : {refused.message}")
+        return redirect("portal:dossier", dossier_id=dossier_id)
+    if document.findings:
+        messages.warning(
+            request,
+            f"Pièce « {document.name} » jointe, avec {len(document.findings)} constat(s) de contrôle.",
+        )
+        return redirect("portal:dossier", dossier_id=dossier_id)
+    messages.success(request, f"Pièce « {file.name} » jointe au dossier.")
+    return redirect("portal:dossier", dossier_id=dossier_id)
+
+
+@role_required(*EVERYONE)
+def model(request, dossier_id: int, kind: str):
+    """A model to sign, pre-filled from the dossier, with every mandatory mention of the AF."""
+    dossier = dossier_or_404(request.principal, dossier_id)
+    if kind not in MODEL_KINDS:
+        raise Http404("Modèle inconnu")
+    try:
+        content = render_model(kind, dossier)
+    except DocumentRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("portal:dossier", dossier_id=dossier_id)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="dossier-{dossier.pk}-{kind}.pdf"'
+    return response
+
+
+@role_required(*EVERYONE)
+def document(request, dossier_id: int, document_id: int):
+    """A stored piece, served only to those who may see the dossier (never from the web root)."""
+    dossier = dossier_or_404(request.principal, dossier_id)
+    piece = get_object_or_404(dossier.documents, pk=document_id)
+    return FileResponse(open(piece.path, "rb"), content_type="application/pdf", as_attachment=True,
+                        filename=piece.name)  # fmt: skip
+
+
+urlpatterns = [
+    path("dossiers/<int:dossier_id>/modeles/<str:kind>.pdf", model, name="dossier_model"),
+    path("dossiers/<int:dossier_id>/pieces/<int:document_id>/", document, name="dossier_document"),
+    path("dossiers/<int:dossier_id>/", detail, name="dossier"),
+    path("dossiers/<int:dossier_id>/deposer/", file_advance, name="dossier_file"),
+    path("dossiers/<int:dossier_id>/repondre/", answer, name="dossier_answer"),
+    path("dossiers/<int:dossier_id>/solde/", file_balance, name="dossier_balance"),
+    path("dossiers/<int:dossier_id>/attestation/", attest, name="dossier_attest"),
+    path("dossiers/<int:dossier_id>/incapacite/", incapacity, name="dossier_incapacity"),
+    path("dossiers/<int:dossier_id>/decision/", decide, name="dossier_decide"),
+    path("dossiers/<int:dossier_id>/pieces/", upload, name="dossier_upload"),
+]

@@ -1,0 +1,313 @@
+"""Supplier space: dashboard, client search, new dossier checked before filing, bulk filing, API tokens."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import orjson
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+from pydantic import ValidationError as PydanticValidationError
+
+from sons import clock
+from sons.api.errors import french_errors
+from sons.api.schemas import DossierIn
+from sons.directory.models import Centre, Professional
+from sons.dossiers import actions
+from sons.dossiers.actions import FilingRefused
+from sons.dossiers.deadlines import deadlines_of
+from sons.dossiers.enums import ClientKind, DossierState
+from sons.dossiers.models import Dossier
+from sons.dossiers.snapshot import client_key, evaluate_dossier
+from sons.registry.models import SolutionVersion
+from sons.rules import load_parameters
+from sons.rules.explain import DEADLINE_LABELS
+from sons.rules.money import euros_fr
+from sons.suppliers.enums import Role
+from sons.suppliers.models import ApiToken
+
+from ..access import role_required
+from ..forms import BulkForm, ClientSearchForm, DossierForm, TokenForm
+from ..presenters import finding_rows
+
+BULK_LIMIT = 10_000
+CSV_COLUMNS = ["rpps", "finess_geo", "solution_version_id", "issued_on", "signed_on", "signature", "amount",
+               "vat_rate", "in_client_name", "mention_state_funded", "mention_conditional_referencing",
+               "centre_certificate_commitment", "de_minimis_other_aid"]  # fmt: skip
+CLIENT_RULES = ("client_", "centre_", "solution_has_client_profile")
+supplier_only = role_required(Role.SUPPLIER_MEMBER)
+
+
+def own_dossiers(request):
+    return Dossier.objects.filter(supplier_id=request.principal.organisation_id)
+
+
+def versions():
+    return SolutionVersion.objects.select_related("solution__publisher").order_by(
+        "solution__publisher__name", "solution__name", "rank"
+    )
+
+
+@supplier_only
+def home(request):
+    dossiers = own_dossiers(request)
+    by_state = {
+        row["state"]: row
+        for row in dossiers.values("state").annotate(
+            n=Count("pk"), financed=Sum("financed"), paid=Sum("paid_advance") + Sum("paid_balance")
+        )
+    }
+    states = [
+        {"label": label, "state": state, "n": by_state[state]["n"],
+         "financed": euros_fr(by_state[state]["financed"] or Decimal(0)),
+         "paid": euros_fr(by_state[state]["paid"] or Decimal(0))}
+        for state, label in DossierState.choices if state in by_state
+    ]  # fmt: skip
+    totals = dossiers.aggregate(
+        requested=Sum("financed"), paid_advance=Sum("paid_advance"), paid_balance=Sum("paid_balance")
+    )
+    today = clock.today()
+    p = load_parameters().at(today)
+    window = today - timedelta(days=p.conditional_order_days)
+    conditional = (
+        dossiers.filter(
+            state__in=[DossierState.DRAFT, DossierState.ADVANCE_FILED, DossierState.ADVANCE_TO_COMPLETE,
+                       DossierState.ADVANCE_SUBJECT_TO_REFERENCING],
+            solution_version__complete_dossier_on__isnull=True, order_signed_on__gte=window,
+        )
+        .select_related("solution_version")
+        .order_by("order_signed_on")[:20]
+    )  # fmt: skip
+
+    conditional_rows = []
+    for dossier in conditional:
+        until = deadlines_of(dossier).get("conditional_order_until")
+        if until:
+            conditional_rows.append({"dossier": dossier, "until": until, "days": (until - today).days})
+    upcoming = []
+    for dossier in dossiers.exclude(state__in=[DossierState.BALANCE_PAID, DossierState.CANCELLED,
+                                               DossierState.ADVANCE_REJECTED, DossierState.RECOVERED,
+                                               DossierState.RECOVERY_CANCELLED, DossierState.IN_RECOVERY]
+                                    ).select_related("solution_version").order_by("pk")[:200]:  # fmt: skip
+        following = deadlines_of(dossier).get("next")
+        if following:
+            upcoming.append({"dossier": dossier, **following})
+    upcoming.sort(key=lambda row: row["date"])
+    for row in upcoming:
+        row["label"] = DEADLINE_LABELS.get(row["name"], row["name"])
+    paid = (totals["paid_advance"] or Decimal(0)) + (totals["paid_balance"] or Decimal(0))
+    return render(request, "portal/supplier/home.html", {
+        "organisation": request.principal.organisation, "states": states,
+        "total": sum(s["n"] for s in states), "requested": euros_fr(totals["requested"] or Decimal(0)),
+        "paid": euros_fr(paid), "conditional": conditional_rows, "upcoming": upcoming[:10],
+    })  # fmt: skip
+
+
+@supplier_only
+def dossier_list(request):
+    queryset = own_dossiers(request).select_related("solution_version__solution").order_by("-pk")
+    state = request.GET.get("etat", "")
+    if state in DossierState.values:
+        queryset = queryset.filter(state=state)
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    return render(request, "portal/supplier/dossiers.html", {
+        "page": page, "states": DossierState.choices, "state": state,
+    })  # fmt: skip
+
+
+def client_eligibility(request, kind: str, rpps: str = "", finess: str = "") -> list[dict]:
+    """The rules' verdict on the client alone: a draft evaluated by the engine, client findings kept."""
+    version = (
+        versions().filter(solution__publisher__organisation_id=request.principal.organisation_id).first()
+    )
+    version = version or versions().first()
+    if version is None:
+        return []
+    draft = Dossier(supplier=request.principal.organisation, solution_version=version, client_kind=kind,
+                    rpps=rpps, finess_geo=finess, client_key=client_key(kind, rpps, finess))  # fmt: skip
+    evaluation = evaluate_dossier(draft, "advance", clock.today())
+    return finding_rows([f.as_dict() for f in evaluation.findings if f.rule.startswith(CLIENT_RULES)])
+
+
+@supplier_only
+def client_search(request):
+    form = ClientSearchForm(request.GET or None)
+    results = []
+    if form.is_valid():
+        q = form.cleaned_data["q"].strip()
+        if q.isdigit() and len(q) == 11:
+            professionals = Professional.objects.filter(rpps=q)
+        else:
+            professionals = Professional.objects.filter(Q(last_name__istartswith=q) | Q(rpps=q)).order_by(
+                "last_name", "first_name"
+            )[:20]
+        centres = Centre.objects.filter(Q(finess_geo=q.upper()) | Q(name__icontains=q)).order_by("name")[:10]
+        for professional in professionals:
+            results.append({
+                "kind": "Professionnel", "key": professional.rpps, "name": str(professional),
+                "details": f"{professional.get_profession_display()}{' (IPA)' if professional.is_ipa else ''}, "
+                           f"{professional.get_practice_display()}, "
+                           f"{'inscrit(e)' if professional.registered_with_order else 'non inscrit(e)'} à l'Ordre",
+                "findings": client_eligibility(request, ClientKind.PROFESSIONAL, rpps=professional.rpps),
+                "new_url": reverse("portal:dossier_new") + f"?rpps={professional.rpps}",
+            })  # fmt: skip
+        for centre in centres:
+            results.append({
+                "kind": "Centre de santé infirmier", "key": centre.finess_geo, "name": centre.name,
+                "details": f"tranche {centre.tranche}" if centre.tranche else "hors Base de référence",
+                "findings": client_eligibility(request, ClientKind.CENTRE, finess=centre.finess_geo),
+                "new_url": reverse("portal:dossier_new") + f"?finess_geo={centre.finess_geo}",
+            })  # fmt: skip
+        for row in results:
+            row["eligible"] = not any(f["severity"] == "blocking" for f in row["findings"])
+    return render(request, "portal/supplier/clients.html", {"form": form, "results": results,
+                                                             "searched": form.is_bound})  # fmt: skip
+
+
+@supplier_only
+def dossier_new(request):
+    """A draft evaluated by the rules: its findings are shown before the supplier files it."""
+    available = list(versions())
+    if request.method == "POST":
+        form = DossierForm(request.POST, versions=available)
+        if form.is_valid():
+            try:
+                payload = DossierIn.model_validate(form.payload()).dict()
+                dossier = actions.file_one(request.principal, payload, draft=True)
+            except PydanticValidationError as error:
+                first = french_errors(error.errors())[0]
+                form.add_error(None, f"{first['field']} : {first['message']}")
+            except FilingRefused as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, "Brouillon enregistré : vérifiez les constats avant de déposer.")
+                return redirect("portal:dossier", dossier_id=dossier.pk)
+    else:
+        initial = {"rpps": request.GET.get("rpps", ""), "finess_geo": request.GET.get("finess_geo", ""),
+                   "signature": "psc", "vat_rate": "20", "in_client_name": True, "mention_state_funded": True}  # fmt: skip
+        form = DossierForm(initial=initial, versions=available)
+    return render(request, "portal/supplier/new.html", {"form": form})
+
+
+def bulk_documents(upload) -> list:
+    """JSON array, JSON Lines or CSV (`;`) → one item per dossier; a bad line is reported, not fatal."""
+    raw = upload.read()
+    name = (upload.name or "").lower()
+    text = raw.decode("utf-8-sig")
+    if name.endswith(".csv"):
+        rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+        return [csv_document(row) for row in rows]
+    stripped = text.strip()
+    if stripped.startswith("["):
+        return orjson.loads(stripped)
+    return [orjson.loads(line) for line in stripped.splitlines() if line.strip()]
+
+
+def _bool(value: str | None):
+    value = (value or "").strip().lower()
+    return {"oui": True, "true": True, "1": True, "non": False, "false": False, "0": False}.get(value)
+
+
+def csv_document(row: dict) -> dict:
+    def get(name):
+        return (row.get(name) or "").strip() or None
+
+    client = {"finess_geo": get("finess_geo")} if get("finess_geo") else {"rpps": get("rpps")}
+    order = {
+        "in_client_name": _bool(get("in_client_name")), "issued_on": get("issued_on"),
+        "signed_on": get("signed_on"), "signature": get("signature"),
+        "lines": [{"label": "Prestation Ségur", "amount": (get("amount") or "").replace(",", ".") or None}],
+        "vat_rate": get("vat_rate"), "mention_state_funded": _bool(get("mention_state_funded")),
+        "mention_conditional_referencing": _bool(get("mention_conditional_referencing")),
+        "centre_certificate_commitment": _bool(get("centre_certificate_commitment")),
+    }  # fmt: skip
+    aid = get("de_minimis_other_aid")
+    return {"client": client, "solution_version_id": get("solution_version_id"), "order": order,
+            "de_minimis_other_aid": aid.replace(",", ".") if aid else None}  # fmt: skip
+
+
+@supplier_only
+def bulk_filing(request):
+    report = None
+    form = BulkForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            documents = bulk_documents(form.cleaned_data["file"])
+        except (UnicodeDecodeError, orjson.JSONDecodeError, csv.Error) as error:
+            form.add_error("file", f"Fichier illisible : {error}. JSON, JSON Lines ou CSV UTF-8 attendu.")
+            documents = None
+        if documents is not None and not documents:
+            form.add_error("file", "Le fichier ne contient aucun dossier.")
+        elif documents is not None and len(documents) > BULK_LIMIT:
+            form.add_error("file", f"Au plus {BULK_LIMIT} dossiers par fichier.")
+        elif documents:
+            report = file_documents(request, documents)
+    return render(request, "portal/supplier/bulk.html", {"form": form, "report": report,
+                                                          "columns": ";".join(CSV_COLUMNS)})  # fmt: skip
+
+
+def file_documents(request, documents: list) -> dict:
+    valid, items = [], []
+    for index, document in enumerate(documents, start=1):
+        try:
+            valid.append((index, DossierIn.model_validate(document).dict()))
+        except PydanticValidationError as error:
+            first = french_errors(error.errors())[0]
+            items.append({"line": index, "ok": False, "message": f"{first['field']} : {first['message']}"})
+    results = actions.file_many(request.principal, [data for _, data in valid])
+    for (index, _), result in zip(valid, results, strict=True):
+        if result.error:
+            items.append({"line": index, "ok": False, "message": result.error.message})
+        else:
+            dossier = result.dossier
+            items.append(
+                {"line": index, "ok": True, "dossier": dossier, "state": dossier.get_state_display()}
+            )
+    items.sort(key=lambda item: item["line"])
+    filed = sum(1 for item in items if item["ok"])
+    return {
+        "filed": filed,
+        "refused": len(items) - filed,
+        "items": items[:1000],
+        "more": max(0, len(items) - 1000),
+    }
+
+
+@supplier_only
+def tokens(request):
+    organisation = request.principal.organisation
+    form = TokenForm(request.POST or None)
+    key = None
+    if request.method == "POST" and form.is_valid():
+        _, key = ApiToken.issue(form.cleaned_data["label"], organisation=organisation)
+        form = TokenForm()
+    listed = ApiToken.objects.filter(organisation=organisation).order_by("-created_at")
+    return render(request, "portal/supplier/tokens.html", {"form": form, "tokens": listed, "key": key})
+
+
+@supplier_only
+@require_POST
+def revoke_token(request, token_id: int):
+    token = get_object_or_404(ApiToken, pk=token_id, organisation_id=request.principal.organisation_id)
+    token.revoked = True
+    token.save(update_fields=["revoked"])
+    messages.success(request, f"Jeton « {token.label} » révoqué.")
+    return redirect("portal:supplier_tokens")
+
+
+urlpatterns = [
+    path("fournisseur/", home, name="supplier_home"),
+    path("fournisseur/dossiers/", dossier_list, name="supplier_dossiers"),
+    path("fournisseur/clients/", client_search, name="client_search"),
+    path("fournisseur/dossiers/nouveau/", dossier_new, name="dossier_new"),
+    path("fournisseur/depot-en-masse/", bulk_filing, name="bulk_filing"),
+    path("fournisseur/jetons/", tokens, name="supplier_tokens"),
+    path("fournisseur/jetons/<int:token_id>/revoquer/", revoke_token, name="revoke_token"),
+]

@@ -1,0 +1,126 @@
+"""The supplier, instructor and paying-agent spaces through Django's test client: scoping, decisions, payments."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from sons.dossiers.enums import DossierState as S
+from sons.dossiers.models import Dossier
+from sons.payments.models import PaymentBatch
+from tests.portal.world import PASSWORD, spaces  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(client, principal):
+    assert client.login(username=principal.label, password=PASSWORD)
+    return client
+
+
+def test_anonymous_users_are_sent_to_sign_in(client):
+    response = client.get(reverse("portal:supplier_home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("portal:login"))
+
+
+def test_each_role_lands_in_its_space_and_others_are_forbidden(client, spaces):
+    signed_in(client, spaces.supplier)
+    assert client.get(reverse("portal:space")).url == reverse("portal:supplier_home")
+    assert client.get(reverse("portal:queue")).status_code == 403
+    assert "Accès refusé" in client.get(reverse("portal:batches")).content.decode()
+    client.logout()
+    signed_in(client, spaces.instructor)
+    assert client.get(reverse("portal:space")).url == reverse("portal:queue")
+    assert client.get(reverse("portal:dossier_new")).status_code == 403
+
+
+def test_a_supplier_gets_a_404_on_another_suppliers_dossier(client, spaces):
+    dossier = spaces.file(spaces.professionals[0])
+    signed_in(client, spaces.other_supplier)
+    for name in ("portal:dossier", "portal:dossier_file", "portal:dossier_answer"):
+        method = client.get if name == "portal:dossier" else client.post
+        assert method(reverse(name, args=[dossier.pk])).status_code == 404
+    assert client.get(reverse("portal:dossier_model", args=[dossier.pk, "order"])).status_code == 404
+    page = client.get(reverse("portal:supplier_dossiers")).content.decode()
+    assert f'href="/dossiers/{dossier.pk}/"' not in page
+
+
+def test_a_draft_shows_the_rules_findings_before_it_is_filed(client, spaces):
+    signed_in(client, spaces.supplier)
+    form = {"rpps": spaces.professionals[0].rpps, "solution_version": spaces.version.pk, "issued_on": "2026-08-01",
+            "signed_on": "2026-08-10", "signature": "psc", "amount": "270.00", "vat_rate": "20",
+            "in_client_name": "on", "de_minimis_other_aid": "0"}  # fmt: skip
+    response = client.post(reverse("portal:dossier_new"), form)
+    dossier = Dossier.objects.get()
+    assert response.url == reverse("portal:dossier", args=[dossier.pk]) and dossier.state == S.DRAFT
+    page = client.get(response.url).content.decode()
+    assert "Montants de la Prestation Ségur pris en charge" in page  # the missing mention, a blocking finding
+    assert "bloquant" in page and "§4.3" in page
+    client.post(reverse("portal:dossier_file", args=[dossier.pk]))
+    dossier.refresh_from_db()
+    assert dossier.state == S.ADVANCE_FILED
+
+
+def test_bulk_upload_reports_each_line_and_files_the_good_ones(client, spaces, tmp_path):
+    signed_in(client, spaces.supplier)
+    good = {"client": {"rpps": spaces.professionals[1].rpps}, "solution_version_id": spaces.version.pk,
+            "order": {"issued_on": "2026-08-01", "signed_on": "2026-08-10", "signature": "psc",
+                      "lines": [{"label": "Prestation Ségur", "amount": "270.00"}], "vat_rate": "20",
+                      "in_client_name": True, "mention_state_funded": True,
+                      "mention_conditional_referencing": False},
+            "de_minimis_other_aid": "0.00"}  # fmt: skip
+    bad = {**good, "solution_version_id": "x"}
+    path = tmp_path / "lot.jsonl"
+    path.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n", encoding="utf-8")
+    with path.open("rb") as upload:
+        page = client.post(reverse("portal:bulk_filing"), {"file": upload}).content.decode()
+    assert "1 déposé(s), 1 refusé(s)" in page
+    assert "solution_version_id" in page
+    assert Dossier.objects.filter(rpps=spaces.professionals[1].rpps, state=S.ADVANCE_FILED).exists()
+    csv_path = tmp_path / "lot.csv"
+    csv_path.write_text(
+        "rpps;solution_version_id;issued_on;signed_on;signature;amount;vat_rate;in_client_name;"
+        "mention_state_funded;mention_conditional_referencing\n"
+        f"{spaces.professionals[2].rpps};{spaces.version.pk};2026-08-01;2026-08-10;psc;270,00;20;oui;oui;non\n"
+        f"{spaces.professionals[3].rpps};{spaces.version.pk};2026-08-01;2026-08-10;psc;abc;20;oui;oui;non\n",
+        encoding="utf-8",
+    )
+    with csv_path.open("rb") as upload:
+        page = client.post(reverse("portal:bulk_filing"), {"file": upload}).content.decode()
+    assert "1 déposé(s), 1 refusé(s)" in page
+
+
+def test_instructor_filters_saves_a_view_and_decides_in_bulk(client, spaces):
+    dossiers = [spaces.file(p) for p in spaces.professionals[:3]]
+    signed_in(client, spaces.instructor)
+    page = client.get(reverse("portal:queue"), {"etat": S.ADVANCE_FILED}).content.decode()
+    assert "3 dossier(s)" in page
+    client.post(reverse("portal:save_view"), {"name": "À instruire", "etat": S.ADVANCE_FILED})
+    assert "À instruire" in client.get(reverse("portal:queue")).content.decode()
+    response = client.post(
+        reverse("portal:decide_bulk"), {"decision": "reject", "dossiers": [dossiers[0].pk]}
+    )
+    assert "Message : obligatoire" in client.get(response.url).content.decode()
+    client.post(reverse("portal:decide_bulk"),
+                {"decision": "validate", "dossiers": [d.pk for d in dossiers[:2]]})  # fmt: skip
+    states = sorted(Dossier.objects.filter(pk__in=[d.pk for d in dossiers]).values_list("state", flat=True))
+    assert states == sorted([S.ADVANCE_VALIDATED, S.ADVANCE_VALIDATED, S.ADVANCE_FILED])
+
+
+def test_paying_agent_prepares_sends_and_confirms_a_batch(client, spaces):
+    from sons.dossiers import actions
+
+    dossier = spaces.file(spaces.professionals[0])
+    actions.validate(spaces.instructor, dossier)
+    signed_in(client, spaces.paying_agent)
+    response = client.post(reverse("portal:batch_prepare"))
+    batch = PaymentBatch.objects.get()
+    assert response.url == reverse("portal:batch", args=[batch.pk])
+    xml = client.get(reverse("portal:batch_sepa", args=[batch.pk]))
+    assert xml["Content-Type"] == "application/xml" and b"pain.001.001.03" in xml.content
+    client.post(reverse("portal:batch_move", args=[batch.pk, "transmettre"]))
+    client.post(reverse("portal:batch_move", args=[batch.pk, "confirmer"]))
+    batch.refresh_from_db()
+    dossier.refresh_from_db()
+    assert batch.state == "confirmed" and dossier.state == S.ADVANCE_PAID
+    assert "Confirmé" in client.get(reverse("portal:batch", args=[batch.pk])).content.decode()
