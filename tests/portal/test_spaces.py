@@ -8,7 +8,7 @@ from django.urls import reverse
 from sons.dossiers.enums import DossierState as S
 from sons.dossiers.models import Dossier
 from sons.payments.models import PaymentBatch
-from tests.portal.world import PASSWORD, spaces  # noqa: F401  (fixture)
+from tests.portal.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

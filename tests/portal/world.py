@@ -3,7 +3,6 @@ referenced version with the directory; dossiers filed through the same domain ac
 
 from dataclasses import dataclass
 
-import pytest
 from django.contrib.auth import get_user_model
 
 from sons.api.schemas import DossierIn
@@ -56,9 +55,3 @@ def make_spaces() -> Spaces:
         version=version,
         professionals=ProfessionalFactory.create_batch(6),
     )
-
-
-@pytest.fixture
-def spaces(db, settings):
-    settings.SONS_TODAY = "2026-09-01"
-    return make_spaces()
