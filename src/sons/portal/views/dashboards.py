@@ -70,6 +70,7 @@ def figures(row: dict) -> dict:
     """One table line, amounts formatted the French way."""
     financed, paid, recovered = (row.get(k) or ZERO for k in ("financed", "paid", "recovered"))
     return {
+        "key": row.get("key"),
         "label": row["label"],
         "n": row["n"],
         "financed": financed,
@@ -96,7 +97,7 @@ def totals_of(rows: list[dict]) -> dict:
 def by_state() -> list[dict]:
     found = {r["state"]: r for r in Dossier.objects.values("state").annotate(**money_sums()).order_by()}
     return [
-        figures({**found[state], "label": DossierState(state).label, "state": state})
+        figures({**found[state], "label": DossierState(state).label, "key": state})
         for state in DossierState.values
         if state in found
     ]
@@ -119,10 +120,8 @@ def by_profession() -> list[dict]:
     )
     merged: dict[str, dict] = {}
     for row in grouped:
-        if row["client_kind"] == ClientKind.CENTRE:
-            key = CENTRE
-        else:
-            key = row["profession"] or UNKNOWN_PROFESSION
+        centre = row["client_kind"] == ClientKind.CENTRE
+        key = CENTRE if centre else row["profession"] or UNKNOWN_PROFESSION
         into = merged.setdefault(key, {"n": 0, "financed": ZERO, "paid": ZERO, "recovered": ZERO})
         for name in into:
             into[name] += row[name] or 0
@@ -183,7 +182,7 @@ def days_fr(value: Decimal | None) -> str:
 
 
 def money_flow(states: list[dict]) -> list[dict]:
-    committed = sum((r["financed"] for r in states if r["state"] in COMMITTED_STATES), ZERO)
+    committed = sum((r["financed"] for r in states if r["key"] in COMMITTED_STATES), ZERO)
     paid = sum((r["paid"] for r in states), ZERO)
     recovered = sum((r["recovered"] for r in states), ZERO)
     return [
