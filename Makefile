@@ -4,9 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 LINTED := src config tests bench manage.py
-PG_FREE_TESTS := --ignore=tests/rules --ignore=tests/acceptance --ignore=tests/cli
+PG_FREE_TESTS := --ignore=tests/rules --ignore=tests/acceptance --ignore=tests/cli --ignore=tests/browser
 
-.PHONY: install run test lint bench-evaluate clean
+.PHONY: install browser run test lint bench-evaluate clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The browser tests drive Debian's Chromium (never a downloaded browser).
+browser:
+	@command -v chromium >/dev/null || command -v /usr/bin/chromium >/dev/null || \
+		(apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q chromium)) || \
+		echo "Chromium n'a pas pu être installé : les tests dans le navigateur seront ignorés."
 
 run: install
 	mkdir -p var
@@ -25,7 +31,7 @@ lint: install
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 
-test: lint
+test: lint browser
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	SONS_TEST_DATABASE_URL= $(BIN)/pytest
 	@if [ -n "$$SONS_TEST_DATABASE_URL" ]; then \
