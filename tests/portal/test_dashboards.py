@@ -4,6 +4,7 @@ a handful of aggregate queries whatever the number of dossiers."""
 from datetime import UTC, date, datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,6 +18,11 @@ from tests.db_factories import OrganisationFactory, enrolled_publisher_version
 from tests.portal.factories import decided_after, dossier, signed_in, transition
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_figures():
+    cache.delete(dashboards.CACHE_KEY)
 
 
 @pytest.fixture
@@ -130,9 +136,15 @@ def test_a_handful_of_queries_whatever_the_number_of_dossiers(instructor):
         instructor.get(reverse("portal:dashboards"))
     for n in range(40):
         decided_after(dossier(v, S.ADVANCE_VALIDATED, advance_filed_on=date(2026, 9 + n % 3, 1)), n)
+    cache.delete(dashboards.CACHE_KEY)
     with CaptureQueriesContext(connection) as large:
         instructor.get(reverse("portal:dashboards"))
     assert len(large) == len(small) <= 15
+    # Within the cache's lifetime the figures cost no query (only the session and the user's role).
+    with CaptureQueriesContext(connection) as cached:
+        page = instructor.get(reverse("portal:dashboards"))
+    assert len(large) - len(cached) >= 5
+    assert page.context["totals"]["n"] == 41
 
 
 @pytest.mark.parametrize("role", [Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT, Role.ANS_AGENT, Role.ADMIN])
