@@ -124,3 +124,34 @@ def test_paying_agent_prepares_sends_and_confirms_a_batch(client, spaces):
     dossier.refresh_from_db()
     assert batch.state == "confirmed" and dossier.state == S.ADVANCE_PAID
     assert "Confirmé" in client.get(reverse("portal:batch", args=[batch.pk])).content.decode()
+
+
+def test_instructor_exports_the_current_view_and_sees_document_checks(client, spaces, tmp_path, settings):
+    import io
+
+    from openpyxl import load_workbook
+
+    from sons.documents.store import store_upload
+
+    settings.SONS_DOCUMENTS_DIR = tmp_path
+    dossiers = [spaces.file(p) for p in spaces.professionals[:3]]
+    from sons.dossiers import actions
+
+    actions.validate(spaces.instructor, dossiers[0])
+    from fpdf import FPDF
+
+    blank = FPDF()
+    blank.add_page()  # a page without text, as a scan
+    document = store_upload(dossiers[1], "order", "scan.pdf", bytes(blank.output()), "fournisseur")
+    assert document.findings and document.findings[0]["severity"] == "warning"
+    signed_in(client, spaces.instructor)
+    response = client.get(reverse("portal:export", args=["dossiers", "csv"]), {"etat": S.ADVANCE_FILED})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = [line for line in body.splitlines() if line]
+    assert len(lines) == 1 + 2  # header and the two dossiers still filed
+    response = client.get(reverse("portal:export", args=["dossiers", "xlsx"]))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
+    assert len(list(sheet.iter_rows(values_only=True))) == 1 + 3
+    page = client.get(reverse("portal:dossier", args=[dossiers[1].pk])).content.decode()
+    assert ("scan.pdf" in page and "avertissement" not in page.lower()) or "texte" in page.lower()
+    assert client.get(reverse("portal:export", args=["autre", "csv"])).status_code == 404

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
@@ -20,6 +21,8 @@ from sons.dossiers import actions
 from sons.dossiers.enums import DossierState
 from sons.dossiers.models import Dossier
 from sons.dossiers.workflow import TransitionRefused
+from sons.exports import BadFilter
+from sons.exports.responses import export_response
 from sons.recoveries import actions as recoveries
 from sons.recoveries.enums import RecoveryState
 from sons.recoveries.models import RecoveryCase
@@ -196,7 +199,36 @@ def recovery_step(request, case_id: int):
     return redirect("portal:recoveries")
 
 
+# The queue's filters under the export's names (the rule and deadline filters are the queue's own).
+EXPORT_FILTERS = {
+    "etat": "state",
+    "fournisseur": "supplier",
+    "profession": "profession",
+    "tranche": "tranche",
+}
+EXPORTS = {"dossiers": "dossiers", "paiements": "payments", "recouvrements": "recoveries"}
+
+
+@role_required(*ASP)
+def export(request, name: str, extension: str):
+    """The current view exported, streamed (CSV for Excel, « ; », or XLSX)."""
+    if name not in EXPORTS or extension not in ("csv", "xlsx"):
+        raise Http404("Export inconnu")
+    params = []
+    if name == "dossiers":
+        _, kept = filtered(request.GET)
+        params = [(EXPORT_FILTERS[k], v) for k, v in kept.items() if v and k in EXPORT_FILTERS]
+    elif name == "recouvrements" and request.GET.get("etape") in RecoveryState.values:
+        params = [("state", request.GET["etape"])]
+    try:
+        return export_response(EXPORTS[name], extension, params)
+    except BadFilter as bad:
+        messages.error(request, f"{bad.field} : {bad.message}")
+        return redirect("portal:queue")
+
+
 urlpatterns = [
+    path("exports/<str:name>.<str:extension>", export, name="export"),
     path("instruction/", queue, name="queue"),
     path("instruction/vues/", save_view, name="save_view"),
     path("instruction/vues/<int:view_id>/supprimer/", delete_view, name="delete_view"),
