@@ -11,20 +11,16 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Avg,
-    Case,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
     Min,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
-    Value,
-    When,
 )
 from django.db.models.functions import TruncMonth
 from django.shortcuts import render
@@ -109,19 +105,22 @@ def by_state() -> list[dict]:
 
 def by_profession() -> list[dict]:
     """A professional's profession from the RPPS directory, as the rules read it (an IDE in advanced practice
-    is an IPA); a centre is a « Centre de santé infirmier »."""
-    profession = Professional.objects.filter(rpps=OuterRef("rpps")).annotate(
-        rules_profession=Case(
-            When(profession=Profession.IDE, is_ipa=True, then=Value(Profession.IPA.value)),
-            default=F("profession"),
-        )
+    is an IPA); a centre is a « Centre de santé infirmier ». One join grouped in the database (a correlated
+    subquery per dossier took 0.6 s with 250 000 dossiers)."""
+    dossiers, directory = Dossier._meta.db_table, Professional._meta.db_table
+    sql = (
+        f"SELECT d.client_kind, CASE WHEN p.profession = %s AND p.is_ipa THEN %s ELSE p.profession END, "
+        f"COUNT(*), SUM(d.financed), SUM(d.paid_advance + d.paid_balance), SUM(d.recovered) "
+        f"FROM {dossiers} d LEFT JOIN {directory} p ON p.rpps = d.rpps AND d.client_kind = %s "
+        "GROUP BY 1, 2"
     )
-    grouped = (
-        Dossier.objects.annotate(profession=Subquery(profession.values("rules_profession")[:1]))
-        .values("client_kind", "profession")
-        .annotate(**money_sums())
-        .order_by()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Profession.IDE, Profession.IPA, ClientKind.PROFESSIONAL])
+        grouped = [
+            {"client_kind": kind, "profession": profession, "n": n, "financed": cents(financed),
+             "paid": cents(paid), "recovered": cents(recovered)}
+            for kind, profession, n, financed, paid, recovered in cursor.fetchall()
+        ]  # fmt: skip
     merged: dict[str, dict] = {}
     for row in grouped:
         centre = row["client_kind"] == ClientKind.CENTRE
@@ -133,6 +132,11 @@ def by_profession() -> list[dict]:
               UNKNOWN_PROFESSION: "Profession absente de l’annuaire"}  # fmt: skip
     order = [*Profession.values, CENTRE, UNKNOWN_PROFESSION]
     return [figures({**merged[key], "label": labels[key]}) for key in order if key in merged]
+
+
+def cents(value) -> Decimal:
+    """A sum read by a raw query: SQLite answers a float, PostgreSQL a Decimal."""
+    return ZERO if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 def month_label(day) -> str:
