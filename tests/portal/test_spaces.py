@@ -155,3 +155,22 @@ def test_instructor_exports_the_current_view_and_sees_document_checks(client, sp
     page = client.get(reverse("portal:dossier", args=[dossiers[1].pk])).content.decode()
     assert ("scan.pdf" in page and "avertissement" not in page.lower()) or "texte" in page.lower()
     assert client.get(reverse("portal:export", args=["autre", "csv"])).status_code == 404
+
+
+def test_supplier_submits_a_pilot_checked_by_the_rules(client, spaces):
+    from sons.dossiers import actions
+    from sons.dossiers.models import Pilot
+
+    dossiers = [spaces.file(p) for p in spaces.professionals[:5]]
+    for dossier in dossiers:
+        actions.validate(spaces.instructor, dossier)
+    signed_in(client, spaces.supplier)
+    ids = [d.pk for d in dossiers]
+    page = client.post(
+        reverse("portal:supplier_pilot"), {"dossiers": ids[:4], "pv": ids[:4]}
+    ).content.decode()
+    assert "Périmètre pilote refusé par les règles" in page and "§6.3" in page
+    assert not Pilot.objects.exists()
+    client.post(reverse("portal:supplier_pilot"), {"dossiers": ids, "pv": ids, "training": "on"})
+    pilot = Pilot.objects.get()
+    assert pilot.dossiers.count() == 5 and pilot.training_materials_sent

@@ -20,6 +20,7 @@ BY_ROLE = {
         ("portal:client_search", "Rechercher un Client"),
         ("portal:dossier_new", "Nouveau dossier"),
         ("portal:bulk_filing", "Dépôt en masse"),
+        ("portal:supplier_pilot", "Pilote"),
         ("portal:supplier_tokens", "Jetons d'API"),
     ],
     Role.ASP_INSTRUCTOR: [

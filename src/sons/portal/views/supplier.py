@@ -23,9 +23,11 @@ from sons.directory.models import Centre, Professional
 from sons.dossiers import actions
 from sons.dossiers.actions import FilingRefused
 from sons.dossiers.deadlines import deadlines_of
-from sons.dossiers.enums import ClientKind, DossierState
-from sons.dossiers.models import Dossier
+from sons.dossiers.enums import ADVANCE_VALIDATED_STATES, ClientKind, DossierState
+from sons.dossiers.models import Dossier, Pilot
+from sons.dossiers.pilots import PilotRefused, submit_pilot
 from sons.dossiers.snapshot import client_key, evaluate_dossier
+from sons.dossiers.workflow import TransitionRefused
 from sons.registry.models import SolutionVersion
 from sons.rules import load_parameters
 from sons.rules.explain import DEADLINE_LABELS
@@ -311,3 +313,43 @@ urlpatterns = [
     path("fournisseur/jetons/", tokens, name="supplier_tokens"),
     path("fournisseur/jetons/<int:token_id>/revoquer/", revoke_token, name="revoke_token"),
 ]
+
+
+@supplier_only
+def pilot(request):
+    """§6.3: choose five clients whose advance is validated, say whose PV d'installation is signed (the PVs
+    are joined to each dossier), confirm the training materials; the rules check the perimeter."""
+    organisation_id = request.principal.organisation_id
+    candidates = (
+        own_dossiers(request)
+        .filter(state__in=ADVANCE_VALIDATED_STATES)
+        .select_related("solution_version__solution")
+        .order_by("solution_version_id", "pk")[:500]
+    )
+    pilots = Pilot.objects.filter(supplier_id=organisation_id).select_related("solution_version__solution")
+    findings = []
+    if request.method == "POST":
+        chosen = [int(pk) for pk in request.POST.getlist("dossiers") if pk.isdigit()]
+        signed = {int(pk) for pk in request.POST.getlist("pv") if pk.isdigit()}
+        version_id = (
+            own_dossiers(request).filter(pk__in=chosen).values_list("solution_version_id", flat=True).first()
+        )
+        if version_id is None:
+            messages.error(request, "Sélection : cochez les cinq Clients du pilote.")
+        else:
+            clients = [{"dossier_id": pk, "pv_signed": pk in signed} for pk in chosen]
+            try:
+                submit_pilot(request.principal, version_id, clients, request.POST.get("training") == "on")
+            except PilotRefused as refused:
+                findings = finding_rows(refused.findings)
+                messages.error(request, "Périmètre pilote refusé par les règles : voir les constats.")
+            except TransitionRefused as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, "Périmètre pilote transmis à l'ANS.")
+                return redirect("portal:supplier_pilot")
+    return render(request, "portal/supplier/pilot.html", {"candidates": candidates, "pilots": pilots,
+                                                           "findings": findings})  # fmt: skip
+
+
+urlpatterns.append(path("fournisseur/pilote/", pilot, name="supplier_pilot"))
