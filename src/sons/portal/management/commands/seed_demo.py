@@ -13,6 +13,7 @@ from sons.api.schemas import DossierIn
 from sons.directory.enums import PracticeMode, Profession
 from sons.directory.models import Centre, Professional
 from sons.dossiers import actions
+from sons.dossiers.models import Dossier
 from sons.payments.actions import confirm_batch, prepare_batch, send_batch
 from sons.registry.enums import Referencing
 from sons.registry.models import Publisher, Solution, SolutionVersion
@@ -79,6 +80,9 @@ class Command(BaseCommand):
                     ("Louis", "Durand", Profession.ORTHOPHONISTE),
                     ("Zoé", "Leroy", Profession.IDE),
                     ("Nina", "Moreau", Profession.PEDICURE_PODOLOGUE),
+                    ("Joël", "Faure", Profession.MK),
+                    ("Maëlys", "Girard", Profession.ORTHOPTISTE),
+                    ("Raphaël", "Lefèvre", Profession.IDE),
                 ]
             )
         ]
@@ -117,6 +121,15 @@ class Command(BaseCommand):
         batch = prepare_batch(paying)
         confirm_batch(paying, send_batch(paying, batch))
         actions.request_completion(instructor, dossiers[3], "Merci de joindre le bon de commande signé.")
+        actions.reject(
+            instructor, dossiers[6], "Bon de commande signé avant la Date 0 : demande irrecevable."
+        )
+        actions.declare_incapacity(supplier, dossiers[0], "Le Client a cessé son activité libérale.")
+        extra = DossierIn.model_validate(
+            {"client": {"rpps": professionals[6].rpps}, "solution_version_id": version.pk, "order": order,
+             "de_minimis_other_aid": Decimal("0.00")}).dict()  # fmt: skip
+        actions.file_one(supplier, extra, draft=True)
         self.stdout.write(
-            f"  {len(dossiers)} dossiers de démonstration (déposés, validés, payés, à compléter)."
+            f"  {Dossier.objects.count()} dossiers de démonstration (brouillon, déposés, à compléter, rejeté, "
+            "avance versée, en recouvrement)."
         )
