@@ -11,17 +11,17 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_data_then_deadlines_then_audit(capsys):
     call_command("seed_demo")
-    assert Dossier.objects.count() == 6
+    assert Dossier.objects.count() == 10
     assert set(Dossier.objects.values_list("state", flat=True)) == {
-        "advance_paid", "advance_filed", "advance_to_complete",
+        "draft", "advance_filed", "advance_to_complete", "advance_rejected", "advance_paid", "in_recovery",
     }  # fmt: skip
     call_command("seed_demo")  # loaded once
-    assert Dossier.objects.count() == 6
+    assert Dossier.objects.count() == 10
     capsys.readouterr()
     assert main(["deadlines", "--today", "2028-02-01"]) == 0
-    assert "3 dossier(s) à échéance dans les 30 jours." in capsys.readouterr().out
+    assert "2 dossier(s) à échéance dans les 30 jours." in capsys.readouterr().out
     assert main(["deadlines", "--today", "2028-02-16"]) == 0
-    assert "3 recouvrement(s) ouvert(s) le 16/02/2028." in capsys.readouterr().out
+    assert "2 recouvrement(s) ouvert(s) le 16/02/2028." in capsys.readouterr().out
     assert main(["audit", "verify"]) == 0
     assert "Journal d'audit intègre" in capsys.readouterr().out
 
