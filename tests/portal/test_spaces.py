@@ -1,6 +1,7 @@
 """The supplier, instructor and paying-agent spaces through Django's test client: scoping, decisions, payments."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -174,3 +175,23 @@ def test_supplier_submits_a_pilot_checked_by_the_rules(client, spaces):
     client.post(reverse("portal:supplier_pilot"), {"dossiers": ids, "pv": ids, "training": "on"})
     pilot = Pilot.objects.get()
     assert pilot.dossiers.count() == 5 and pilot.training_materials_sent
+
+
+def test_models_and_pieces_are_served_as_the_api_serves_them(client, spaces, tmp_path, settings):
+    from fpdf import FPDF
+
+    from sons.documents.store import store_upload
+
+    settings.SONS_DOCUMENTS_DIR = tmp_path
+    dossier = spaces.file(spaces.professionals[0])
+    signed_in(client, spaces.supplier)
+    model = client.get(reverse("portal:dossier_model", args=[dossier.pk, "order"]))
+    assert model["Content-Type"] == "application/pdf" and model["Cache-Control"] == "private, no-store"
+    assert model.content.startswith(b"%PDF-")
+    blank = FPDF()
+    blank.add_page()
+    piece = store_upload(dossier, "order", "bon.pdf", bytes(blank.output()), "fournisseur")
+    url = reverse("portal:dossier_document", args=[dossier.pk, piece.pk])
+    assert client.get(url)["ETag"] == f'"{piece.sha256}"'
+    Path(piece.path).unlink()
+    assert client.get(url).status_code == 404  # a piece missing from the storage, not a 500

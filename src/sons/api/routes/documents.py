@@ -4,11 +4,10 @@ PDF answers are left out of the OpenAPI schema, as the SEPA file is: the fuzz te
 (tests/api/test_fuzz.py) requires every answer of every documented operation to be JSON.
 """
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.http import content_disposition_header
 from ninja import Router, Status
 
+from sons.documents.http import pdf_response
 from sons.documents.render import (
     FILE_NAMES,
     LETTER_KINDS,
@@ -26,15 +25,6 @@ from ..scoping import dossier_or_404
 router = Router(tags=["Documents"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 PDF = {"responses": {200: {"description": "Document PDF", "content": {"application/pdf": {}}}}}
-
-
-def pdf_response(content: bytes, file_name: str, etag: str = "") -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, file_name)
-    response["Cache-Control"] = "private, no-store"  # documents name a client: never kept by a proxy
-    if etag:
-        response["ETag"] = f'"{etag}"'
-    return response
 
 
 @router.get("/dossiers/{dossier_id}/models/{kind}", response=ERRORS, include_in_schema=False, openapi_extra=PDF,

@@ -1,13 +1,12 @@
 """Supplier endpoints: file one or many dossiers, read them, answer, file the balance, attest, declare."""
 
-from pathlib import Path
-
 import orjson
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 from pydantic import ValidationError as PydanticValidationError
 
+from sons.documents.http import stored_document_response
 from sons.documents.store import MAX_DOCUMENT_BYTES, UploadRefused, store_upload
 from sons.dossiers import actions
 from sons.dossiers.enums import DocumentKind, DossierState
@@ -28,7 +27,6 @@ from ..schemas import (
     ReasonIn,
 )
 from ..scoping import dossier_or_404, dossiers_for
-from .documents import pdf_response
 
 router = Router(tags=["Dossiers"])
 BULK_LIMIT = 10_000
@@ -213,8 +211,7 @@ def list_documents(request, dossier_id: int):
 def download_document(request, dossier_id: int, document_id: int):
     dossier = dossier_or_404(request.principal, dossier_id)
     document = get_object_or_404(dossier.documents, pk=document_id)
-    try:
-        content = Path(document.path).read_bytes()
-    except OSError:
+    response = stored_document_response(document)
+    if response is None:
         return Status(404, {"message": "Fichier introuvable dans le stockage des pièces."})
-    return pdf_response(content, document.name, etag=document.sha256)
+    return response

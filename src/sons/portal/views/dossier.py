@@ -5,7 +5,7 @@ A supplier reaching another supplier's dossier gets a 404 (the queryset is scope
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
@@ -15,7 +15,8 @@ from sons import clock
 from sons.api.errors import french_errors
 from sons.api.schemas import BalanceIn, OrderIn
 from sons.api.scoping import dossier_or_404
-from sons.documents.render import DocumentRefused
+from sons.documents.http import pdf_response, stored_document_response
+from sons.documents.render import FILE_NAMES, MODEL_KINDS, DocumentRefused
 from sons.documents.render import render as render_model
 from sons.documents.store import MAX_DOCUMENT_BYTES, UploadRefused, store_upload
 from sons.dossiers import actions
@@ -35,7 +36,6 @@ from ..access import role_required
 from ..forms import BalanceForm, DocumentForm, MessageForm
 from ..presenters import finding_rows, trace_rows
 
-MODEL_KINDS = ("order", "va", "pv", "invoice", "end-of-service")
 EVERYONE = (Role.SUPPLIER_MEMBER, Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT, Role.ANS_AGENT)
 TO_DECIDE = (S.ADVANCE_FILED, S.BALANCE_FILED)
 TO_COMPLETE = (S.ADVANCE_TO_COMPLETE, S.BALANCE_TO_COMPLETE)
@@ -252,18 +252,17 @@ def model(request, dossier_id: int, kind: str):
     except DocumentRefused as refused:
         messages.error(request, str(refused))
         return redirect("portal:dossier", dossier_id=dossier_id)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="dossier-{dossier.pk}-{kind}.pdf"'
-    return response
+    return pdf_response(content, f"{FILE_NAMES[kind]}-dossier-{dossier.pk}.pdf")
 
 
 @role_required(*EVERYONE)
 def document(request, dossier_id: int, document_id: int):
     """A stored piece, served only to those who may see the dossier (never from the web root)."""
     dossier = dossier_or_404(request.principal, dossier_id)
-    piece = get_object_or_404(dossier.documents, pk=document_id)
-    return FileResponse(open(piece.path, "rb"), content_type="application/pdf", as_attachment=True,
-                        filename=piece.name)  # fmt: skip
+    response = stored_document_response(get_object_or_404(dossier.documents, pk=document_id))
+    if response is None:
+        raise Http404("Fichier introuvable dans le stockage des pièces.")
+    return response
 
 
 urlpatterns = [
