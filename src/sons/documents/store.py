@@ -1,5 +1,5 @@
 """A supplier's uploaded document: PDF only, 10 MB at most, read and checked, stored by its SHA-256 outside the
-web root. The API and the portal both go through `store_upload`."""
+web root. The API and the portal both go through `store_uploaded_file`."""
 
 from __future__ import annotations
 
@@ -20,6 +20,13 @@ class UploadRefused(Exception):
     def __init__(self, message: str, field: str = "file"):
         super().__init__(message)
         self.message, self.field = message, field
+
+
+def store_uploaded_file(dossier, kind: str, file, uploaded_by: str) -> Document:
+    """A Django uploaded file: its declared size is checked before it is read."""
+    if file.size > MAX_DOCUMENT_BYTES:
+        raise UploadRefused("Fichier trop volumineux (10 Mo au plus).")
+    return store_upload(dossier, kind, file.name, file.read(), uploaded_by)
 
 
 def store_upload(dossier, kind: str, name: str, content: bytes, uploaded_by: str) -> Document:

@@ -7,7 +7,7 @@ from ninja.files import UploadedFile
 from pydantic import ValidationError as PydanticValidationError
 
 from sons.documents.http import stored_document_response
-from sons.documents.store import MAX_DOCUMENT_BYTES, UploadRefused, store_upload
+from sons.documents.store import UploadRefused, store_uploaded_file
 from sons.dossiers import actions
 from sons.dossiers.enums import DocumentKind, DossierState
 from sons.dossiers.models import Document
@@ -183,10 +183,8 @@ def document_out(document: Document) -> dict:
 )
 def upload_document(request, dossier_id: int, kind: Form[DocumentKind], file: File[UploadedFile]):
     dossier = dossier_or_404(request.principal, dossier_id)
-    if file.size > MAX_DOCUMENT_BYTES:
-        return Status(422, {"message": "Fichier trop volumineux (10 Mo au plus).", "field": "file"})
     try:
-        document = store_upload(dossier, kind, file.name, file.read(), request.principal.label)
+        document = store_uploaded_file(dossier, kind, file, request.principal.label)
     except UploadRefused as refused:
         return Status(422, {"message": refused.message, "field": refused.field})
     return Status(201, document_out(document))

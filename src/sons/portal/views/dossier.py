@@ -18,7 +18,7 @@ from sons.api.scoping import dossier_or_404
 from sons.documents.http import pdf_response, stored_document_response
 from sons.documents.render import FILE_NAMES, MODEL_KINDS, DocumentRefused
 from sons.documents.render import render as render_model
-from sons.documents.store import MAX_DOCUMENT_BYTES, UploadRefused, store_upload
+from sons.documents.store import UploadRefused, store_uploaded_file
 from sons.dossiers import actions
 from sons.dossiers.actions import FilingRefused
 from sons.dossiers.deadlines import deadlines_of
@@ -221,13 +221,8 @@ def upload(request, dossier_id: int):
         messages.error(request, "Pièce : choisissez un type et un fichier PDF.")
         return redirect("portal:dossier", dossier_id=dossier_id)
     file = form.cleaned_data["file"]
-    if file.size > MAX_DOCUMENT_BYTES:
-        messages.error(request, "Fichier : trop volumineux (10 Mo au plus).")
-        return redirect("portal:dossier", dossier_id=dossier_id)
     try:
-        document = store_upload(
-            dossier, form.cleaned_data["kind"], file.name, file.read(), request.principal.label
-        )
+        document = store_uploaded_file(dossier, form.cleaned_data["kind"], file, request.principal.label)
     except UploadRefused as refused:
         messages.error(request, f"Fichier : {refused.message}")
         return redirect("portal:dossier", dossier_id=dossier_id)
