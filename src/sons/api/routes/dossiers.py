@@ -4,7 +4,6 @@ import orjson
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
-from pydantic import ValidationError as PydanticValidationError
 
 from sons.documents.http import stored_document_response
 from sons.documents.store import UploadRefused, store_uploaded_file
@@ -13,7 +12,7 @@ from sons.dossiers.enums import DocumentKind, DossierState
 from sons.dossiers.models import Document
 from sons.suppliers.enums import Role
 
-from ..errors import french_errors
+from ..bulk import file_documents
 from ..presenters import dossier_out
 from ..schemas import (
     BalanceIn,
@@ -77,24 +76,7 @@ def file_bulk(request, draft: bool = False):
         return Status(422, {"message": "Aucun dossier dans la requête.", "field": "corps"})
     if len(documents) > BULK_LIMIT:
         return Status(422, {"message": f"Au plus {BULK_LIMIT} dossiers par requête.", "field": "corps"})
-    valid, report = [], []
-    for index, document in enumerate(documents):
-        try:
-            valid.append((index, DossierIn.model_validate(document).dict()))
-        except PydanticValidationError as error:
-            first = french_errors(error.errors())[0]
-            report.append({"index": index, "status": "refused",
-                           "error": {"message": f"{first['field']} : {first['message']}", "field": first["field"]}})  # fmt: skip
-    results = actions.file_many(request.principal, [data for _, data in valid], draft=draft)
-    for (index, _), result in zip(valid, results, strict=True):
-        if result.error:
-            report.append({"index": index, "status": "refused",
-                           "error": {"message": result.error.message, "field": result.error.field}})  # fmt: skip
-        else:
-            dossier = result.dossier
-            report.append({"index": index, "status": "draft" if draft else "filed", "id": dossier.pk,
-                           "state": dossier.state, "decision": dossier.decision})  # fmt: skip
-    report.sort(key=lambda item: item["index"])
+    report = file_documents(request.principal, documents, draft=draft)
     filed = sum(1 for item in report if item["status"] != "refused")
     return Status(200, {"filed": filed, "refused": len(report) - filed, "items": report})
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from pydantic import ValidationError as PydanticValidationError
 
 from sons import clock
+from sons.api.bulk import file_documents
 from sons.api.errors import french_errors
 from sons.api.schemas import DossierIn
 from sons.directory.models import Centre, Professional
@@ -250,30 +251,18 @@ def bulk_filing(request):
         elif documents is not None and len(documents) > BULK_LIMIT:
             form.add_error("file", f"Au plus {BULK_LIMIT} dossiers par fichier.")
         elif documents:
-            report = file_documents(request, documents)
+            report = bulk_report(request, documents)
     return render(request, "portal/supplier/bulk.html", {"form": form, "report": report,
                                                           "columns": ";".join(CSV_COLUMNS)})  # fmt: skip
 
 
-def file_documents(request, documents: list) -> dict:
-    valid, items = [], []
-    for index, document in enumerate(documents, start=1):
-        try:
-            valid.append((index, DossierIn.model_validate(document).dict()))
-        except PydanticValidationError as error:
-            first = french_errors(error.errors())[0]
-            items.append({"line": index, "ok": False, "message": f"{first['field']} : {first['message']}"})
-    results = actions.file_many(request.principal, [data for _, data in valid])
-    for (index, _), result in zip(valid, results, strict=True):
-        if result.error:
-            items.append({"line": index, "ok": False, "message": result.error.message})
-        else:
-            dossier = result.dossier
-            items.append(
-                {"line": index, "ok": True, "dossier": dossier, "state": dossier.get_state_display()}
-            )
-    items.sort(key=lambda item: item["line"])
-    filed = sum(1 for item in items if item["ok"])
+def bulk_report(request, documents: list) -> dict:
+    items = file_documents(request.principal, documents)
+    for item in items:
+        item["line"] = item["index"] + 1
+        if item["status"] != "refused":
+            item["state_label"] = DossierState(item["state"]).label
+    filed = sum(1 for item in items if item["status"] != "refused")
     return {
         "filed": filed,
         "refused": len(items) - filed,
