@@ -1,6 +1,7 @@
 """The supplier, instructor and paying-agent spaces through Django's test client: scoping, decisions, payments."""
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,24 @@ def test_models_and_pieces_are_served_as_the_api_serves_them(client, spaces, tmp
     assert client.get(url)["ETag"] == f'"{piece.sha256}"'
     Path(piece.path).unlink()
     assert client.get(url).status_code == 404  # a piece missing from the storage, not a 500
+
+
+def test_supplier_files_the_balance_from_the_dossier_page(client, spaces, settings):
+    from sons.dossiers import actions
+    from sons.payments.actions import confirm_batch, prepare_batch, send_batch
+
+    dossier = spaces.file(spaces.professionals[0])
+    actions.validate(spaces.instructor, dossier)
+    confirm_batch(spaces.paying_agent, send_batch(spaces.paying_agent, prepare_batch(spaces.paying_agent)))
+    settings.SONS_TODAY = "2027-12-10"
+    signed_in(client, spaces.supplier)
+    functions = ["psc_login", "ins_qualification", "mss_pro", "mss_patient", "integrate_received", "send_mes",
+                 "consult_mes", "segur_documents"]  # fmt: skip
+    client.post(reverse("portal:dossier_balance", args=[dossier.pk]), {
+        "completed_on": "2027-12-01", "va_signed_on": "2027-12-05", "va_signature": "psc",
+        "va_functions": functions, "invoice_issued_on": "2027-12-06", "invoice_amount": "270.00",
+        "invoice_in_client_name": "on",
+    })  # fmt: skip
+    dossier.refresh_from_db()
+    assert dossier.state == S.BALANCE_FILED and dossier.va_functions == functions
+    assert dossier.invoice_amount == Decimal("270.00")

@@ -84,6 +84,18 @@ class BalanceIn(Schema):
     invoice: InvoiceIn
 
 
+def flatten_balance(balance: BalanceIn) -> dict:
+    return {
+        "completed_on": balance.completed_on,
+        "va_signed_on": balance.va.signed_on,
+        "va_signature": balance.va.signature,
+        "va_functions": list(balance.va.functions),
+        "invoice_issued_on": balance.invoice.issued_on,
+        "invoice_amount": balance.invoice.amount,
+        "invoice_in_client_name": balance.invoice.in_client_name,
+    }
+
+
 class CompletionIn(Schema):
     message: Annotated[str, Field(min_length=1, max_length=5000), Clean]
     order: OrderIn | None = Field(

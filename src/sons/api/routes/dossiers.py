@@ -24,6 +24,7 @@ from ..schemas import (
     DossierOut,
     ErrorOut,
     ReasonIn,
+    flatten_balance,
 )
 from ..scoping import dossier_or_404, dossiers_for
 
@@ -113,18 +114,6 @@ def answer_completion(request, dossier_id: int, payload: CompletionIn):
     if changes.get("balance"):
         changes["balance"] = flatten_balance(payload.balance)
     return Status(200, dossier_out(actions.complete(request.principal, dossier, changes, payload.message)))
-
-
-def flatten_balance(balance: BalanceIn) -> dict:
-    return {
-        "completed_on": balance.completed_on,
-        "va_signed_on": balance.va.signed_on,
-        "va_signature": balance.va.signature,
-        "va_functions": list(balance.va.functions),
-        "invoice_issued_on": balance.invoice.issued_on,
-        "invoice_amount": balance.invoice.amount,
-        "invoice_in_client_name": balance.invoice.in_client_name,
-    }
 
 
 @router.post(

@@ -13,7 +13,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from sons import clock
 from sons.api.errors import french_errors
-from sons.api.schemas import BalanceIn, OrderIn
+from sons.api.schemas import BalanceIn, OrderIn, flatten_balance
 from sons.api.scoping import dossier_or_404
 from sons.documents.http import pdf_response, stored_document_response
 from sons.documents.render import FILE_NAMES, MODEL_KINDS, DocumentRefused
@@ -169,8 +169,6 @@ def file_balance(request, dossier_id: int):
 
     def act(dossier):
         balance = BalanceIn.model_validate(form.payload())
-        from sons.api.routes.dossiers import flatten_balance
-
         actions.file_balance(request.principal, dossier, flatten_balance(balance))
 
     return _act(request, dossier_id, act, "Demande de solde déposée.")
