@@ -11,6 +11,19 @@ from sons.rules.calendar import add_months
 from .enums import AidSource, PracticeMode, Profession
 
 
+def rules_profession():
+    """The profession as the rules know it, in SQL: an IDE qualified in advanced practice is an IPA."""
+    return models.Case(
+        models.When(profession=Profession.IDE, is_ipa=True, then=models.Value(Profession.IPA.value)),
+        default=models.F("profession"),
+    )
+
+
+class ProfessionalQuerySet(models.QuerySet):
+    def with_rules_profession(self):
+        return self.annotate(rules_profession=rules_profession())
+
+
 class Professional(models.Model):
     rpps = models.CharField("n° RPPS", max_length=11, unique=True)
     last_name = models.CharField("nom d'exercice", max_length=200, blank=True)
@@ -21,6 +34,8 @@ class Professional(models.Model):
     registered_with_order = models.BooleanField("inscrit(e) à l'Ordre", null=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ProfessionalQuerySet.as_manager()
+
     class Meta:
         verbose_name = "professionnel de santé"
         verbose_name_plural = "professionnels de santé"
@@ -30,7 +45,7 @@ class Professional(models.Model):
 
     @property
     def rules_profession(self) -> str:
-        """The profession as the rules know it: an IDE qualified in advanced practice is an IPA."""
+        """The profession as the rules know it (in SQL: `rules_profession()`)."""
         if self.profession == Profession.IDE and self.is_ipa:
             return Profession.IPA
         return self.profession

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Case, DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from sons.directory.enums import Profession
@@ -44,11 +44,7 @@ class Table:
 
 
 def dossiers() -> QuerySet:
-    # The profession as the rules know it: an IDE qualified in advanced practice is an IPA.
-    professions = Professional.objects.filter(rpps=OuterRef("rpps")).annotate(
-        rules_profession=Case(When(profession=Profession.IDE, is_ipa=True, then=Value(Profession.IPA.value)),
-                              default=F("profession"))
-    )  # fmt: skip
+    professions = Professional.objects.filter(rpps=OuterRef("rpps")).with_rules_profession()
     centres = Centre.objects.filter(finess_geo=OuterRef("finess_geo"))
     return Dossier.objects.annotate(
         profession=Subquery(professions.values("rules_profession")[:1]),
