@@ -217,3 +217,22 @@ def test_supplier_files_the_balance_from_the_dossier_page(client, spaces, settin
     dossier.refresh_from_db()
     assert dossier.state == S.BALANCE_FILED and dossier.va_functions == functions
     assert dossier.invoice_amount == Decimal("270.00")
+
+
+def test_the_queue_filters_on_the_profession_as_the_rules_read_it(client, spaces):
+    from tests.db_factories import ProfessionalFactory
+
+    ipa = ProfessionalFactory(profession="ide", is_ipa=True)
+    nurse = ProfessionalFactory(profession="ide", is_ipa=False)
+    ipa_dossier, nurse_dossier = spaces.file(ipa), spaces.file(nurse)
+    signed_in(client, spaces.instructor)
+    ipa_page = client.get(reverse("portal:queue"), {"profession": "ipa"}).content.decode()
+    ide_page = client.get(reverse("portal:queue"), {"profession": "ide"}).content.decode()
+    assert (
+        f'href="/dossiers/{ipa_dossier.pk}/"' in ipa_page
+        and f'href="/dossiers/{nurse_dossier.pk}/"' not in ipa_page
+    )
+    assert (
+        f'href="/dossiers/{nurse_dossier.pk}/"' in ide_page
+        and f'href="/dossiers/{ipa_dossier.pk}/"' not in ide_page
+    )

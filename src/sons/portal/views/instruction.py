@@ -53,7 +53,7 @@ def filtered(params) -> tuple:
         queryset, kept["fournisseur"] = queryset.filter(supplier_id=int(supplier)), supplier
     profession = params.get("profession", "")
     if profession in Profession.values:
-        rpps = Professional.objects.filter(profession=profession).values("rpps")
+        rpps = Professional.objects.with_rules_profession().filter(rules_profession=profession).values("rpps")
         queryset, kept["profession"] = queryset.filter(rpps__in=rpps), profession
     tranche = params.get("tranche", "")
     if tranche in TRANCHES:
