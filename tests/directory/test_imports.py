@@ -17,6 +17,7 @@ from sons.directory.models import Centre, Professional
 from sons.dossiers.models import Dossier
 from sons.rules.identifiers import with_luhn_key
 from tests.db_factories import ProfessionalFactory, SolutionVersionFactory
+from tests.directory.extracts import lines_of, rewrite
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,15 +27,6 @@ ROOT = Path(__file__).resolve().parents[2]
 def extract(tmp_path) -> Path:
     path = tmp_path / "PS_LibreAcces_Personne_activite_202611250000.txt"
     write(path, 3000, seed=7)
-    return path
-
-
-def lines_of(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").splitlines()
-
-
-def rewrite(path: Path, lines: list[str]) -> Path:
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 

@@ -12,6 +12,7 @@ from sons.directory.imports.reading import RefusedFile
 from sons.directory.imports.rpps import import_rpps
 from sons.directory.imports.rpps_generator import write
 from sons.directory.models import Professional
+from tests.directory.extracts import lines_of, rewrite
 
 FIELDS = ("rpps", "last_name", "first_name", "profession", "is_ipa", "practice", "registered_with_order")
 
@@ -20,15 +21,6 @@ FIELDS = ("rpps", "last_name", "first_name", "profession", "is_ipa", "practice",
 def extract(tmp_path) -> Path:
     path = tmp_path / "PS_LibreAcces_Personne_activite_202611250000.txt"
     write(path, 4000, seed=11)
-    return path
-
-
-def lines_of(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").splitlines()
-
-
-def rewrite(path: Path, lines: list[str]) -> Path:
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
