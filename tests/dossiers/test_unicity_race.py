@@ -1,7 +1,5 @@
 """§4.2 unicity in the database: 50 suppliers filing the same RPPS at the same instant get one dossier."""
 
-import threading
-
 import pytest
 from django.db import connection
 
@@ -9,6 +7,7 @@ from sons.api.schemas import DossierIn
 from sons.dossiers.actions import FilingRefused, file_one
 from sons.dossiers.models import Dossier
 from tests.api.conftest import order
+from tests.concurrency import run_together
 from tests.db_factories import (
     EnrolmentFactory,
     OrganisationFactory,
@@ -39,30 +38,11 @@ def test_fifty_concurrent_filings_of_the_same_client(settings):
         "de_minimis_other_aid": "0.00",
     }
     declaration = DossierIn.model_validate(data).dict()  # typed as the API hands it over
-    start = threading.Barrier(FILERS)
-    outcomes: list[object] = []
-    lock = threading.Lock()
-
-    def file(principal):
-        try:
-            start.wait()
-            try:
-                result = file_one(principal, declaration)
-            except FilingRefused as error:
-                result = error
-            with lock:
-                outcomes.append(result)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=file, args=(p,)) for p in principals]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_together(lambda principal: file_one(principal, declaration), principals)
 
     refusals = [o for o in outcomes if isinstance(o, FilingRefused)]
     assert len(outcomes) == FILERS
+    assert [type(o) for o in outcomes if not isinstance(o, FilingRefused)] == [Dossier]
     assert len(refusals) == FILERS - 1
     assert {r.status for r in refusals} == {409}
     assert all("bénéficie déjà d'une commande" in r.message for r in refusals)

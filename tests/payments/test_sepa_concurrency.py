@@ -2,7 +2,6 @@
 (PostgreSQL: each thread has its own connection)."""
 
 import re
-import threading
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -12,42 +11,18 @@ import sepaxml
 import xmlschema
 from django.db import connection
 
-from sons.api.schemas import DossierIn
-from sons.dossiers.actions import file_many, validate
 from sons.dossiers.workflow import TransitionRefused
 from sons.payments.actions import prepare_batch, reject_batch, send_batch
 from sons.payments.enums import PaymentStatus
 from sons.payments.models import Payment, PaymentBatch
 from sons.payments.sepa import batch_xml
-from sons.suppliers.enums import Role
-from tests.api.conftest import order
-from tests.db_factories import ProfessionalFactory, enrolled_publisher_version, staff, supplier_token
+from tests.concurrency import run_together
+from tests.payments.world import paying_agents_and_validated_advances
 
 XSD = xmlschema.XMLSchema(str(Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"))
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
 AGENTS = 2
 DOSSIERS = 30
-
-
-def run_together(work, agents) -> list:
-    """`work(agent)` in one thread per agent, released at the same instant; results or exceptions."""
-    start, results = threading.Barrier(len(agents)), []
-
-    def run(agent):
-        try:
-            start.wait()
-            results.append(work(agent))
-        except Exception as error:  # collected, and asserted on by the test
-            results.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(agent,)) for agent in agents]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def requests_in(xml: bytes) -> list[tuple[int, str]]:
@@ -65,17 +40,7 @@ def test_concurrent_batches_and_files_never_pay_a_request_twice(settings):
     if connection.vendor != "postgresql":
         pytest.skip("la concurrence se prouve sur PostgreSQL")
     settings.SONS_TODAY = "2026-09-01"
-    version = enrolled_publisher_version()
-    supplier = supplier_token(version.solution.publisher.organisation)[0]
-    instructor = staff(Role.ASP_INSTRUCTOR, "instructeur")[0]
-    agents = [staff(Role.ASP_PAYING_AGENT, f"agent-{n}")[0] for n in range(AGENTS)]
-    items = [
-        DossierIn.model_validate({"client": {"rpps": p.rpps}, "solution_version_id": version.pk, "order": order(),
-                                  "de_minimis_other_aid": "0.00"}).dict()
-        for p in ProfessionalFactory.create_batch(DOSSIERS)
-    ]  # fmt: skip
-    for result in file_many(supplier, items):
-        validate(instructor, result.dossier)
+    agents = paying_agents_and_validated_advances(AGENTS, DOSSIERS)
 
     # Two agents prepare and write their files at the same instant, each taking at most 20 requests.
     def prepare_and_write(agent):
