@@ -41,11 +41,10 @@ ORDER = {  # an admissible order, as in tests/api/conftest.py
 }
 
 
-def environment() -> dict[str, str]:
-    """The environment of every process of the benchmark (manage.py, gunicorn, this one)."""
+def environment(database_url: str = DATABASE_URL, **extra: str) -> dict[str, str]:
+    """The environment of every process of a benchmark (manage.py, gunicorn, this one) on its database."""
     env = dict(os.environ)
-    env["DATABASE_URL"] = DATABASE_URL
-    env["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    env.update({"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": SETTINGS, **extra})
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
     return env
 

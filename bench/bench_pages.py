@@ -32,11 +32,7 @@ TARGET_MS = 300
 
 
 def environment() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update({"DATABASE_URL": DATABASE_URL, "DJANGO_SETTINGS_MODULE": api_world.SETTINGS,
-                "SONS_ALLOWED_HOSTS": "testserver"})  # fmt: skip
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
-    return env
+    return api_world.environment(DATABASE_URL, SONS_ALLOWED_HOSTS="testserver")  # the test client's host
 
 
 def fill(count: int) -> None:
