@@ -236,3 +236,35 @@ def test_the_queue_filters_on_the_profession_as_the_rules_read_it(client, spaces
         f'href="/dossiers/{nurse_dossier.pk}/"' in ide_page
         and f'href="/dossiers/{ipa_dossier.pk}/"' not in ide_page
     )
+
+
+def test_conditional_orders_whose_120_days_run_out_in_the_queue_and_the_dashboard(client, spaces):
+    """Today 2026-09-01: a conditional order signed on 2026-05-04 reaches its 120th day today (still
+    running); one signed on 2026-05-03 has run out."""
+    from sons.registry.enums import Referencing
+
+    spaces.version.referencing, spaces.version.referenced_on = Referencing.PENDING, None
+    spaces.version.complete_dossier_on = None
+    spaces.version.save()
+    signed = {
+        "today": "2026-05-04",
+        "ran_out": "2026-05-03",
+        "in_29_days": "2026-06-02",
+        "in_67_days": "2026-07-10",
+    }
+    dossiers = {
+        name: spaces.file(professional, issued_on=day, signed_on=day)
+        for (name, day), professional in zip(signed.items(), spaces.professionals, strict=False)
+    }
+
+    def shown(page, name):
+        return f'href="/dossiers/{dossiers[name].pk}/"' in page
+
+    signed_in(client, spaces.instructor)
+    page = client.get(reverse("portal:queue"), {"echeance": "30"}).content.decode()
+    assert [name for name in signed if shown(page, name)] == ["today", "in_29_days"]
+    client.logout()
+    signed_in(client, spaces.supplier)
+    page = client.get(reverse("portal:supplier_home")).content.decode()
+    conditional = page.split("<h2>Commandes conditionnelles (120 jours)</h2>")[1]
+    assert [name for name in signed if shown(conditional, name)] == ["today", "in_29_days", "in_67_days"]

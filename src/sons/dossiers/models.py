@@ -1,9 +1,13 @@
 """Dossiers: one per client order, from the signed order to the last euro paid or recovered."""
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
+
+from sons.registry.enums import Referencing
 
 from .enums import DEAD_STATES, ClientKind, DocumentKind, DossierState, MessageKind, PilotState
 
@@ -16,6 +20,19 @@ class DossierQuerySet(models.QuerySet):
 
     def for_client(self, client_key: str):
         return self.filter(client_key=client_key)
+
+    def conditional_orders_running(self, on: date, days: int):
+        """Orders signed before their version's referencing (§4.3, as `rules.order.signed_before` reads it),
+        the version still without a complete referencing dossier, whose `days` from the signature still run on
+        `on` (the last day included)."""
+        version = "solution_version__"
+        pending = Q(**{f"{version}referenced_on__isnull": True}) & ~Q(
+            **{f"{version}referencing": Referencing.GRANTED}
+        )
+        before_referencing = pending | Q(order_signed_on__lt=F(f"{version}referenced_on"))
+        return self.filter(before_referencing).filter(
+            **{f"{version}complete_dossier_on__isnull": True}, order_signed_on__gte=on - timedelta(days=days)
+        )
 
 
 class Dossier(models.Model):

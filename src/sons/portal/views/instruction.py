@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -67,13 +66,8 @@ def filtered(params) -> tuple:
         # Conditional orders (version without a complete referencing dossier) whose 120 days run out soon.
         today = clock.today()
         days = load_parameters().at(today).conditional_order_days
-        queryset = queryset.filter(
-            solution_version__complete_dossier_on__isnull=True,
-            order_signed_on__gt=today - timedelta(days=days),
-            order_signed_on__lte=today - timedelta(days=days - DEADLINE_WINDOWS[window]),
-        ).filter(
-            Q(solution_version__referenced_on__isnull=True)
-            | Q(order_signed_on__lt=F("solution_version__referenced_on"))
+        queryset = queryset.conditional_orders_running(today, days).filter(
+            order_signed_on__lte=today - timedelta(days=days - DEADLINE_WINDOWS[window])
         )
         kept["echeance"] = window
     return queryset, kept

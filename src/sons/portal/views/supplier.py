@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
 from decimal import Decimal
 
 import orjson
@@ -23,7 +22,7 @@ from sons.api.schemas import DossierIn
 from sons.directory.models import Centre, Professional
 from sons.dossiers import actions
 from sons.dossiers.actions import FilingRefused
-from sons.dossiers.deadlines import deadlines_of
+from sons.dossiers.deadlines import RELEVANT, deadlines_of
 from sons.dossiers.enums import ADVANCE_VALIDATED_STATES, ClientKind, DossierState
 from sons.dossiers.models import Dossier, Pilot
 from sons.dossiers.pilots import PilotRefused, submit_pilot
@@ -78,27 +77,21 @@ def home(request):
     )
     today = clock.today()
     p = load_parameters().at(today)
-    window = today - timedelta(days=p.conditional_order_days)
     conditional = (
-        dossiers.filter(
-            state__in=[DossierState.DRAFT, DossierState.ADVANCE_FILED, DossierState.ADVANCE_TO_COMPLETE,
-                       DossierState.ADVANCE_SUBJECT_TO_REFERENCING],
-            solution_version__complete_dossier_on__isnull=True, order_signed_on__gte=window,
-        )
+        dossiers.filter(state__in=[DossierState.DRAFT, DossierState.ADVANCE_FILED, DossierState.ADVANCE_TO_COMPLETE,
+                                   DossierState.ADVANCE_SUBJECT_TO_REFERENCING])
+        .conditional_orders_running(today, p.conditional_order_days)
         .select_related("solution_version")
         .order_by("order_signed_on")[:20]
     )  # fmt: skip
-
     conditional_rows = []
     for dossier in conditional:
         until = deadlines_of(dossier).get("conditional_order_until")
         if until:
             conditional_rows.append({"dossier": dossier, "until": until, "days": (until - today).days})
     upcoming = []
-    for dossier in dossiers.exclude(state__in=[DossierState.BALANCE_PAID, DossierState.CANCELLED,
-                                               DossierState.ADVANCE_REJECTED, DossierState.RECOVERED,
-                                               DossierState.RECOVERY_CANCELLED, DossierState.IN_RECOVERY]
-                                    ).select_related("solution_version").order_by("pk")[:200]:  # fmt: skip
+    with_deadlines = dossiers.filter(state__in=list(RELEVANT)).select_related("solution_version")
+    for dossier in with_deadlines.order_by("pk")[:200]:
         following = deadlines_of(dossier).get("next")
         if following:
             upcoming.append({"dossier": dossier, **following})
