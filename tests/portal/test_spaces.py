@@ -268,3 +268,22 @@ def test_conditional_orders_whose_120_days_run_out_in_the_queue_and_the_dashboar
     page = client.get(reverse("portal:supplier_home")).content.decode()
     conditional = page.split("<h2>Commandes conditionnelles (120 jours)</h2>")[1]
     assert [name for name in signed if shown(conditional, name)] == ["today", "in_29_days", "in_67_days"]
+
+
+def test_client_search_shows_the_rules_eligibility_with_facts_read_once(client, spaces):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.db_factories import ProfessionalFactory
+
+    ProfessionalFactory(last_name="DUPONT", practice="liberal")
+    ProfessionalFactory(last_name="DUPONT", practice="salaried")
+    signed_in(client, spaces.supplier)
+    with CaptureQueriesContext(connection) as two:
+        page = client.get(reverse("portal:client_search"), {"q": "DUPONT"}).content.decode()
+    assert page.count('fr-badge--success">Éligible') == 1 and page.count('fr-badge--error">Non éligible') == 1
+    ProfessionalFactory.create_batch(4, last_name="DUPONT", practice="liberal")
+    with CaptureQueriesContext(connection) as six:
+        page = client.get(reverse("portal:client_search"), {"q": "DUPONT"}).content.decode()
+    assert page.count('fr-badge--success">Éligible') == 5
+    assert len(six.captured_queries) == len(two.captured_queries)

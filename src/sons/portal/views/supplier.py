@@ -26,7 +26,7 @@ from sons.dossiers.deadlines import RELEVANT, deadlines_of
 from sons.dossiers.enums import ADVANCE_VALIDATED_STATES, ClientKind, DossierState
 from sons.dossiers.models import Dossier, Pilot
 from sons.dossiers.pilots import PilotRefused, submit_pilot
-from sons.dossiers.snapshot import client_key, evaluate_dossier
+from sons.dossiers.snapshot import Facts, client_key, evaluate_dossier
 from sons.dossiers.workflow import TransitionRefused
 from sons.registry.models import SolutionVersion
 from sons.rules import load_parameters
@@ -118,18 +118,24 @@ def dossier_list(request):
     })  # fmt: skip
 
 
-def client_eligibility(request, kind: str, rpps: str = "", finess: str = "") -> list[dict]:
-    """The rules' verdict on the client alone: a draft evaluated by the engine, client findings kept."""
-    version = (
-        versions().filter(solution__publisher__organisation_id=request.principal.organisation_id).first()
-    )
-    version = version or versions().first()
+def clients_eligibility(request, clients: list[tuple[str, str, str]]) -> list[list[dict]]:
+    """The rules' verdict on each client alone, as (kind, rpps, finess): drafts evaluated by the engine on
+    facts loaded once for all of them, client findings kept."""
+    organisation = request.principal.organisation
+    version = versions().filter(solution__publisher__organisation=organisation).first() or versions().first()
     if version is None:
-        return []
-    draft = Dossier(supplier=request.principal.organisation, solution_version=version, client_kind=kind,
-                    rpps=rpps, finess_geo=finess, client_key=client_key(kind, rpps, finess))  # fmt: skip
-    evaluation = evaluate_dossier(draft, "advance", clock.today())
-    return finding_rows([f.as_dict() for f in evaluation.findings if f.rule.startswith(CLIENT_RULES)])
+        return [[] for _ in clients]
+    drafts = [
+        Dossier(supplier=organisation, solution_version=version, client_kind=kind, rpps=rpps, finess_geo=finess,
+                client_key=client_key(kind, rpps, finess))
+        for kind, rpps, finess in clients
+    ]  # fmt: skip
+    facts, today = Facts(drafts, [organisation]), clock.today()
+    return [
+        finding_rows([f.as_dict() for f in evaluate_dossier(d, "advance", today, facts).findings
+                      if f.rule.startswith(CLIENT_RULES)])
+        for d in drafts
+    ]  # fmt: skip
 
 
 @supplier_only
@@ -151,18 +157,21 @@ def client_search(request):
                 "details": f"{professional.get_profession_display()}{' (IPA)' if professional.is_ipa else ''}, "
                            f"{professional.get_practice_display()}, "
                            f"{'inscrit(e)' if professional.registered_with_order else 'non inscrit(e)'} à l'Ordre",
-                "findings": client_eligibility(request, ClientKind.PROFESSIONAL, rpps=professional.rpps),
+                "client": (ClientKind.PROFESSIONAL, professional.rpps, ""),
                 "new_url": reverse("portal:dossier_new") + f"?rpps={professional.rpps}",
             })  # fmt: skip
         for centre in centres:
             results.append({
                 "kind": "Centre de santé infirmier", "key": centre.finess_geo, "name": centre.name,
                 "details": f"tranche {centre.tranche}" if centre.tranche else "hors Base de référence",
-                "findings": client_eligibility(request, ClientKind.CENTRE, finess=centre.finess_geo),
+                "client": (ClientKind.CENTRE, "", centre.finess_geo),
                 "new_url": reverse("portal:dossier_new") + f"?finess_geo={centre.finess_geo}",
             })  # fmt: skip
-        for row in results:
-            row["eligible"] = not any(f["severity"] == "blocking" for f in row["findings"])
+        for row, findings in zip(
+            results, clients_eligibility(request, [r["client"] for r in results]), strict=True
+        ):
+            row["findings"] = findings
+            row["eligible"] = not any(f["severity"] == "blocking" for f in findings)
     return render(request, "portal/supplier/clients.html", {"form": form, "results": results,
                                                              "searched": form.is_bound})  # fmt: skip
 
