@@ -1,6 +1,5 @@
 """Sign in and out with Django's accounts; `espace/` sends each role to its own space."""
 
-from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -31,11 +30,8 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Identifiant"
         self.fields["password"].label = "Mot de passe"
-        for field in self.fields.values():
+        for field in self.fields.values():  # Django's widgets keep their autocomplete hints
             field.widget.attrs["class"] = "fr-input"
-        self.fields["password"].widget = forms.PasswordInput(
-            attrs={"class": "fr-input", "autocomplete": "current-password"}
-        )
 
 
 @login_required
