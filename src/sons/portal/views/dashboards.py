@@ -31,7 +31,7 @@ from sons.directory.enums import Profession
 from sons.directory.models import Professional
 from sons.dossiers.enums import ADVANCE_VALIDATED_STATES, ClientKind, DossierState
 from sons.dossiers.models import Dossier, Transition
-from sons.rules.money import euros_fr
+from sons.rules.money import euros_fr, to_cents
 
 from ..access import STAFF, role_required
 from ..charts import Bar, bar_chart
@@ -137,7 +137,7 @@ def by_profession() -> list[dict]:
 
 def cents(value) -> Decimal:
     """A sum read by a raw query: SQLite answers a float, PostgreSQL a Decimal."""
-    return ZERO if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+    return ZERO if value is None else to_cents(Decimal(str(value)))
 
 
 def month_label(day) -> str:
