@@ -287,3 +287,20 @@ def test_client_search_shows_the_rules_eligibility_with_facts_read_once(client, 
         page = client.get(reverse("portal:client_search"), {"q": "DUPONT"}).content.decode()
     assert page.count('fr-badge--success">Éligible') == 5
     assert len(six.captured_queries) == len(two.captured_queries)
+
+
+def test_the_dossier_page_offers_the_steps_the_workflow_allows(client, spaces):
+    from sons.dossiers import actions
+
+    filed = spaces.file(spaces.professionals[0])
+    validated = actions.validate(spaces.instructor, spaces.file(spaces.professionals[1]))
+    signed_in(client, spaces.supplier)
+    incapacity = "Déclarer l'incapacité"
+    assert incapacity not in client.get(reverse("portal:dossier", args=[filed.pk])).content.decode()
+    assert incapacity in client.get(reverse("portal:dossier", args=[validated.pk])).content.decode()
+    client.logout()
+    signed_in(client, spaces.instructor)
+    assert "Valider</button>" in client.get(reverse("portal:dossier", args=[filed.pk])).content.decode()
+    assert (
+        "Valider</button>" not in client.get(reverse("portal:dossier", args=[validated.pk])).content.decode()
+    )

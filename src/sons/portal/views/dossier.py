@@ -23,9 +23,8 @@ from sons.dossiers import actions
 from sons.dossiers.actions import FilingRefused
 from sons.dossiers.deadlines import deadlines_of
 from sons.dossiers.enums import DocumentKind
-from sons.dossiers.enums import DossierState as S
 from sons.dossiers.snapshot import evaluate_dossier
-from sons.dossiers.workflow import STEPS, TransitionRefused
+from sons.dossiers.workflow import STEPS, TransitionRefused, allowed_steps
 from sons.rules.engine import DECISION_LABELS
 from sons.rules.explain import DEADLINE_LABELS
 from sons.rules.money import euros_fr
@@ -37,10 +36,6 @@ from ..forms import BalanceForm, DocumentForm, MessageForm
 from ..presenters import finding_rows, trace_rows
 
 EVERYONE = (Role.SUPPLIER_MEMBER, Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT, Role.ANS_AGENT)
-TO_DECIDE = (S.ADVANCE_FILED, S.BALANCE_FILED)
-TO_COMPLETE = (S.ADVANCE_TO_COMPLETE, S.BALANCE_TO_COMPLETE)
-INCAPACITY_FROM = (S.ADVANCE_FILED, S.ADVANCE_TO_COMPLETE, S.ADVANCE_SUBJECT_TO_REFERENCING,
-                   S.ADVANCE_VALIDATED, S.ADVANCE_PAID)  # fmt: skip
 
 
 def amounts(dossier) -> list[tuple[str, str]]:
@@ -64,6 +59,9 @@ def detail(request, dossier_id: int):
     principal = request.principal
     dossier = dossier_or_404(principal, dossier_id)
     supplier = principal.is_supplier
+    steps = {
+        step.name for step in allowed_steps(dossier, principal)
+    }  # the workflow's table says what is open
     deadlines = deadlines_of(dossier)
     following = deadlines.get("next")
     history = list(dossier.transitions.order_by("at", "pk"))
@@ -84,13 +82,13 @@ def detail(request, dossier_id: int):
         "history": history,
         "messages_list": list(dossier.messages.order_by("at", "pk")),
         "documents": documents,
-        "can_file": supplier and dossier.state == S.DRAFT,
-        "can_answer": supplier and dossier.state in TO_COMPLETE,
-        "can_file_balance": supplier and dossier.state == S.ADVANCE_PAID,
-        "can_attest": supplier and dossier.state == S.ADVANCE_PAID and not dossier.end_of_service_attested_on,
-        "can_declare_incapacity": supplier and dossier.state in INCAPACITY_FROM,
+        "can_file": "file_advance" in steps,
+        "can_answer": bool(steps & {"complete_advance", "complete_balance"}),
+        "can_file_balance": "file_balance" in steps,
+        "can_attest": "attest_end_of_service" in steps and not dossier.end_of_service_attested_on,
+        "can_declare_incapacity": "declare_incapacity" in steps,
         "can_upload": supplier,
-        "can_decide": principal.role in (Role.ASP_INSTRUCTOR, Role.ADMIN) and dossier.state in TO_DECIDE,
+        "can_decide": bool(steps & {"validate_advance", "validate_balance"}),
         "message_form": MessageForm(),
         "balance_form": BalanceForm(),
         "document_form": DocumentForm(kinds=DocumentKind.choices),
