@@ -1,6 +1,7 @@
 """Demonstration data for `make run`: a publisher enrolled with a referenced solution, the directory, one
 account per role, and dossiers at several stages. Does nothing if the demonstration is already loaded."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,8 +14,12 @@ from sons.api.schemas import DossierIn
 from sons.directory.enums import PracticeMode, Profession
 from sons.directory.models import Centre, Professional
 from sons.dossiers import actions
+from sons.dossiers.enums import DossierState
 from sons.dossiers.models import Dossier
+from sons.dossiers.pilots import decide_pilot, submit_pilot
 from sons.payments.actions import confirm_batch, prepare_batch, send_batch
+from sons.recoveries import actions as recoveries
+from sons.recoveries.models import RecoveryCase
 from sons.registry.enums import Referencing
 from sons.registry.models import Publisher, Solution, SolutionVersion
 from sons.rules.identifiers import with_luhn_key
@@ -23,6 +28,15 @@ from sons.suppliers.models import ApiToken, Enrolment, Membership, Organisation
 from sons.suppliers.perms import Principal
 
 PASSWORD = "demo-sons"
+ORDER = {"in_client_name": True, "issued_on": "2026-08-01", "signed_on": "2026-08-10", "signature": "psc",
+         "lines": [{"label": "Prestation Ségur", "amount": Decimal("270.00")}], "vat_rate": "20",
+         "mention_state_funded": True, "mention_conditional_referencing": False, "conditioned_on": []}  # fmt: skip
+BALANCE = {  # the balance request of a service completed on 2026-10-01 (VA and invoice, §4.4, §6.4)
+    "completed_on": date(2026, 10, 1), "va_signed_on": date(2026, 10, 5), "va_signature": "psc",
+    "va_functions": ["psc_login", "ins_qualification", "mss_pro", "mss_patient", "integrate_received", "send_mes",
+                     "consult_mes", "segur_documents"],
+    "invoice_issued_on": date(2026, 10, 6), "invoice_amount": Decimal("270.00"), "invoice_in_client_name": True,
+}  # fmt: skip
 PROFILES = [
     "ide",
     "ipa",
@@ -83,6 +97,13 @@ class Command(BaseCommand):
                     ("Joël", "Faure", Profession.MK),
                     ("Maëlys", "Girard", Profession.ORTHOPTISTE),
                     ("Raphaël", "Lefèvre", Profession.IDE),
+                    ("Anaïs", "Roux", Profession.IDE),
+                    ("Jérôme", "Fontaine", Profession.MK),
+                    ("Chloé", "Chevalier", Profession.SAGE_FEMME),
+                    ("Gaëlle", "Robin", Profession.IDE),
+                    ("Noé", "Gauthier", Profession.MK),
+                    ("Léa", "Perrin", Profession.ORTHOPHONISTE),
+                    ("Françoise", "Morel", Profession.IDE),
                 ]
             )
         ]
@@ -107,29 +128,57 @@ class Command(BaseCommand):
         supplier = Principal.for_user(User.objects.get(username="fournisseur"))
         instructor = Principal.for_user(User.objects.get(username="instructeur"))
         paying = Principal.for_user(User.objects.get(username="agent-payeur"))
-        order = {"in_client_name": True, "issued_on": "2026-08-01", "signed_on": "2026-08-10", "signature": "psc",
-                 "lines": [{"label": "Prestation Ségur", "amount": Decimal("270.00")}], "vat_rate": "20",
-                 "mention_state_funded": True, "mention_conditional_referencing": False, "conditioned_on": []}  # fmt: skip
-        dossiers = [
-            actions.file_one(supplier, DossierIn.model_validate(
-                {"client": {"rpps": p.rpps}, "solution_version_id": version.pk, "order": order,
-                 "de_minimis_other_aid": Decimal("0.00")}).dict())
-            for p in professionals
-        ]  # fmt: skip
-        for dossier in dossiers[:3]:
-            actions.validate(instructor, dossier)
-        batch = prepare_batch(paying)
-        confirm_batch(paying, send_batch(paying, batch))
-        actions.request_completion(instructor, dossiers[3], "Merci de joindre le bon de commande signé.")
-        actions.reject(
-            instructor, dossiers[6], "Bon de commande signé avant la Date 0 : demande irrecevable."
-        )
-        actions.declare_incapacity(supplier, dossiers[0], "Le Client a cessé son activité libérale.")
-        extra = DossierIn.model_validate(
-            {"client": {"rpps": professionals[6].rpps}, "solution_version_id": version.pk, "order": order,
-             "de_minimis_other_aid": Decimal("0.00")}).dict()  # fmt: skip
-        actions.file_one(supplier, extra, draft=True)
+        ans = Principal.for_user(User.objects.get(username="agent-ans"))
+        self.every_state(version, professionals, supplier, instructor, paying, ans)
         self.stdout.write(
-            f"  {Dossier.objects.count()} dossiers de démonstration (brouillon, déposés, à compléter, rejeté, "
-            "avance versée, en recouvrement)."
+            f"  {Dossier.objects.count()} dossiers de démonstration, dans "
+            f"{Dossier.objects.values('state').distinct().count()} des {len(DossierState.values)} états."
+        )
+
+    def every_state(self, version, professionals, supplier, instructor, paying, ans):
+        """One dossier (at least) in each state of the workflow, reached through the domain's own actions."""
+        pending = SolutionVersion.objects.create(
+            solution=version.solution, version="6", rank=6, profiles=PROFILES, candidature_validated=True,
+            complete_dossier_on="2026-07-01", referencing=Referencing.PENDING,
+        )  # fmt: skip
+
+        def file(n, chosen=version, draft=False, **order_changes):
+            data = {"client": {"rpps": professionals[n].rpps}, "solution_version_id": chosen.pk,
+                    "order": {**ORDER, **order_changes}, "de_minimis_other_aid": Decimal("0.00")}  # fmt: skip
+            return actions.file_one(supplier, DossierIn.model_validate(data).dict(), draft=draft)
+
+        def fresh(dossier):
+            return Dossier.objects.get(pk=dossier.pk)
+
+        d = [file(n) for n in range(14)]
+        with override_settings(SONS_TODAY="2027-10-01"):  # §6.2: the exception opens 15 days before Date 4
+            actions.validate(instructor, file(14, pending, mention_conditional_referencing=True))
+        for n in (0, 1, 2, 4, 5, 9, 10, 11, 13):
+            actions.validate(instructor, d[n])
+        confirm_batch(paying, send_batch(paying, prepare_batch(paying)))  # advances paid
+        pilot = submit_pilot(supplier, version.pk, [{"dossier_id": d[n].pk, "pv_signed": True}
+                                                    for n in (0, 1, 2, 4, 5)], training_materials_sent=True)  # fmt: skip
+        decide_pilot(ans, pilot, accept=True)  # §6.3: the first installations succeeded
+        with override_settings(SONS_TODAY="2026-10-20"):  # services done, balances requested
+            for n in (1, 2, 9, 10, 11):
+                actions.file_balance(supplier, fresh(d[n]), BALANCE)
+            actions.validate(instructor, fresh(d[1]))
+            confirm_batch(paying, send_batch(paying, prepare_batch(paying)))  # balance of d[1] paid
+            actions.validate(instructor, fresh(d[9]))  # balance validated, waiting for the next batch
+            actions.request_completion(instructor, fresh(d[10]), "La VA n'est pas signée par le Client.")
+            actions.reject(instructor, fresh(d[11]), "La facture n'est pas au nom du Client.")
+        actions.validate(instructor, d[7])  # advance validated after the batches: waits for the next one
+        actions.request_completion(instructor, d[3], "Merci de joindre le bon de commande signé.")
+        actions.reject(instructor, d[6], "Bon de commande signé avant la Date 0 : demande irrecevable.")
+        file(6, draft=True)  # a new order for the client whose request was rejected
+        cancelled = actions.validate(instructor, d[12])  # advance validated, not yet paid: abandoned
+        actions.declare_incapacity(supplier, cancelled, "Le Client a fermé son cabinet.")
+        for n in (0, 4, 13):  # paid advances to recover
+            actions.declare_incapacity(supplier, fresh(d[n]), "Le Client a cessé son activité libérale.")
+        recovered = RecoveryCase.objects.get(dossier=d[4])
+        recovered = recoveries.send_formal_notice(instructor, recovered, date(2026, 9, 1))
+        recovered = recoveries.order_repayment(instructor, recovered, date(2026, 10, 15))
+        recoveries.record_repayment(paying, recovered, recovered.amount, date(2026, 10, 30))
+        recoveries.cancel(
+            instructor, RecoveryCase.objects.get(dossier=d[13]), "Prestation finalement réalisée."
         )
