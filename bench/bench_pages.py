@@ -8,6 +8,8 @@
 2. Each page is requested through Django's whole stack (middleware, sessions, templates) with the test
    client, signed in as the role that uses it: one warm-up, then --runs measures; prints the median and the
    slowest run against the 300 ms target. The network is left out: it is the same for every page.
+3. The dashboards' figures are shared by every process, as in production where `sons dashboards` computes
+   them every 5 minutes off the pages' path: that computation is timed apart.
 """
 
 from __future__ import annotations
@@ -100,8 +102,7 @@ def pages() -> list[tuple[str, str, str]]:
         ("instructeur-banc", "instruction : file, page 2000", "/instruction/?page=2000"),
         ("instructeur-banc", "instruction : page d'un dossier", f"/dossiers/{dossier.pk}/"),
         ("instructeur-banc", "recouvrements", "/recouvrements/"),
-        ("instructeur-banc", "tableaux de bord (chiffres en cache)", "/tableaux-de-bord/"),
-        ("instructeur-banc", "tableaux de bord (à froid)", "/tableaux-de-bord/?froid"),
+        ("instructeur-banc", "tableaux de bord", "/tableaux-de-bord/"),
         ("agent-payeur-banc", "lots de paiement", "/paiements/"),
         ("agent-ans-banc", "ANS : référencement", "/ans/"),
     ]
@@ -109,7 +110,6 @@ def pages() -> list[tuple[str, str, str]]:
 
 def measure(runs: int) -> list[tuple[str, float, float, int]]:
     from django.contrib.auth import get_user_model
-    from django.core.cache import cache
     from django.test import Client
 
     clients = {"": Client()}
@@ -123,13 +123,23 @@ def measure(runs: int) -> list[tuple[str, float, float, int]]:
         status = client.get(url).status_code  # warm-up
         times = []
         for _ in range(runs):
-            if url.endswith("?froid"):
-                cache.clear()  # the dashboards' figures are cached five minutes: measure their computation
             start = time.perf_counter()
             client.get(url)
             times.append((time.perf_counter() - start) * 1000)
         results.append((label, statistics.median(times), max(times), status))
     return results
+
+
+def refresh_time(runs: int) -> float:
+    """Median time of `sons dashboards`' computation, which a timer runs every 5 minutes off the pages."""
+    from sons.portal.views.dashboards import refresh
+
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        refresh()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
 
 
 def main() -> None:
@@ -145,6 +155,9 @@ def main() -> None:
         bench_export.admin(f"CREATE DATABASE {DB_NAME}")
         subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT,
                        env=environment(), check=True)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "manage.py", "createcachetable"], cwd=ROOT, env=environment(), check=True
+        )
     import django
 
     django.setup()
@@ -158,6 +171,10 @@ def main() -> None:
         for label, median, worst, status in measure(options.runs):
             slowest = max(slowest, median)
             print(f"{label:45} {median:7.1f} ms {worst:7.1f} ms  {status}")
+        refresh_ms = refresh_time(options.runs)
+        print(
+            f"{'calcul des chiffres des tableaux de bord':45} {refresh_ms:7.1f} ms   (sons dashboards, hors page)"
+        )
         verdict = "atteint" if slowest < TARGET_MS else "NON atteint"
         print(f"page la plus lente (médiane) : {slowest:.0f} ms — objectif < {TARGET_MS} ms : {verdict}")
     finally:

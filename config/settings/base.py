@@ -81,6 +81,13 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The dashboards' figures are shared by every process: computed by `sons dashboards` (every 5 minutes in
+# production), kept in the database (`manage.py createcachetable`, run by `make run` and by the tests).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "figures": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sons_figures_cache"},
+}
+
 LANGUAGE_CODE = "fr-fr"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

@@ -140,6 +140,7 @@ DJANGO_COMMANDS = {
     "audit": "audit_verify",
     "import": "import_directory",
     "gen": "gen_rpps",
+    "dashboards": "dashboards",
 }
 
 

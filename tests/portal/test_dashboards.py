@@ -4,7 +4,7 @@ a handful of aggregate queries whatever the number of dossiers."""
 from datetime import UTC, date, datetime
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _fresh_figures():
-    cache.delete(dashboards.CACHE_KEY)
+    caches["figures"].delete(dashboards.CACHE_KEY)
 
 
 @pytest.fixture
@@ -136,11 +136,11 @@ def test_a_handful_of_queries_whatever_the_number_of_dossiers(instructor):
         instructor.get(reverse("portal:dashboards"))
     for n in range(40):
         decided_after(dossier(v, S.ADVANCE_VALIDATED, advance_filed_on=date(2026, 9 + n % 3, 1)), n)
-    cache.delete(dashboards.CACHE_KEY)
+    caches["figures"].delete(dashboards.CACHE_KEY)
     with CaptureQueriesContext(connection) as large:
         instructor.get(reverse("portal:dashboards"))
     assert len(large) == len(small) <= 15
-    # Within the cache's lifetime the figures cost no query (only the session and the user's role).
+    # Once shared, the figures cost one query (beside the session and the user's role).
     with CaptureQueriesContext(connection) as cached:
         page = instructor.get(reverse("portal:dashboards"))
     assert len(large) - len(cached) >= 5
@@ -168,3 +168,16 @@ def test_bar_chart_escapes_and_scales():
 
 def test_month_labels_are_french():
     assert dashboards.month_label(date(2027, 2, 1)) == "février 2027"
+
+
+def test_the_command_refreshes_the_figures_every_process_reads(instructor, capsys):
+    from sons.cli import main
+
+    v = enrolled_publisher_version()
+    dossier(v, S.ADVANCE_FILED, financed="270.00", advance_filed_on=date(2026, 9, 3))
+    assert instructor.get(reverse("portal:dashboards")).context["totals"]["n"] == 1
+    dossier(v, S.ADVANCE_FILED, financed="270.00", advance_filed_on=date(2026, 9, 4))
+    assert instructor.get(reverse("portal:dashboards")).context["totals"]["n"] == 1  # the shared figures
+    assert main(["dashboards"]) == 0
+    assert "Tableaux de bord recalculés : 2 dossiers" in capsys.readouterr().out
+    assert instructor.get(reverse("portal:dashboards")).context["totals"]["n"] == 2
