@@ -12,7 +12,8 @@ import pytest
 from sons.dossiers.enums import DossierState as S
 from sons.dossiers.models import Dossier
 from sons.payments.models import PaymentBatch
-from tests.portal.world import PASSWORD, make_spaces
+from sons.suppliers.enums import Role
+from tests.portal.world import PASSWORD, account, make_spaces
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -144,6 +145,18 @@ def test_whole_path_in_the_browser(browser, live_server, world):
     shot(page, "08-lot-de-paiement")
     page.get_by_role("button", name="Transmettre à la banque").click()
     assert page.get_by_test_id("etat-lot").text_content() == "Transmis à la banque"
+    page.goto("/tableaux-de-bord/")
+    assert page.get_by_role("heading", level=1).text_content().strip() == "Tableaux de bord du dispositif"
+    shot(page, "10-tableaux-de-bord")
+    sign_out(page)
+
+    # The ANS's space and the public list of referenced solutions.
+    account("agent-ans", Role.ANS_AGENT)
+    sign_in(page, "agent-ans")
+    assert page.url.endswith("/ans/")
+    shot(page, "11-espace-ans")
+    page.goto("/solutions/")
+    shot(page, "12-solutions-referencees")
 
 
 def test_another_suppliers_dossier_url_is_a_404(browser, live_server, world):
