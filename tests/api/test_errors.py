@@ -131,3 +131,17 @@ def test_records_are_purged_after_24_hours(world):
     IdempotencyRecord.objects.filter(key="old").update(created_at=timezone.now() - timedelta(hours=25))
     assert idempotency.purge_idempotency(timedelta(hours=24)) == 1
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_a_preparation_beaten_by_another_is_a_409_not_a_500(world, monkeypatch):
+    from django.db import IntegrityError
+
+    from sons.payments import actions
+
+    def raced(principal, limit):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(actions, "_prepare", raced)
+    response = world.paying_agent.post("/payments/batches")
+    assert response.status_code == 409
+    assert "une autre préparation" in response.json()["message"]
