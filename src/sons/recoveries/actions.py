@@ -168,7 +168,9 @@ def open_due_at_date_5(today: date | None = None) -> list[RecoveryCase]:
         evaluation = evaluate_recovery(recovery_facts(dossier), today)
         if RecoveryGround.NOT_COMPLETED_AT_DATE_5 in evaluation.grounds:
             try:
-                case = open_case(dossier, RecoveryGround.NOT_COMPLETED_AT_DATE_5, Principal.system(), today=today)
+                case = open_case(
+                    dossier, RecoveryGround.NOT_COMPLETED_AT_DATE_5, Principal.system(), today=today
+                )
             except TransitionRefused:
                 continue  # the dossier moved since it was read (a balance filed, another run): nothing due
             cases.append(case)

@@ -41,7 +41,9 @@ class Command(BaseCommand):
                 self.open_and_list(day, horizon)
         except locks.Busy:
             # Another run (the timer's, an operator's) does the work: not an error.
-            self.stdout.write("sons deadlines : une autre exécution est en cours ; celle-ci s'arrête sans rien faire.")
+            self.stdout.write(
+                "sons deadlines : une autre exécution est en cours ; celle-ci s'arrête sans rien faire."
+            )
 
     def open_and_list(self, day: date, horizon: int) -> None:
         with override_settings(SONS_TODAY=day):

@@ -17,7 +17,9 @@ class Command(BaseCommand):
             with locks.run_alone("dashboards"):
                 data = refresh()
         except locks.Busy:
-            self.stdout.write("sons dashboards : une autre exécution est en cours ; celle-ci s'arrête sans rien faire.")
+            self.stdout.write(
+                "sons dashboards : une autre exécution est en cours ; celle-ci s'arrête sans rien faire."
+            )
             return
         total = sum(row["n"] for row in data["states"])
         self.stdout.write(
