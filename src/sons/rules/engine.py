@@ -13,23 +13,18 @@ from typing import Any
 from . import amounts as _amounts  # noqa: F401  (each module registers its rules)
 from . import client, order, recovery, requests, supplier  # noqa: F401
 from .calendar import Calendar, build_calendar
+from .codes import DECISIONS, REQUESTS
+from .contract import DISPOSITIF
 from .core import BLOCKING, Finding, Trace, run
-from .dossier import DISPOSITIF
 from .money import euros
 from .params import ParameterSet, load
 
 ADMISSIBLE = "admissible"
 ADMISSIBLE_SUBJECT_TO_REFERENCING = "admissible_subject_to_referencing"
 NOT_ADMISSIBLE = "not_admissible"
-DECISION_LABELS = {
-    ADMISSIBLE: "Recevable",
-    ADMISSIBLE_SUBJECT_TO_REFERENCING: "Recevable sous réserve de la décision de référencement",
-    NOT_ADMISSIBLE: "Non recevable",
-}
-REQUEST_LABELS = {
-    "advance": "demande de financement et de versement de l'avance",
-    "balance": "demande de solde",
-}
+DECISION_LABELS = dict(DECISIONS.choices)
+# In a sentence: « demande de solde déposée le … ».
+REQUEST_LABELS = {code: label[0].lower() + label[1:] for code, label in REQUESTS.choices}
 
 
 class DossierContext:
@@ -176,7 +171,7 @@ def deadlines_for(ctx: DossierContext) -> dict[str, date]:
 
 
 def evaluate(dossier: dict, parameters: ParameterSet | None = None, date_0: date | None = None) -> Evaluation:
-    """Evaluate a validated dossier (see `dossier.parse_dossier`) at its filing date.
+    """Evaluate a validated dossier (see `contract.parse_dossier`) at its filing date.
 
     Date 0 is the dossier's own, else `date_0` (a caller's `--date-0`), else the parameter.
     """
