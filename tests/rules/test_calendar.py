@@ -75,3 +75,14 @@ def test_an_amended_offset_applies_from_its_effective_date():
     after = build_calendar(date(2025, 6, 15), parameters.at(date(2027, 1, 1)))
     assert before.date_4 == date(2027, 10, 15)
     assert after.date_4 == date(2027, 12, 15)
+
+
+def test_next_deadline_is_the_earliest_listed_and_the_first_listed_on_a_tie():
+    from sons.rules.deadlines import next_deadline
+
+    days = {"a": date(2027, 1, 2), "b": date(2027, 1, 1), "c": date(2027, 1, 1)}
+    assert next_deadline(days, ("a", "b", "c")) == {"name": "b", "date": date(2027, 1, 1)}
+    assert next_deadline(days, ("c", "b")) == {"name": "c", "date": date(2027, 1, 1)}
+    assert next_deadline(days, ("a", "b"), on=date(2027, 1, 2)) == {"name": "a", "date": date(2027, 1, 2)}
+    assert next_deadline(days, ("b",), on=date(2027, 1, 2)) is None
+    assert next_deadline(days, ("x",)) is None

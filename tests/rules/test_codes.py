@@ -72,3 +72,17 @@ def test_dated_parameters_name_only_known_codes():
     assert set(p.vat_rate_columns) == set(codes.VAT_RATES)
     assert set(p.vat_rate_columns.values()) == set(codes.CAP_COLUMNS)
     assert set(p.bareme_centres) == set(codes.TRANCHES)
+
+
+def test_every_deadline_the_rules_compute_has_a_label():
+    from sons.rules import evaluate, parse_dossier
+    from tests.factories import dossier
+
+    data = dossier(
+        solution__referencing="pending", solution__referenced_on=None, solution__complete_dossier_on=None
+    )
+    data["order"]["mention_conditional_referencing"] = True
+    deadlines = evaluate(parse_dossier(data)).deadlines
+    assert "complete_dossier_until" in deadlines
+    assert set(deadlines) - {"next"} <= set(codes.DEADLINES)
+    assert deadlines["next"]["name"] in codes.DEADLINES

@@ -241,18 +241,18 @@ CALENDAR_DATES = CodeList(
 # A dossier's deadlines: one vocabulary for the simulator, the API, the portal and the exports.
 DEADLINES = CodeList(
     "deadlines",
-    ("date_0", "Date 0"),
-    ("order_signature_from", "Signature des bons de commande à partir du"),
-    ("order_signature_until", "Signature des bons de commande jusqu'au (Date 4)"),
-    ("advance_request_until", "Dépôt des demandes d'avance jusqu'au (Date 4)"),
-    ("exception_from", "Dépôt par exception (référencement en attente) à partir du"),
+    ("date_0", "Date 0 (lancement du SONS)"),
+    ("order_signature_from", "Début de la signature des bons de commande (Date 0 + 12 mois)"),
+    ("order_signature_until", "Fin de la signature des bons de commande (Date 4)"),
+    ("advance_request_until", "Fin du dépôt des demandes d'avance (Date 4)"),
+    ("exception_from", "Début du dépôt par exception, référencement en attente (Date 4 − 15 jours)"),
     (
         "complete_dossier_until",
-        "Dépôt du dossier complet de référencement (commande conditionnelle) jusqu'au",
+        "Fin du délai de dépôt du dossier complet de référencement (commande conditionnelle, 120 jours)",
     ),
-    ("service_completion_until", "Réalisation de la Prestation jusqu'au (Date 5)"),
-    ("end_of_service_attestation_until", "Attestation de fin de Prestation jusqu'au (Date 5)"),
-    ("balance_request_until", "Dépôt des demandes de solde jusqu'au (Date 6)"),
+    ("service_completion_until", "Fin de la réalisation de la Prestation (Date 5)"),
+    ("end_of_service_attestation_until", "Fin de l'envoi de l'attestation de fin de Prestation (Date 5)"),
+    ("balance_request_until", "Fin du dépôt des demandes de solde (Date 6)"),
 )
 
 # §7 recovery.

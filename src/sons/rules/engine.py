@@ -6,7 +6,7 @@ This is the one place where decisions are computed; the CLI, the portal and the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +16,7 @@ from .calendar import Calendar, build_calendar
 from .codes import DECISIONS, REQUESTS
 from .contract import DISPOSITIF
 from .core import BLOCKING, Finding, Trace, run
+from .deadlines import calendar_deadlines, dossier_deadlines, next_deadline
 from .money import euros
 from .params import ParameterSet, load
 
@@ -120,19 +121,7 @@ class Evaluation:
         return result
 
 
-def calendar_deadlines(cal: Calendar) -> dict[str, date]:
-    return {
-        "date_0": cal.date_0,
-        "order_signature_from": cal.order_signature_from,
-        "order_signature_until": cal.date_4,
-        "advance_request_until": cal.date_4,
-        "exception_from": cal.exception_from,
-        "service_completion_until": cal.date_5,
-        "end_of_service_attestation_until": cal.date_5,
-        "balance_request_until": cal.date_6,
-    }
-
-
+# The deadlines worth announcing after a filing, in the order they fall due.
 _UPCOMING = {
     "advance": (
         "order_signature_until",
@@ -151,22 +140,25 @@ _UPCOMING = {
 }
 
 
-def deadlines_for(ctx: DossierContext) -> dict[str, date]:
-    """The calendar's deadlines, the conditional order's own, and the next one after the filing date."""
+def deadlines_for(ctx: DossierContext) -> dict:
+    """The dossier's deadlines (`rules.deadlines`) and the next one from its filing date."""
     cached = ctx.p.__dict__.setdefault("_deadlines", {})
     base = cached.get(ctx.cal)
     if base is None:
         base = cached[ctx.cal] = calendar_deadlines(ctx.cal)
-    result = dict(base)
-    if order.signed_before_referencing(ctx) and ctx.solution["complete_dossier_on"] is None:
-        result["complete_dossier_until"] = ctx.order["signed_on"] + timedelta(
-            days=ctx.p.conditional_order_days
-        )
-    filed_on = ctx.filed_on
-    for name in _UPCOMING[ctx.request]:  # on equal dates, the first listed wins
-        day = result.get(name)
-        if day is not None and day >= filed_on and ("next" not in result or day < result["next"]["date"]):
-            result["next"] = {"name": name, "date": day}
+    solution = ctx.solution
+    result: dict = dossier_deadlines(
+        ctx.cal,
+        ctx.p.conditional_order_days,
+        order_signed_on=ctx.order["signed_on"],
+        referencing=solution["referencing"],
+        referenced_on=solution["referenced_on"],
+        complete_dossier_on=solution["complete_dossier_on"],
+        base=base,
+    )
+    upcoming = next_deadline(result, _UPCOMING[ctx.request], on=ctx.filed_on)
+    if upcoming is not None:
+        result["next"] = upcoming
     return result
 
 

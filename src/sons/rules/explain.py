@@ -58,7 +58,9 @@ def render_text(evaluation: Evaluation, explain: bool = False) -> str:
         lines.append(f"  {DEADLINE_LABELS[name]} : {fr_date(day)}")
     if "next" in evaluation.deadlines:
         upcoming = evaluation.deadlines["next"]
-        lines.append(f"Prochaine échéance : {DEADLINE_LABELS[upcoming['name']]} {fr_date(upcoming['date'])}")
+        lines.append(
+            f"Prochaine échéance : {DEADLINE_LABELS[upcoming['name']]} — {fr_date(upcoming['date'])}"
+        )
     if explain:
         lines.append("Règles évaluées :")
         for rule, check, _severity in evaluation.trace:

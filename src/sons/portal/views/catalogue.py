@@ -2,7 +2,6 @@
 §6.3), and the versions declared obsolete by their publishers (§4.3: « L'ANS rend public sur son site la liste
 des versions logicielles déclarées obsolètes »)."""
 
-
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
