@@ -32,14 +32,14 @@ def test_an_unexpected_error_is_french_json_with_its_request_id_in_the_log(world
     monkeypatch.setattr(actions, "file_one", broken)
     with caplog.at_level(logging.ERROR, logger="sons.errors"):
         response = raw_client(world).post("/api/dossiers", filing(world), content_type="application/json",
-                                          headers={"X-Request-ID": "req-42"})  # fmt: skip
+                                          headers={"X-Request-ID": "req-000042"})  # fmt: skip
     assert response.status_code == 500
     assert response["Content-Type"] == "application/json"
     answer = response.json()
-    assert answer["request_id"] == "req-42" == response["X-Request-ID"]
-    assert "Erreur interne" in answer["message"] and "req-42" in answer["message"]
+    assert answer["request_id"] == "req-000042" == response["X-Request-ID"]
+    assert "Erreur interne" in answer["message"] and "req-000042" in answer["message"]
     (logged,) = [r for r in caplog.records if r.name == "sons.errors"]
-    assert logged.request_id == "req-42" and "req-42" in logged.getMessage()
+    assert logged.request_id == "req-000042" and "req-000042" in logged.getMessage()
     assert logged.exc_info[0] is RuntimeError
 
 

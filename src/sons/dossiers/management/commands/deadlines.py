@@ -10,13 +10,7 @@ from sons import locks
 from sons.dossiers.deadlines import RELEVANT, deadlines_of
 from sons.dossiers.models import Dossier
 from sons.recoveries.actions import open_due_at_date_5
-
-LABELS = {
-    "conditional_order_until": "dépôt du dossier complet de référencement (commande conditionnelle, 120 jours)",
-    "advance_request_until": "dépôt de la demande d'avance (Date 4)",
-    "service_completion_until": "réalisation de la Prestation, ou attestation de fin (Date 5)",
-    "balance_request_until": "dépôt de la demande de solde (Date 6)",
-}
+from sons.rules.codes import DEADLINES
 
 
 class Command(BaseCommand):
@@ -61,6 +55,6 @@ class Command(BaseCommand):
                     at_risk += 1
                     self.stdout.write(
                         f"  dossier n° {dossier.pk} ({dossier.supplier.name}, {dossier.client_key}) : "
-                        f"{LABELS[upcoming['name']]} au plus tard le {upcoming['date']:%d/%m/%Y}, dans {left} jour(s)"
+                        f"{DEADLINES.label(upcoming['name'])} le {upcoming['date']:%d/%m/%Y}, dans {left} jour(s)"
                     )
             self.stdout.write(f"{at_risk} dossier(s) à échéance dans les {horizon} jours.")
