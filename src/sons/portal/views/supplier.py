@@ -284,7 +284,9 @@ def tokens(request):
     organisation = request.principal.organisation
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _, key = suppliers.issue_token(request.principal, form.cleaned_data["label"], organisation=organisation)
+        _, key = suppliers.issue_token(
+            request.principal, form.cleaned_data["label"], organisation=organisation
+        )
         request.session[NEW_TOKEN_KEY] = key
         return redirect("portal:supplier_tokens")
     key = request.session.pop(NEW_TOKEN_KEY, None)
