@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "sons.input_guard.NulBytesMiddleware",  # after CSRF: it reads the form fields CSRF has read
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sons.web.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

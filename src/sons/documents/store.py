@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from sons.audit.journal import record
 from sons.dossiers.models import Document
 
 from .checks import UnreadablePdf, check_upload
@@ -44,7 +45,11 @@ def store_upload(dossier, kind: str, name: str, content: bytes, uploaded_by: str
     path = folder / f"{digest}.pdf"
     path.write_bytes(content)
     with transaction.atomic():
-        return Document.objects.create(
+        document = Document.objects.create(
             dossier=dossier, kind=kind, name=(name or "document.pdf")[:255], path=str(path), sha256=digest,
             size=len(content), uploaded_by=uploaded_by, findings=findings,
         )  # fmt: skip
+        record("document.uploaded", actor=uploaded_by, target=document,
+               payload={"dossier": dossier.pk, "kind": kind, "sha256": digest, "size": len(content),
+                        "findings": len(findings)})  # fmt: skip
+    return document

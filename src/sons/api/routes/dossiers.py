@@ -153,6 +153,8 @@ def document_out(document: Document) -> dict:
     summary="Joindre une pièce (PDF) ; un bon de commande ou une facture est contrôlé (mentions, montant)",
 )
 def upload_document(request, dossier_id: int, kind: Form[DocumentKind], file: File[UploadedFile]):
+    # Pieces come from the dossier's supplier only (docs/api.md); staff read them, none adds any.
+    request.principal.require(Role.SUPPLIER_MEMBER)
     dossier = dossier_or_404(request.principal, dossier_id)
     try:
         document = store_uploaded_file(dossier, kind, file, request.principal.label)
