@@ -82,11 +82,7 @@ STEPS = {
 
 
 def allowed_steps(dossier: Dossier, principal: Principal) -> list[Step]:
-    return [
-        step
-        for step in STEPS.values()
-        if dossier.state in step.sources and principal.may(*step.roles)
-    ]
+    return [step for step in STEPS.values() if dossier.state in step.sources and principal.may(*step.roles)]
 
 
 def perform(

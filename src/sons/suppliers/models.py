@@ -83,6 +83,12 @@ class Membership(models.Model):
             )
         ]
 
+    def save(self, *args, **kwargs):
+        from .perms import check_separation
+
+        check_separation(self.role)  # whatever the path: admin, shell, fixtures, seed
+        super().save(*args, **kwargs)
+
     def clean(self):
         from .perms import SeparationOfDuties, check_separation
 
@@ -90,12 +96,6 @@ class Membership(models.Model):
             check_separation(self.role)
         except SeparationOfDuties as refused:
             raise ValidationError({"role": str(refused)}) from None
-
-    def save(self, *args, **kwargs):
-        from .perms import check_separation
-
-        check_separation(self.role)  # whatever the path: admin, shell, fixtures, seed
-        super().save(*args, **kwargs)
 
 
 class Enrolment(models.Model):
