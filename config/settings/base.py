@@ -155,6 +155,10 @@ LOGIN_REDIRECT_URL = "portal:space"
 LOGOUT_REDIRECT_URL = "portal:home"
 STATIC_ROOT = VAR_DIR / "static"
 
+# The audit journal's signed checkpoints (sons audit checkpoint, daily): outside the database, backed up with
+# it but apart (docs/operations.md). Signed with SONS_AUDIT_KEY (required in production).
+SONS_AUDIT_CHECKPOINT_DIR = os.environ.get("SONS_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
+
 # A request is answered within this time or its worker is killed (the server's timeout, deploy/): an
 # Idempotency-Key whose request is still unfinished after it is released for the retry.
 SONS_REQUEST_TIMEOUT_SECONDS = int(os.environ.get("SONS_REQUEST_TIMEOUT_SECONDS", "60"))

@@ -13,6 +13,7 @@ CHUNK_SIZE = 2000
 class VerificationReport:
     checked: int
     problems: list[str]
+    checkpoints: int = 0  # signed checkpoints (outside the database) the journal was checked against
 
     @property
     def intact(self) -> bool:
@@ -31,7 +32,11 @@ def verify_journal() -> VerificationReport:
     problem = _head_problem(head, walker)
     if problem:
         walker.problems.append(problem)
-    return VerificationReport(checked=walker.checked, problems=walker.problems)
+    from .checkpoints import problems_against, read_all
+
+    checkpoints, unreadable = read_all()
+    walker.problems += unreadable + problems_against(checkpoints, head)
+    return VerificationReport(checked=walker.checked, problems=walker.problems, checkpoints=len(checkpoints))
 
 
 class _ChainWalker:
