@@ -10,16 +10,16 @@ from django.conf import settings
 from django.db import transaction
 
 from sons.dossiers.models import Document
+from sons.errors import Invalid
 
 from .checks import UnreadablePdf, check_upload
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
-class UploadRefused(Exception):
+class UploadRefused(Invalid):
     def __init__(self, message: str, field: str = "file"):
-        super().__init__(message)
-        self.message, self.field = message, field
+        super().__init__(message, field)
 
 
 def store_uploaded_file(dossier, kind: str, file, uploaded_by: str) -> Document:
