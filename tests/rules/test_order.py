@@ -30,11 +30,11 @@ def test_order_issued_strictly_after_date_0(issued_on, ok):
     [(ORDER_SIGNATURE_FROM - DAY, False), (ORDER_SIGNATURE_FROM, True), (ORDER_SIGNATURE_FROM + DAY, True)],
     ids=["day-before", "on", "day-after"],
 )
-def test_order_signed_from_date_0_plus_12_months(signed_on, ok):
+def test_order_signed_not_before_signature_opening(signed_on, ok):
     evaluation = run(
         dossier(order__signed_on=signed_on, order__issued_on=signed_on, solution__referenced_on="2026-06-01")
     )
-    assert ("order_signed_from_date_0_plus_12_months" not in blocking_rules(evaluation)) is ok
+    assert ("order_signed_not_before_signature_opening" not in blocking_rules(evaluation)) is ok
     assert (evaluation.decision == "admissible") is ok
 
 
@@ -53,8 +53,8 @@ def test_month_end_date_0_clamps_the_signature_start():
     data = dossier(date_0="2024-02-29", order__issued_on="2025-02-01")
     before = run({**data, "order": {**data["order"], "signed_on": "2025-02-27"}, "filed_on": "2025-03-01"})
     on = run({**data, "order": {**data["order"], "signed_on": "2025-02-28"}, "filed_on": "2025-03-01"})
-    assert "order_signed_from_date_0_plus_12_months" in blocking_rules(before)
-    assert "order_signed_from_date_0_plus_12_months" not in blocking_rules(on)
+    assert "order_signed_not_before_signature_opening" in blocking_rules(before)
+    assert "order_signed_not_before_signature_opening" not in blocking_rules(on)
 
 
 @pytest.mark.parametrize("signature", ["handwritten", "cpx", "psc", "rgs1", "eidas_simple"])
@@ -221,7 +221,7 @@ def conditional(signed_on: date, complete_dossier_on: date | None, mention=True,
 def test_conditional_order_signed_at_most_120_days_before_the_complete_dossier(days, ok):
     complete = date(2026, 11, 20)
     evaluation = run(conditional(complete - timedelta(days=days), complete))
-    assert ("conditional_order_within_120_days_of_complete_dossier" not in blocking_rules(evaluation)) is ok
+    assert ("conditional_order_within_delay_of_complete_dossier" not in blocking_rules(evaluation)) is ok
     assert (evaluation.decision == "admissible") is ok
 
 
@@ -245,5 +245,5 @@ def test_conditional_order_without_complete_dossier_past_120_days():
     signed = date(2026, 7, 1)
     data = conditional(signed, None, solution__referencing="pending", solution__referenced_on=None)
     evaluation = run(data)
-    assert "conditional_order_within_120_days_of_complete_dossier" in blocking_rules(evaluation)
+    assert "conditional_order_within_delay_of_complete_dossier" in blocking_rules(evaluation)
     assert evaluation.deadlines["complete_dossier_until"] == signed + timedelta(days=120)

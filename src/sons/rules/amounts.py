@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .codes import CAP_COLUMNS
-from .core import BLOCKING, WARNING, computed, failed, not_applicable, passed, rule, unknown
+from .core import WARNING, computation, computed, failed, not_applicable, passed, rule, unknown
 from .money import ZERO, euros, to_cents
 
 BOTH = ("advance", "balance")
@@ -38,7 +38,7 @@ def normalized_segur_label(label: str) -> str:
     return normalize_label(label)
 
 
-@rule("5.3", *BOTH, severity=BLOCKING)
+@computation("5.3", *BOTH, step=1)
 def client_cap_category(ctx):
     """§5.3 : barème des professionnels (deux lignes selon la profession) ou des Centres (tranches A à E)."""
     client = ctx.client
@@ -52,7 +52,7 @@ def client_cap_category(ctx):
     return computed(ctx.category, facts)
 
 
-@rule("5.2", *BOTH, severity=WARNING)
+@computation("5.2", *BOTH, step=2, severity=WARNING)
 def applicable_cap_column(ctx):
     """§5.2 : « seul le montant du financement hors taxe » est versé au Fournisseur non assujetti ;
     sinon le plafond TTC au taux applicable, « précisé sur le bon de commande »."""
@@ -95,7 +95,7 @@ def _cap(ctx, column):
     return ctx.p.bareme_centres[ctx.category][column]
 
 
-@rule("5.3", *BOTH)
+@computation("5.3", *BOTH, step=3)
 def cap_amount(ctx):
     """§5.3 : montant plafond de la Prestation Ségur par Client, selon la catégorie et la colonne de TVA."""
     ctx.cap = _cap(ctx, ctx.financing_column)
@@ -109,7 +109,7 @@ def cap_amount(ctx):
     return computed(euros(ctx.cap), facts)
 
 
-@rule("5.1", *BOTH)
+@computation("5.1", *BOTH, step=4)
 def financed_amount(ctx):
     """§5.1 : le financement est égal au montant maximal, ou au montant inférieur convenu entre le
     Fournisseur et le Client."""
@@ -124,7 +124,7 @@ def financed_amount(ctx):
     return computed(euros(ctx.financed), facts)
 
 
-@rule("6", *BOTH)
+@computation("6", *BOTH, step=5)
 def advance_and_balance_amounts(ctx):
     """§6 points 3 et 4 : l'avance correspond à 40 % du montant, le solde au reste (60 %)."""
     if ctx.financed is None:

@@ -2,6 +2,10 @@
 
 A rule returns a `Check`; the engine turns failed and unknown checks into findings and keeps
 every check in the trace (publicodes-style: the explanation is data).
+
+Order of evaluation, whatever the order in which modules are imported: the computations first, in
+their declared `step` (each stores on the context what the conditions read: the cap, the financed
+amount…), then the conditions by AF section (4.1, 4.2, 4.3…), in the order of their module's text.
 """
 
 from __future__ import annotations
@@ -71,6 +75,11 @@ def confirmed(fact: str, value: bool | None, missing: str, refused: str) -> Chec
     return passed(facts)
 
 
+def section_key(section: str) -> tuple[int, ...]:
+    """ "4.3" → (4, 3), so that 4.10 would follow 4.9."""
+    return tuple(int(part) for part in section.split("."))
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     name: str
@@ -79,6 +88,17 @@ class Rule:
     severity: str | dict[str, str]
     function: Callable[[Any], Check]
     doc: str
+    step: int | None = None  # a computation's place among the computations; None: a condition
+
+    @property
+    def is_computation(self) -> bool:
+        return self.step is not None
+
+    def evaluation_order(self) -> tuple:
+        if self.step is not None:
+            return (0, self.step)
+        code = self.function.__code__
+        return (1, section_key(self.section), self.function.__module__, code.co_firstlineno)
 
     def severity_for(self, request: str) -> str:
         if isinstance(self.severity, dict):
@@ -127,20 +147,32 @@ REGISTRY: dict[str, list[Rule]] = {}
 RULES_BY_NAME: dict[str, Rule] = {}
 
 
-def rule(section: str, *rulesets: str, severity: str | dict[str, str] = BLOCKING):
-    """Register a provision's rule for the rulesets (requests) it governs."""
+def rule(section: str, *rulesets: str, severity: str | dict[str, str] = BLOCKING, step: int | None = None):
+    """Register a provision's rule (a condition) for the rulesets (requests) it governs."""
 
     def register(function: Callable[[Any], Check]) -> Callable[[Any], Check]:
         name = function.__name__
         if name in RULES_BY_NAME:
             raise ValueError(f"Règle déclarée deux fois : {name}")
         for ruleset in rulesets:
-            entry = Rule(name, section, ruleset, severity, function, (function.__doc__ or "").strip())
+            doc = (function.__doc__ or "").strip()
+            entry = Rule(name, section, ruleset, severity, function, doc, step)
             REGISTRY.setdefault(ruleset, []).append(entry)
             RULES_BY_NAME.setdefault(name, entry)
         return function
 
     return register
+
+
+def computation(section: str, *rulesets: str, step: int, severity: str | dict[str, str] = BLOCKING):
+    """Register a computation: it runs at its `step`, before every condition, and stores its result on
+    the context for the rules that follow."""
+    return rule(section, *rulesets, severity=severity, step=step)
+
+
+def evaluation_order(ruleset: str) -> list[Rule]:
+    """The rules of `ruleset` in the order they are evaluated (see the module's docstring)."""
+    return sorted(REGISTRY[ruleset], key=Rule.evaluation_order)
 
 
 _PLANS: dict[tuple[str, str], tuple[tuple[Rule, str], ...]] = {}
@@ -149,7 +181,7 @@ _PLANS: dict[tuple[str, str], tuple[tuple[Rule, str], ...]] = {}
 def _plan(ruleset: str, request: str) -> tuple[tuple[Rule, str], ...]:
     plan = _PLANS.get((ruleset, request))
     if plan is None:
-        plan = tuple((entry, entry.severity_for(request)) for entry in REGISTRY[ruleset])
+        plan = tuple((entry, entry.severity_for(request)) for entry in evaluation_order(ruleset))
         _PLANS[(ruleset, request)] = plan
     return plan
 
@@ -178,7 +210,7 @@ class Trace:
 
 
 def run(ruleset: str, ctx: Any, request: str | None = None) -> tuple[Trace, list[Finding]]:
-    """Evaluate every rule of `ruleset` in declaration order."""
+    """Evaluate every rule of `ruleset` in the order of evaluation."""
     plan = _plan(ruleset, request or ruleset)
     checks: list[Check] = []
     findings: list[Finding] = []

@@ -142,10 +142,7 @@ _UPCOMING = {
 
 def deadlines_for(ctx: DossierContext) -> dict:
     """The dossier's deadlines (`rules.deadlines`) and the next one from its filing date."""
-    cached = ctx.p.__dict__.setdefault("_deadlines", {})
-    base = cached.get(ctx.cal)
-    if base is None:
-        base = cached[ctx.cal] = calendar_deadlines(ctx.cal)
+    base = ctx.p.derived(("deadlines", ctx.cal), lambda: calendar_deadlines(ctx.cal))
     solution = ctx.solution
     result: dict = dossier_deadlines(
         ctx.cal,

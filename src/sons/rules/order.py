@@ -43,7 +43,7 @@ def order_issued_after_date_0(ctx):
 
 
 @rule("4.3", *BOTH)
-def order_signed_from_date_0_plus_12_months(ctx):
+def order_signed_not_before_signature_opening(ctx):
     """§4.3 : « la date de signature du bon de commande par le Client ne peut être antérieure à Date 0 +
     12 mois »."""
     signed = ctx.order["signed_on"]
@@ -223,7 +223,7 @@ def signed_before_referencing(ctx) -> bool | None:
 
 
 @rule("4.3", *BOTH)
-def conditional_order_within_120_days_of_complete_dossier(ctx):
+def conditional_order_within_delay_of_complete_dossier(ctx):
     """§4.3 : signé avant le référencement, le bon de commande ne peut être signé « plus de 120 jours
     calendaires » avant la date du dépôt d'un dossier complet de preuves de conformité à l'ANS."""
     before = signed_before_referencing(ctx)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .codes import VA_KEY_FUNCTIONS
-from .core import INFO, confirmed, failed, not_applicable, passed, rule, unknown
+from .core import INFO, computation, confirmed, failed, not_applicable, passed, rule, unknown
 from .money import ZERO
 from .order import fr
 
@@ -17,7 +17,7 @@ def referenced_at(ctx, day) -> bool:
     return solution["referenced_on"] is None or solution["referenced_on"] <= day
 
 
-@rule("6.2", "advance", severity=INFO)
+@computation("6.2", "advance", step=6, severity=INFO)
 def advance_exception_for_delayed_referencing(ctx):
     """§6.2 « Par exception » : dossier complet de référencement déposé avant la Date 2, décision de
     l'ANS non prononcée quinze jours avant la Date 4 → demandes recevables à partir de cette date et
