@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .batch import dumps, run_batch
 from .rules import InvalidDossier, json_schema, load_parameters
-from .rules.calendar import build_calendar
+from .rules.calendar import CalendarOutOfRange, build_calendar
 from .rules.codes import PROFILES
 from .rules.explain import bareme_table, render_calendar, render_text
 from .rules.money import euros_fr
@@ -231,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Erreur dans le dossier, champ « {error.path} » : {error.message}", file=sys.stderr)
     except UsageError as error:
         print(f"Erreur : {error}", file=sys.stderr)
-    except ParameterNotInForce as error:
+    except (ParameterNotInForce, CalendarOutOfRange) as error:
         print(f"Erreur : {error}", file=sys.stderr)
     except BrokenPipeError:
         return 0

@@ -19,6 +19,17 @@ def add_months(start: date, months: int) -> date:
     return date(year, month0 + 1, day)
 
 
+class CalendarOutOfRange(ValueError):
+    """A Date 0 whose calendar leaves the dates Python can hold (years 1 to 9999): bad input, not a fault."""
+
+    def __init__(self, date_0: date):
+        super().__init__(
+            f"Date 0 hors du calendrier calculable : avec le {date_0.day:02d}/{date_0.month:02d}/{date_0.year:04d}, les "
+            "Dates 1 à 6 sortiraient des "
+            "années 1 à 9999."
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Calendar:
     date_0: date
@@ -45,12 +56,15 @@ def build_calendar(date_0: date, p: Snapshot) -> Calendar:
 
 def _calendar(date_0: date, p: Snapshot) -> Calendar:
     offsets = p.date_offsets_months
-    return _build(
-        date_0,
-        tuple(offsets[f"date_{i}"] for i in range(1, 7)),
-        p.order_signature_from_months,
-        p.exception_days_before_date_4,
-    )
+    try:
+        return _build(
+            date_0,
+            tuple(offsets[f"date_{i}"] for i in range(1, 7)),
+            p.order_signature_from_months,
+            p.exception_days_before_date_4,
+        )
+    except (ValueError, OverflowError):
+        raise CalendarOutOfRange(date_0) from None
 
 
 @lru_cache(maxsize=256)

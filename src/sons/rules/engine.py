@@ -12,9 +12,9 @@ from typing import Any
 
 from . import amounts as _amounts  # noqa: F401  (each module registers its rules)
 from . import client, order, recovery, requests, supplier  # noqa: F401
-from .calendar import Calendar, build_calendar
+from .calendar import Calendar, CalendarOutOfRange, build_calendar
 from .codes import DECISIONS, REQUESTS
-from .contract import DISPOSITIF
+from .contract import DISPOSITIF, InvalidDossier
 from .core import BLOCKING, Finding, Trace, run
 from .deadlines import calendar_deadlines, dossier_deadlines, next_deadline
 from .money import euros
@@ -167,7 +167,10 @@ def evaluate(dossier: dict, parameters: ParameterSet | None = None, date_0: date
     parameters = parameters or load()
     on = dossier["filed_on"]
     p = parameters.at(on)
-    cal = build_calendar(dossier["date_0"] or date_0 or p.date_0, p)
+    try:
+        cal = build_calendar(dossier["date_0"] or date_0 or p.date_0, p)
+    except CalendarOutOfRange as error:
+        raise InvalidDossier("date_0", str(error)) from None
     ctx = DossierContext(dossier, p, cal)
     trace, findings = run(ctx.request, ctx)
     if any(f.severity == BLOCKING for f in findings):

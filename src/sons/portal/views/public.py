@@ -10,7 +10,7 @@ from django.urls import path
 
 from ...rules import InvalidDossier, load_parameters
 from ...rules.calendar import LABELS as CALENDAR_LABELS
-from ...rules.calendar import build_calendar
+from ...rules.calendar import CalendarOutOfRange, build_calendar
 from ...rules.codes import PROFILES
 from ...rules.core import OUTCOME_LABELS, SEVERITY_LABELS
 from ...rules.engine import DECISION_LABELS, REQUEST_LABELS
@@ -84,7 +84,11 @@ def calendar(request):
             date_0 = date.fromisoformat(raw)
         except ValueError:
             error = f"Date 0 invalide : « {raw} » (format attendu AAAA-MM-JJ)."
-    dates = build_calendar(date_0, p).as_dict()
+    try:
+        dates = build_calendar(date_0, p).as_dict()
+    except CalendarOutOfRange as out_of_range:
+        error, date_0 = str(out_of_range), p.date_0
+        dates = build_calendar(date_0, p).as_dict()
     rows = [{"label": CALENDAR_LABELS[name], "date": day} for name, day in dates.items()]
     reference = parameters["date_0"].values[-1].reference
     return render(
