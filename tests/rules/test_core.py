@@ -29,9 +29,9 @@ def test_the_order_does_not_depend_on_the_order_of_registration(monkeypatch):
 
 def test_the_amounts_are_computed_before_the_conditions_that_read_them():
     names = [rule.name for rule in evaluation_order("advance")]
-    assert names[:6] == [
-        "client_cap_category", "applicable_cap_column", "cap_amount", "financed_amount",
-        "advance_and_balance_amounts", "advance_exception_for_delayed_referencing",
+    assert names[:7] == [
+        "client_cap_category", "applicable_cap_column", "vat_rate_at_instruction", "cap_amount",
+        "financed_amount", "advance_and_balance_amounts", "advance_exception_for_delayed_referencing",
     ]  # fmt: skip
     assert names.index("order_segur_amount_within_cap") > names.index("cap_amount")
 

@@ -89,6 +89,7 @@ class Rule:
     function: Callable[[Any], Check]
     doc: str
     step: int | None = None  # a computation's place among the computations; None: a condition
+    if_unknown: str | None = None  # the severity of an unknown fact, when it differs from a failure's
 
     @property
     def is_computation(self) -> bool:
@@ -104,6 +105,9 @@ class Rule:
         if isinstance(self.severity, dict):
             return self.severity[request]
         return self.severity
+
+    def unknown_severity_for(self, request: str) -> str:
+        return self.if_unknown or self.severity_for(request)
 
 
 class Finding(NamedTuple):
@@ -147,8 +151,15 @@ REGISTRY: dict[str, list[Rule]] = {}
 RULES_BY_NAME: dict[str, Rule] = {}
 
 
-def rule(section: str, *rulesets: str, severity: str | dict[str, str] = BLOCKING, step: int | None = None):
-    """Register a provision's rule (a condition) for the rulesets (requests) it governs."""
+def rule(
+    section: str,
+    *rulesets: str,
+    severity: str | dict[str, str] = BLOCKING,
+    step: int | None = None,
+    if_unknown: str | None = None,
+):
+    """Register a provision's rule (a condition) for the rulesets (requests) it governs; `if_unknown`: the
+    severity of a missing fact when it is not the severity of a failure."""
 
     def register(function: Callable[[Any], Check]) -> Callable[[Any], Check]:
         name = function.__name__
@@ -156,7 +167,7 @@ def rule(section: str, *rulesets: str, severity: str | dict[str, str] = BLOCKING
             raise ValueError(f"Règle déclarée deux fois : {name}")
         for ruleset in rulesets:
             doc = (function.__doc__ or "").strip()
-            entry = Rule(name, section, ruleset, severity, function, doc, step)
+            entry = Rule(name, section, ruleset, severity, function, doc, step, if_unknown)
             REGISTRY.setdefault(ruleset, []).append(entry)
             RULES_BY_NAME.setdefault(name, entry)
         return function
@@ -175,13 +186,17 @@ def evaluation_order(ruleset: str) -> list[Rule]:
     return sorted(REGISTRY[ruleset], key=Rule.evaluation_order)
 
 
-_PLANS: dict[tuple[str, str], tuple[tuple[Rule, str], ...]] = {}
+Plan = tuple[tuple[Rule, str, str], ...]  # each rule with its severity when failed and when unknown
+_PLANS: dict[tuple[str, str], Plan] = {}
 
 
-def _plan(ruleset: str, request: str) -> tuple[tuple[Rule, str], ...]:
+def _plan(ruleset: str, request: str) -> Plan:
     plan = _PLANS.get((ruleset, request))
     if plan is None:
-        plan = tuple((entry, entry.severity_for(request)) for entry in evaluation_order(ruleset))
+        plan = tuple(
+            (entry, entry.severity_for(request), entry.unknown_severity_for(request))
+            for entry in evaluation_order(ruleset)
+        )
         _PLANS[(ruleset, request)] = plan
     return plan
 
@@ -191,13 +206,13 @@ class Trace:
 
     __slots__ = ("checks", "plan")
 
-    def __init__(self, plan: tuple[tuple[Rule, str], ...], checks: list[Check]):
+    def __init__(self, plan: Plan, checks: list[Check]):
         self.plan = plan
         self.checks = checks
 
     def __iter__(self):
-        for (rule, severity), check in zip(self.plan, self.checks, strict=True):
-            yield TraceEntry(rule, check, severity)
+        for (rule, severity, if_unknown), check in zip(self.plan, self.checks, strict=True):
+            yield TraceEntry(rule, check, if_unknown if check.outcome is UNKNOWN else severity)
 
     def __len__(self) -> int:
         return len(self.checks)
@@ -215,12 +230,14 @@ def run(ruleset: str, ctx: Any, request: str | None = None) -> tuple[Trace, list
     checks: list[Check] = []
     findings: list[Finding] = []
     append = checks.append
-    for entry, severity in plan:
+    for entry, severity, if_unknown in plan:
         check = entry.function(ctx)
         append(check)
         outcome = check[0]
-        if outcome is FAILED or outcome is UNKNOWN:
+        if outcome is FAILED:
             findings.append(Finding(entry.name, entry.section, severity, check.message, check.facts))
+        elif outcome is UNKNOWN:
+            findings.append(Finding(entry.name, entry.section, if_unknown, check.message, check.facts))
         elif check[3]:
             findings.append(Finding(entry.name, entry.section, INFO, check.note, check.facts))
     return Trace(plan, checks), findings

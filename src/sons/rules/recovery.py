@@ -72,6 +72,22 @@ def recovery_referencing_withdrawn(ctx):
 
 
 @computation("7", "recovery", step=4)
+def recovery_advance_above_invoice(ctx):
+    """§7 et §5.1 : une avance versée au-delà du montant finalement facturé (le financement est ramené au
+    montant facturé) est une somme perçue à reverser pour l'excédent."""
+    excess = ctx.facts.get("advance_to_recover")
+    facts = {"advance_to_recover": euros(excess)}
+    if excess is None or excess <= ZERO:
+        return not_applicable("Aucune avance versée au-delà du montant facturé.", facts)
+    ctx.grounds["invoice_below_advance"] = min(excess, ctx.paid)
+    return computed(
+        euros(ctx.grounds["invoice_below_advance"]),
+        facts,
+        note="Facture inférieure à l'avance versée : l'excédent d'avance est à reverser.",
+    )
+
+
+@computation("7", "recovery", step=5)
 def formal_notice_precedes_repayment_order(ctx):
     """§7 : l'ASP, « après avoir mis en demeure de façon infructueuse le Fournisseur de remédier aux
     manquements constatés ou de présenter ses observations dans un délai raisonnable, ordonne le
