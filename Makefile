@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
 LINTED := src config tests bench manage.py
 PG_FREE_TESTS := --ignore=tests/rules --ignore=tests/acceptance --ignore=tests/cli --ignore=tests/browser
 
@@ -21,12 +22,14 @@ browser:
 		(apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q chromium)) || \
 		echo "Chromium n'a pas pu être installé : les tests dans le navigateur seront ignorés."
 
+# The development settings are chosen here explicitly: manage.py defaults to production.
+# run_all starts the web server, one worker and the scheduler together; Ctrl-C stops all three.
 run: install
 	mkdir -p var
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py createcachetable
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py createcachetable
+	$(DEV) $(BIN)/python manage.py seed_demo
+	$(DEV) $(BIN)/python manage.py run_all 127.0.0.1:8000
 
 lint: install
 	$(BIN)/ruff check $(LINTED)
