@@ -10,3 +10,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("sons.api.urls")),
 ]
+
+handler500 = "sons.server_errors.server_error"

@@ -42,6 +42,7 @@ MIDDLEWARE = [
     "sons.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "sons.web.UploadSizeMiddleware",
+    "sons.api.middleware.ExactBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -49,7 +50,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sons.web.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "sons.api.idempotency.JsonErrorsMiddleware",
+    "sons.api.middleware.JsonErrorsMiddleware",
+    "sons.api.middleware.AtomicWritesMiddleware",
     "sons.api.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -78,16 +80,29 @@ TEMPLATES = [
 
 def tuned(database: dict) -> dict:
     """On PostgreSQL, bind parameters on the server so that psycopg prepares the statements a request
-    repeats (measured: half the database CPU per filing)."""
+    repeats (measured: half the database CPU per filing).
+
+    On SQLite (a file), write-ahead logging: readers keep reading the last committed state while a writer
+    works (a directory import, a bulk filing) instead of getting « database is locked »; a writer waits up
+    to 20 s for another one."""
     if database["ENGINE"].endswith("postgresql"):
         database.setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
+    elif database["ENGINE"].endswith("sqlite3") and database.get("NAME") not in ("", ":memory:", None):
+        database.setdefault("OPTIONS", {}).update(
+            {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", "timeout": 20}
+        )
     return database
 
 
 DATABASES = {
     "default": tuned(
         dj_database_url.config(
-            env="DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'sons.sqlite3'}", conn_max_age=60
+            env="DATABASE_URL",
+            default=f"sqlite:///{VAR_DIR / 'sons.sqlite3'}",
+            conn_max_age=60,
+            # A connection kept across requests is checked before reuse: after a database restart the next
+            # request reconnects instead of failing.
+            conn_health_checks=True,
         )
     )
 }
@@ -115,6 +130,14 @@ LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:space"
 LOGOUT_REDIRECT_URL = "portal:home"
 STATIC_ROOT = VAR_DIR / "static"
+
+# A request is answered within this time or its worker is killed (the server's timeout, deploy/): an
+# Idempotency-Key whose request is still unfinished after it is released for the retry.
+SONS_REQUEST_TIMEOUT_SECONDS = int(os.environ.get("SONS_REQUEST_TIMEOUT_SECONDS", "60"))
+# How long an Idempotency-Key's answer is kept and replayed (purge_idempotency removes older ones).
+SONS_IDEMPOTENCY_HOURS = 24
+# What a 503 (database restarting) tells the client to wait before retrying.
+SONS_RETRY_AFTER_SECONDS = 5
 
 # A bulk filing of 10 000 dossiers is about 5 MB of JSON.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from .batch import dumps, run_batch
 from .rules import InvalidDossier, json_schema, load_parameters
-from .rules.calendar import build_calendar
+from .rules.calendar import CalendarOutOfRange, build_calendar
+from .rules.codes import PROFILES
 from .rules.explain import bareme_table, render_calendar, render_text
 from .rules.money import euros_fr
 from .rules.params import ParameterNotInForce
@@ -108,7 +109,7 @@ def render_bareme(table: dict, p) -> str:
     out = "Barème des prix plafonds de la Prestation Ségur (AF §5.3)\n\nProfessionnels exerçant en cabinet libéral\n"
     out += header
     for number, values in enumerate(table["professionals"].values(), start=1):
-        professions = ", ".join(p.profiles[x] for x in values["professions"])
+        professions = ", ".join(PROFILES.labels(values["professions"]))
         out += row(f"Ligne {number}", values) + f"{'':<12}({professions})\n"
     out += "\nCentres de santé infirmiers (tranche de la Base de référence)\n" + header
     for tranche, values in table["centres"].items():
@@ -232,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Erreur dans le dossier, champ « {error.path} » : {error.message}", file=sys.stderr)
     except UsageError as error:
         print(f"Erreur : {error}", file=sys.stderr)
-    except ParameterNotInForce as error:
+    except (ParameterNotInForce, CalendarOutOfRange) as error:
         print(f"Erreur : {error}", file=sys.stderr)
     except BrokenPipeError:
         return 0

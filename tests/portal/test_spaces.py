@@ -1,11 +1,13 @@
 """The supplier, instructor and paying-agent spaces through Django's test client: scoping, decisions, payments."""
 
+import io
 import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from sons.dossiers.enums import DossierState as S
 from sons.dossiers.models import Dossier
@@ -304,3 +306,20 @@ def test_the_dossier_page_offers_the_steps_the_workflow_allows(client, spaces):
     assert (
         "Valider</button>" not in client.get(reverse("portal:dossier", args=[validated.pk])).content.decode()
     )
+
+
+def test_the_order_amount_is_asked_as_the_rules_read_it_ttc_at_the_orders_rate(client, spaces):
+    """The field once said « (€ HT) » while the rules read TTC: an IDE's 225 € HT ceiling typed there was
+    financed 225 € instead of 270 €, and the generated order printed « dont montant hors taxe 187,50 € »."""
+    signed_in(client, spaces.supplier)
+    page = client.get(reverse("portal:dossier_new")).content.decode()
+    assert "Montant TTC de la ligne « Prestation Ségur » (€)" in page and "(€ HT)" not in page
+    form = {"rpps": spaces.professionals[0].rpps, "solution_version": spaces.version.pk, "issued_on": "2026-08-01",
+            "signed_on": "2026-08-10", "signature": "psc", "amount": "270.00", "vat_rate": "20",
+            "in_client_name": "on", "mention_state_funded": "on", "de_minimis_other_aid": "0"}  # fmt: skip
+    client.post(reverse("portal:dossier_new"), form)
+    dossier = Dossier.objects.get()
+    assert dossier.financed == Decimal("270.00") and dossier.advance_amount == Decimal("108.00")
+    pdf = client.get(reverse("portal:dossier_model", args=[dossier.pk, "order"])).getvalue()
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "dont montant hors taxe" in text and "225,00" in text and "187,50" not in text

@@ -5,6 +5,7 @@ from django import forms
 
 from sons import clock
 from sons.rules import load_parameters
+from sons.rules.codes import VA_KEY_FUNCTIONS
 
 from .forms_dsfr import DsfrForm
 
@@ -22,7 +23,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def va_functions() -> list[tuple[str, str]]:
-    return [tuple(pair) for pair in load_parameters().at(clock.today()).va_key_functions]
+    return [
+        (code, VA_KEY_FUNCTIONS.label(code)) for code in load_parameters().at(clock.today()).va_key_functions
+    ]
 
 
 class SimulatorForm(forms.Form):
@@ -49,8 +52,14 @@ class DossierForm(DsfrForm):
     issued_on = forms.DateField(label="Bon de commande émis le", widget=DATE, required=False)
     signed_on = forms.DateField(label="Bon de commande signé le", widget=DATE, required=False)
     signature = forms.ChoiceField(label="Mode de signature", choices=SIGNATURES)
+    # The rules read the line as the order states it: TTC at the order's VAT rate, HT at 0 % (AF §5.2, §5.3).
     amount = forms.DecimalField(
-        label="Montant de la ligne « Prestation Ségur » (€ HT)", max_digits=12, decimal_places=2
+        label="Montant TTC de la ligne « Prestation Ségur » (€)",
+        max_digits=12,
+        decimal_places=2,
+        help_text="Le montant toutes taxes comprises porté sur le bon de commande, au taux de TVA indiqué "
+        "ci-dessous (par exemple 270,00 € pour un infirmier à 20 %). Au taux de 0 % (Fournisseur non "
+        "assujetti ou exonéré), le montant hors taxe.",
     )
     vat_rate = forms.ChoiceField(label="Taux de TVA", choices=VAT_RATES)
     in_client_name = forms.BooleanField(label="Bon de commande libellé au nom du Client", required=False)
@@ -119,7 +128,10 @@ class BalanceForm(DsfrForm):
         label="Fonctions clés attestées par la VA", widget=forms.CheckboxSelectMultiple, required=False
     )
     invoice_issued_on = forms.DateField(label="Facture émise le", widget=DATE)
-    invoice_amount = forms.DecimalField(label="Montant facturé (€)", max_digits=12, decimal_places=2)
+    invoice_amount = forms.DecimalField(
+        label="Montant facturé TTC (€)", max_digits=12, decimal_places=2,
+        help_text="Toutes taxes comprises, au taux de TVA du bon de commande ; hors taxe au taux de 0 %.",
+    )  # fmt: skip
     invoice_in_client_name = forms.BooleanField(label="Facture au nom du Client", required=False)
 
     def __init__(self, *args, **kwargs):
