@@ -155,6 +155,8 @@ SONS_DOCUMENTS_DIR = os.environ.get("SONS_DOCUMENTS_DIR", str(VAR_DIR / "documen
 # document gets the finding « document illisible dans le temps imparti ».
 SONS_PDF_CHECK_SECONDS = float(os.environ.get("SONS_PDF_CHECK_SECONDS", "20"))
 SONS_PDF_CHECK_MEMORY_MB = int(os.environ.get("SONS_PDF_CHECK_MEMORY_MB", "512"))
+# Exports larger than this are written by a job worker, and the page offers the file when it is ready.
+SONS_EXPORT_ROWS_IN_REQUEST = int(os.environ.get("SONS_EXPORT_ROWS_IN_REQUEST", "10000"))
 STORAGES["documents"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": SONS_DOCUMENTS_DIR},

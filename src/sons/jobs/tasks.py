@@ -63,12 +63,9 @@ def purge_old_rows(out) -> None:
     out.write(f"{sessions} session(s) expirée(s), {keys} clé(s) d'idempotence de plus de 24 h, {jobs} travail(aux) "
               f"terminé(s) depuis plus de {FINISHED_JOBS_KEPT_DAYS} jours, {beats} travailleur(s) disparu(s) "
               "supprimés.\n")  # fmt: skip
-    for purge in PURGES:
-        purge(out)
+    from sons.exports.jobs import purge_old_files
 
-
-# Other apps add their own daily clean-ups here (e.g. export files past their time).
-PURGES: list = []
+    purge_old_files(out)
 
 
 @task()
