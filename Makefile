@@ -4,17 +4,27 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
-LINTED := src config tests bench manage.py
+LINTED := src config tests bench deploy manage.py
 PG_FREE_TESTS := --ignore=tests/rules --ignore=tests/acceptance --ignore=tests/cli --ignore=tests/browser
 
-.PHONY: install browser run test lint bench-evaluate clean
+.PHONY: install lock browser run test lint bench-evaluate clean
 
-$(STAMP): pyproject.toml
+# Every version, transitive ones included, comes from the lock files, checked by hash; production installs
+# requirements.lock (no development tools, deploy/release.sh), development requirements-dev.lock.
+$(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# After a change of pyproject.toml's dependencies: both lock files again, with their hashes.
+LOCK := $(BIN)/uv pip compile pyproject.toml --generate-hashes --no-header --quiet --python-version 3.11 \
+	--python-platform x86_64-manylinux_2_28
+lock: install
+	$(LOCK) -o requirements.lock
+	$(LOCK) --extra dev -o requirements-dev.lock
 
 # The browser tests drive Debian's Chromium (never a downloaded browser).
 browser:
