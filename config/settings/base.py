@@ -179,6 +179,12 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 # Uploaded documents live outside any served folder; only the API and the portal hand them out, through the
 # storage "documents" (a folder here; an S3-compatible store in production if STORAGES says so, see prod).
 SONS_DOCUMENTS_DIR = os.environ.get("SONS_DOCUMENTS_DIR", str(VAR_DIR / "documents"))
+# The text of an uploaded PDF is read by a job worker in a child process under these limits; past them the
+# document gets the finding « document illisible dans le temps imparti ».
+SONS_PDF_CHECK_SECONDS = float(os.environ.get("SONS_PDF_CHECK_SECONDS", "20"))
+SONS_PDF_CHECK_MEMORY_MB = int(os.environ.get("SONS_PDF_CHECK_MEMORY_MB", "512"))
+# Exports larger than this are written by a job worker, and the page offers the file when it is ready.
+SONS_EXPORT_ROWS_IN_REQUEST = int(os.environ.get("SONS_EXPORT_ROWS_IN_REQUEST", "10000"))
 STORAGES["documents"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": SONS_DOCUMENTS_DIR},

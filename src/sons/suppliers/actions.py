@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from sons import clock
 from sons.audit.journal import record
-from sons.dossiers.workflow import TransitionRefused
+from sons.errors import Conflict
 from sons.rules import evaluate_enrolment
 
 from .enums import EnrolmentState as E
@@ -57,14 +57,12 @@ def move_enrolment(principal: Principal, enrolment: Enrolment, step: str, messag
     with transaction.atomic():
         enrolment = Enrolment.objects.select_for_update().select_related("organisation").get(pk=enrolment.pk)
         if enrolment.state not in sources:
-            raise TransitionRefused(
-                f"Enrôlement à l'état « {E(enrolment.state).label} » : action impossible."
-            )
+            raise Conflict(f"Enrôlement à l'état « {E(enrolment.state).label} » : action impossible.")
         if step == "validate":
             outcome = evaluate_enrolment(enrolment_facts(enrolment.organisation), clock.today())
             enrolment.findings = [f.as_dict() for f in outcome.findings]
             if not outcome.ok:
-                raise TransitionRefused(
+                raise Conflict(
                     "Enrôlement non conforme : "
                     + " ; ".join(f.message for f in outcome.findings if f.severity == "blocking")
                 )

@@ -1,6 +1,8 @@
-"""Who is acting: a user with a role, or a supplier organisation's API token; querysets scoped to it."""
+"""Who is acting: a user with a role, or a supplier organisation's API token (`Forbidden` when the role may not)."""
 
 from dataclasses import dataclass
+
+from sons.errors import Forbidden
 
 from .enums import Role
 
@@ -27,10 +29,6 @@ def check_separation(role: str) -> None:
 
 class SeparationOfDuties(ValueError):
     """A role assignment that would give one person both the right to validate and the right to pay."""
-
-
-class Forbidden(Exception):
-    """The principal may not do this (the API answers 403 for actions, 404 for foreign objects)."""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from django.db import transaction
 from sons.rules.identifiers import is_valid_finess
 
 from ..models import Centre
+from .changes import announce_centres
 from .reading import RefusedFile, numbered_lines
 from .swap import import_alone
 
@@ -96,10 +97,8 @@ def _import_centres(path: str, apply: bool, on: date) -> CentresReport:
         "tranche": sum(1 for k in incoming.keys() & live.keys() if incoming[k] != live[k]),
     }
     if apply:
-        from .alerts import alert_centres
-
         with transaction.atomic():  # readers see the old base until the commit
-            report.alerts = alert_centres(live.keys() - incoming.keys(), on)
+            report.alerts = announce_centres(live.keys() - incoming.keys(), on)
             Centre.objects.all().delete()
             Centre.objects.bulk_create(centres, batch_size=2000)
         report.applied = True

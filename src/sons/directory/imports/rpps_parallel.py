@@ -1,5 +1,5 @@
 """PostgreSQL, plain files: the extract is split into byte ranges parsed by one process per core, each
-writing through its own COPY. The line checks are those of `rpps.check_line`; line numbers are made global
+writing through its own COPY. The line checks are those of `rpps_format.check_line`; line numbers are made global
 once every range has been counted.
 
 Two ways of writing:
@@ -65,8 +65,6 @@ def _escape(value: str) -> str:
 
 def _checked(path: str, start: int, end: int, result: dict):
     """(range-local line number, outcome of `check_line`) for each decodable line; counts the rest."""
-    from .rpps import check_line
-
     skipped, rejected, examples = result["skipped"], result["rejected"], result["examples"]
     lines = 0
     with open(path, "rb") as stream:
@@ -86,7 +84,7 @@ def _checked(path: str, start: int, end: int, result: dict):
                 if len(examples) < 20:
                     examples.append((lines, undecodable_column(raw, error), reason))
                 continue
-            outcome = check_line(text)
+            outcome = fmt.check_line(text)
             if outcome[0] == "kept":
                 yield lines, outcome[1]
             elif outcome[0] == "skipped":
