@@ -355,6 +355,9 @@ def case_load(url: str, world: World, numbers: Numbers, args) -> list[Row]:
     )]  # fmt: skip
 
 
+FRACTIONS = (0.1, 0.3, 0.5, 0.65, 0.8)  # of a clean run's duration: the five moments of the kill
+
+
 def case_import(url: str, args, engine: str) -> list[Row]:
     from sons.directory.imports.rpps_generator import write
     from sons.directory.imports.swap import WORK_TABLES
@@ -396,8 +399,8 @@ def case_import(url: str, args, engine: str) -> list[Row]:
         baseline.communicate(timeout=600)
         duration = time.monotonic() - started
         before, _ = directory()
-        stray_processes, dying = 0, []
-        for fraction in (0.1, 0.3, 0.5, 0.7, 0.9):
+        stray_processes, dying, killed_count, finished = 0, [], 0, 0
+        for fraction in FRACTIONS:
             process = run(second, "--apply")
             deadline = time.monotonic() + fraction * duration
             children: set[int] = set()
@@ -405,9 +408,15 @@ def case_import(url: str, args, engine: str) -> list[Row]:
                 children |= set(faultkit.children(process.pid))
                 time.sleep(0.01)
             children |= set(faultkit.children(process.pid))
+            if process.poll() is not None:  # quicker than the measured run: it finished before the moment
+                process.communicate(timeout=30)
+                finished += 1
+                run(first, "--apply").communicate(timeout=600)  # the baseline directory again
+                continue
             killed = time.monotonic()
             os.kill(process.pid, signal.SIGKILL)
             process.communicate(timeout=30)
+            killed_count += 1
             gone = faultkit.wait_until(lambda children=children: not any(map(faultkit.alive, children)), 10)
             dying.append(time.monotonic() - killed)
             stray_processes += 0 if gone else 1
@@ -417,7 +426,7 @@ def case_import(url: str, args, engine: str) -> list[Row]:
                     Row(
                         "import tué",
                         engine,
-                        fraction,
+                        killed_count,
                         before,
                         after,
                         note="annuaire modifié par un import tué",
@@ -430,9 +439,9 @@ def case_import(url: str, args, engine: str) -> list[Row]:
         if engine == "postgresql":
             stray_processes += faultkit.backends(url, name)
         return [Row(
-            "import de l'annuaire tué à 10, 30, 50, 70 et 90 % de sa durée", "SQLite" if engine == "sqlite" else "PostgreSQL",
-            5, before, after, stray=len(stray_tables) + stray_processes, recovery=max(dying),
-            note=f"{rows} lignes, import complet {duration:.1f} s ; tables laissées par les imports tués : "
+            "import de l'annuaire tué à 10, 30, 50, 65 et 80 % de sa durée", "SQLite" if engine == "sqlite" else "PostgreSQL",
+            killed_count, before, after, stray=len(stray_tables) + stray_processes, recovery=max(dying, default=None),
+            note=f"{rows} lignes, import complet {duration:.1f} s, {finished} terminé(s) avant l'instant visé ; tables laissées par les imports tués : "
             f"{', '.join(sorted(left_by_kills)) or 'aucune'}, supprimées au début du suivant ; "
             "récupération = mort des processus de calcul",
         )]  # fmt: skip
@@ -643,6 +652,17 @@ def table(rows: list[Row]) -> str:
 CASES = ("load", "batches", "uploads", "daily", "job", "import", "dump")
 
 
+def run_case(case: str, url: str, world: World, numbers: Numbers, args, checkpoints: str) -> list[Row]:
+    if case == "load":
+        return case_load(url, world, numbers, args)
+    if case == "import":
+        rows = case_import(url, args, "postgresql")
+        return rows if args.quick else rows + case_import(url, args, "sqlite")
+    if case == "dump":
+        return case_dump(url, args, checkpoints)
+    return globals()[f"case_{case}"](url, world, numbers, args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Banc de pannes de SONS (boucle locale seulement).")
     parser.add_argument("--database", default=None, help="base PostgreSQL créée pour le banc")
@@ -665,21 +685,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         migrate(url)
         configure(url, checkpoints)
-        world = seed(args.clients * max(5, int(args.seconds * 8)) + 3000)
+        # The load's clients, then the other cases' dossiers (uploads: 10 × 500 at full size).
+        world = seed(args.clients * max(5, int(args.seconds * 8)) + (1000 if args.quick else 6000))
         numbers = Numbers(world)
         rows: list[Row] = []
         for case in chosen:
             print(f"… {case}", file=sys.stderr, flush=True)
-            if case == "load":
-                rows += case_load(url, world, numbers, args)
-            elif case == "import":
-                rows += case_import(url, args, "postgresql")
-                if not args.quick:
-                    rows += case_import(url, args, "sqlite")
-            elif case == "dump":
-                rows += case_dump(url, args, checkpoints)
-            else:
-                rows += globals()[f"case_{case}"](url, world, numbers, args)
+            try:
+                rows += run_case(case, url, world, numbers, args, checkpoints)
+            except Exception as error:  # reported in the table as a failed case; the others still run
+                rows.append(
+                    Row(case, "?", 0, 0, 0, stray=1, note=f"erreur : {type(error).__name__} : {error}")
+                )
+            print(table(rows[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
         print(table(rows))
         for row in rows:
             if row.note:
