@@ -70,6 +70,7 @@ class Row:
     stray: int = 0  # tables or processes left behind
     recovery: float | None = None  # seconds
     note: str = ""
+    late_503: int = 0  # 503 answered outside the database's restart window
 
     @property
     def lost(self) -> int:
@@ -337,21 +338,25 @@ def case_load(url: str, world: World, numbers: Numbers, args) -> list[Row]:
     rows = list(Dossier.objects.filter(rpps__in=everyone).values_list("rpps", flat=True))
     found = len(acknowledged & set(rows))
     stuck += IdempotencyRecord.objects.filter(status__isnull=True).count()
+    # Recovery: from the fault to the first filing acknowledged after its last failed answer (no answer,
+    # 5xx) before the next fault — the service is back, for good.
     recoveries = []
-    for moment in faults:
-        after = [t for t, status in statuses if t > moment and status == 201]
+    for moment, following in zip(faults, [*faults[1:], float("inf")], strict=True):
+        failures = [t for t, status in statuses if status in (0, 500, 502, 503) and moment <= t < following]
+        settled = max(failures, default=moment)
+        after = [t for t, status in statuses if t > settled and status == 201]
         recoveries.append(min(after) - moment if after else float("inf"))
     restart = faults[1]
-    window_end = restart + recoveries[1]
-    late_503 = sum(1 for t, s in statuses if s == 503 and not restart <= t <= window_end + 1)
+    late_503 = sum(1 for t, s in statuses if s == 503 and not restart <= t <= restart + recoveries[1])
     kind = "pg_ctlcluster restart" if args.restart_postgres else "connexions coupées"
     return [Row(
         f"{args.clients} clients × {args.seconds:.0f} s, 2 workers tués, PostgreSQL redémarré ({kind})",
         "PostgreSQL", len(faults), len(acknowledged), found, duplicates=len(rows) - len(set(rows)),
         server_errors=sum(1 for _, s in statuses if s == 500), unavailable=sum(1 for _, s in statuses if s == 503),
-        stuck=stuck, stray=stray, recovery=max(recoveries),
-        note=f"{len(statuses)} réponses, dont {sum(1 for _, s in statuses if s == 0)} coupées ; "
-        f"503 hors fenêtre de redémarrage : {late_503}",
+        stuck=stuck, stray=stray, recovery=max(recoveries), late_503=late_503,
+        note=f"{len(statuses)} réponses, dont {sum(1 for _, s in statuses if s == 0)} coupées ; 503 hors de la "
+        f"fenêtre du redémarrage : {late_503} ; reprise après chaque panne (s) : "
+        + ", ".join(f"{r:.2f}" for r in recoveries),
     )]  # fmt: skip
 
 
