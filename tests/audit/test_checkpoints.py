@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from sons.audit import checkpoints
+from sons.audit import checkpoints, signing
 from sons.audit.chain import hash_of
 from sons.audit.journal import verify
 from sons.audit.models import AuditEntry, AuditHead
@@ -94,9 +94,9 @@ def test_a_forged_checkpoint_and_a_journal_not_signed_over(settings):
 
 def test_checkpoints_accumulate_one_per_day_and_all_are_checked():
     record_chain(2)
-    checkpoints.write(dt.date(2027, 3, 1))
+    signing.write(dt.date(2027, 3, 1))
     record_chain(2)
-    checkpoints.write(dt.date(2027, 3, 2))
+    signing.write(dt.date(2027, 3, 2))
     found, problems = checkpoints.read_all()
     assert [(c.day.day, c.seq) for c in found] == [(1, 2), (2, 4)] and problems == []
     out = StringIO()

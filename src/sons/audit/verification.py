@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from .chain import GENESIS_HASH, hash_of
+from .checkpoints import problems_against, read_all
 from .models import HEAD_PK, AuditEntry, AuditHead
 
 # Entries read per round trip: memory stays bounded however long the journal grows.
@@ -32,8 +33,6 @@ def verify_journal() -> VerificationReport:
     problem = _head_problem(head, walker)
     if problem:
         walker.problems.append(problem)
-    from .checkpoints import problems_against, read_all
-
     checkpoints, unreadable = read_all()
     walker.problems += unreadable + problems_against(checkpoints, head)
     return VerificationReport(checked=walker.checked, problems=walker.problems, checkpoints=len(checkpoints))

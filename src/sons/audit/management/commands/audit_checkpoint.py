@@ -4,7 +4,8 @@ has verified; exit 1 without signing anything if it does not."""
 from django.core.management.base import BaseCommand, CommandError
 
 from sons import locks
-from sons.audit.checkpoints import CheckpointRefused, write
+from sons.audit.checkpoints import CheckpointRefused
+from sons.audit.signing import write
 
 
 class Command(BaseCommand):
