@@ -321,10 +321,12 @@ def case_load(url: str, world: World, numbers: Numbers, args) -> list[Row]:
             thread.join(args.seconds + 120)
         # Every key whose answer was lost is sent once more: none may be stuck.
         stuck = 0
-        for number, key in unanswered:
+        probe = [(n, str(uuid.uuid4())) for n in numbers.take(1)]  # the service answers after the last fault
+        for number, key in [*unanswered, *probe]:
             status, _, _ = faultkit.post_json(
                 server.port, "/api/dossiers", filing(world, number), world.key, key
             )
+            statuses.append((time.monotonic(), status))
             if status == 201:
                 acknowledged.add(number)
             else:
@@ -334,7 +336,7 @@ def case_load(url: str, world: World, numbers: Numbers, args) -> list[Row]:
     stray = sum(
         1 for pid in workers if faultkit.wait_until(lambda pid=pid: not faultkit.alive(pid), 10) is False
     )
-    everyone = [n for plan in plans for n, _ in plan]
+    everyone = [n for plan in plans for n, _ in plan] + [n for n, _ in probe]
     rows = list(Dossier.objects.filter(rpps__in=everyone).values_list("rpps", flat=True))
     found = len(acknowledged & set(rows))
     stuck += IdempotencyRecord.objects.filter(status__isnull=True).count()
@@ -399,12 +401,14 @@ def case_import(url: str, args, engine: str) -> list[Row]:
                     }
             return count, tables & set(WORK_TABLES)
 
+        run(second, "--apply").communicate(timeout=600)
+        replaced, _ = directory()  # the directory the killed imports would install
         started = time.monotonic()
         baseline = run(first, "--apply")
         baseline.communicate(timeout=600)
         duration = time.monotonic() - started
         before, _ = directory()
-        stray_processes, dying, killed_count, finished = 0, [], 0, 0
+        stray_processes, dying, killed_count, finished, committed = 0, [], 0, 0, 0
         for fraction in FRACTIONS:
             process = run(second, "--apply")
             deadline = time.monotonic() + fraction * duration
@@ -426,17 +430,12 @@ def case_import(url: str, args, engine: str) -> list[Row]:
             dying.append(time.monotonic() - killed)
             stray_processes += 0 if gone else 1
             after, _ = directory()
-            if after != before:
-                return [
-                    Row(
-                        "import tué",
-                        engine,
-                        killed_count,
-                        before,
-                        after,
-                        note="annuaire modifié par un import tué",
-                    )
-                ]
+            if after == replaced != before:  # killed after its commit: the new directory, whole
+                committed += 1
+                run(first, "--apply").communicate(timeout=600)
+            elif after != before:
+                note = "annuaire à moitié remplacé"
+                return [Row("import tué", engine, killed_count, before, after, note=note)]
         _, left_by_kills = directory()
         check = run(first)  # the next import (a dry run) removes what the killed ones left
         check.communicate(timeout=600)
@@ -446,7 +445,7 @@ def case_import(url: str, args, engine: str) -> list[Row]:
         return [Row(
             "import de l'annuaire tué à 10, 30, 50, 65 et 80 % de sa durée", "SQLite" if engine == "sqlite" else "PostgreSQL",
             killed_count, before, after, stray=len(stray_tables) + stray_processes, recovery=max(dying, default=None),
-            note=f"{rows} lignes, import complet {duration:.1f} s, {finished} terminé(s) avant l'instant visé ; tables laissées par les imports tués : "
+            note=f"{rows} lignes, import complet {duration:.1f} s, {finished} terminé(s) avant l'instant visé, {committed} tué(s) après sa validation (nouvel annuaire entier) ; tables laissées par les imports tués : "
             f"{', '.join(sorted(left_by_kills)) or 'aucune'}, supprimées au début du suivant ; "
             "récupération = mort des processus de calcul",
         )]  # fmt: skip
