@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
 LINTED := src config tests bench deploy manage.py
-PG_FREE_TESTS := --ignore=tests/rules --ignore=tests/acceptance --ignore=tests/cli --ignore=tests/browser
+PG_FREE_TESTS := --ignore=tests/rules --ignore=tests/acceptance --ignore=tests/cli --ignore=tests/browser --ignore=tests/ops
 
 .PHONY: install lock browser run test lint bench-evaluate clean
 

@@ -129,7 +129,7 @@ STORAGES = {
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:space"
 LOGOUT_REDIRECT_URL = "portal:home"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = os.environ.get("SONS_STATIC_ROOT", str(VAR_DIR / "static"))  # collectstatic writes here
 
 # A request is answered within this time or its worker is killed (the server's timeout, deploy/): an
 # Idempotency-Key whose request is still unfinished after it is released for the retry.
