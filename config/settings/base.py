@@ -2,6 +2,7 @@
 the environment (and refuses to start without them), `dev` and `test` take the placeholders of `local`."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -24,6 +25,7 @@ INSTALLED_APPS = [
     "dsfr",
     "ninja",  # its Swagger UI assets served from our static files, not a CDN
     "csp",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "sons.jobs",
@@ -56,6 +58,27 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "sons.web.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]
+
+# Sign-in: 10 wrong passwords lock the account (whatever the address) for 15 minutes (sons.portal.signin).
+AUTHENTICATION_BACKENDS = ["sons.portal.signin.SignInThrottle", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "sons.portal.signin.locked_out"
+AXES_VERBOSE = False
+# axes.W006 asks to lock addresses too: behind the TLS proxy every sign-in may come from the proxy's address,
+# whose lockout would lock everybody out. Accounts are what is protected here.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Django's password validators (messages in French, the only language).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from sons.dossiers.enums import DocumentCheck
 from sons.dossiers.models import Document
+from sons.errors import Invalid
 from sons.jobs import enqueue
 
 from .checks import CHECKED_KINDS, UnreadablePdf, open_pdf
@@ -25,10 +26,9 @@ from .safety import active_content, download_name
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
-class UploadRefused(Exception):
+class UploadRefused(Invalid):
     def __init__(self, message: str, field: str = "file"):
-        super().__init__(message)
-        self.message, self.field = message, field
+        super().__init__(message, field)
 
 
 def documents_storage():

@@ -14,6 +14,20 @@ from .enums import DEAD_STATES, ClientKind, DocumentCheck, DocumentKind, Dossier
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
+def conditional_order_running(on: date, days: int) -> Q:
+    """Orders signed before their version's referencing (§4.3, as `rules.order.signed_before` reads it), the
+    version still without a complete referencing dossier, whose `days` from the signature still run on `on` (the
+    last day included)."""
+    version = "solution_version__"
+    pending = Q(**{f"{version}referenced_on__isnull": True}) & ~Q(
+        **{f"{version}referencing": Referencing.GRANTED}
+    )
+    before_referencing = pending | Q(order_signed_on__lt=F(f"{version}referenced_on"))
+    return before_referencing & Q(
+        **{f"{version}complete_dossier_on__isnull": True}, order_signed_on__gte=on - timedelta(days=days)
+    )
+
+
 class DossierQuerySet(models.QuerySet):
     def live(self):
         return self.exclude(state__in=DEAD_STATES)
@@ -21,18 +35,14 @@ class DossierQuerySet(models.QuerySet):
     def for_client(self, client_key: str):
         return self.filter(client_key=client_key)
 
+    def visible_to(self, principal):
+        """What `principal` may see: a supplier its own dossiers only (another's is then a 404), staff all."""
+        if principal.is_supplier:
+            return self.filter(supplier_id=principal.organisation_id)
+        return self
+
     def conditional_orders_running(self, on: date, days: int):
-        """Orders signed before their version's referencing (§4.3, as `rules.order.signed_before` reads it),
-        the version still without a complete referencing dossier, whose `days` from the signature still run on
-        `on` (the last day included)."""
-        version = "solution_version__"
-        pending = Q(**{f"{version}referenced_on__isnull": True}) & ~Q(
-            **{f"{version}referencing": Referencing.GRANTED}
-        )
-        before_referencing = pending | Q(order_signed_on__lt=F(f"{version}referenced_on"))
-        return self.filter(before_referencing).filter(
-            **{f"{version}complete_dossier_on__isnull": True}, order_signed_on__gte=on - timedelta(days=days)
-        )
+        return self.filter(conditional_order_running(on, days))
 
 
 class Dossier(models.Model):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -51,15 +52,17 @@ def file_name(table_name: str, extension: str, at: datetime) -> str:
     return f"sons-{table_name}-{timezone.localtime(at).strftime('%Y%m%d-%H%M')}.{extension}"
 
 
-def too_large(name: str, params: list[tuple[str, str]]) -> bool:
+def too_large(name: str, params) -> bool:
     """Whether the export has more rows than a request may write (raises BadFilter like the export)."""
     return filtered(TABLES[name], params)[: rows_in_request() + 1].count() > rows_in_request()
 
 
-def enqueue_export(name: str, extension: str, params: list[tuple[str, str]], user_id: int) -> str:
-    """The job's id; the job row is committed by this transaction."""
+def enqueue_export(name: str, extension: str, params, user_id: int) -> str:
+    """The job's id; the job row is committed by this transaction. `params`: a mapping or (name, value) pairs,
+    as the export takes them."""
+    pairs = params.items() if isinstance(params, Mapping) else params
     with transaction.atomic():
-        return enqueue(build_export, name, extension, [list(p) for p in params], user_id).id
+        return enqueue(build_export, name, extension, [list(p) for p in pairs], user_id).id
 
 
 @task(queue_name="exports", takes_context=True)
