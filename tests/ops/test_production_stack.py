@@ -4,7 +4,8 @@ as the TLS proxy sends them (X-Forwarded-Proto: https).
 
 Checked: the deploy checks are clean; nothing starts without SONS_SECRET_KEY (one French line, no traceback);
 pages are styled with hashed, compressed static files; /healthz answers; CSP, HSTS and frame headers; Cache-
-Control no-store once signed in; /api/docs loads no outside script.
+Control no-store once signed in; /api/docs loads no outside script; an API POST with a session but no CSRF
+token is refused; the right password is refused after ten wrong ones.
 """
 
 from __future__ import annotations
@@ -159,15 +160,20 @@ def test_health_answers_even_over_plain_http(stack):
         assert response.status == 200 and content == b'{"status": "ok"}'
 
 
-def test_signed_in_pages_are_not_stored_and_the_session_cookie_is_secure(stack):
+def sign_in(stack, username: str, password: str = "demo-sons"):
+    """The sign-in form posted as a browser does (CSRF cookie and token, HTTPS origin)."""
     response, content = get(stack, "/connexion/")
     cookies = {name: morsel.value for name, morsel in cookies_of(response).items()}
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', content.decode())[1]
-    origin = f"https://localhost:{stack['port']}"
-    form = f"csrfmiddlewaretoken={token}&username=instructeur&password=demo-sons"
-    response, _ = get(stack, "/connexion/", method="POST", body=form, cookies=cookies, headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Origin": "https://localhost", "Referer": origin,
+    form = f"csrfmiddlewaretoken={token}&username={username}&password={password}"
+    return get(stack, "/connexion/", method="POST", body=form, cookies=cookies, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Origin": "https://localhost",
+        "Referer": "https://localhost/connexion/",
     })  # fmt: skip
+
+
+def test_signed_in_pages_are_not_stored_and_the_session_cookie_is_secure(stack):
+    response, _ = sign_in(stack, "instructeur")
     assert response.status == 302, response.getheader("Location")
     session = cookies_of(response)["sessionid"]
     assert session["secure"] and session["httponly"]
@@ -188,3 +194,20 @@ def test_the_api_documentation_loads_no_outside_script(stack):
     script = next(source for source in sources if "swagger-ui-bundle" in source)
     bundle, _ = get(stack, script)
     assert bundle.status == 200
+
+
+def test_an_api_post_with_a_session_but_no_csrf_token_is_refused(stack):
+    response, _ = sign_in(stack, "fournisseur")
+    session = cookies_of(response)["sessionid"].value
+    answer, body = get(stack, "/api/dossiers", method="POST", body=b"{}", cookies={"sessionid": session},
+                       headers={"Content-Type": "application/json"})  # fmt: skip
+    assert answer.status == 403, body
+
+
+def test_the_right_password_is_refused_after_ten_wrong_ones(stack):
+    for _ in range(10):
+        response, _ = sign_in(stack, "agent-ans", "mauvais-mot-de-passe")
+        assert response.status != 302
+    response, content = sign_in(stack, "agent-ans")
+    assert response.status == 429
+    assert "Compte verrouillé après 10 échecs de connexion" in content.decode()
