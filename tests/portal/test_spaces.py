@@ -185,7 +185,8 @@ def test_supplier_submits_a_pilot_checked_by_the_rules(client, spaces):
 def test_models_and_pieces_are_served_as_the_api_serves_them(client, spaces):
     from fpdf import FPDF
 
-    from sons.documents.store import documents_storage, store_upload
+    from sons.documents.storage import documents_storage
+    from sons.documents.store import store_upload
 
     dossier = spaces.file(spaces.professionals[0])
     signed_in(client, spaces.supplier)

@@ -13,14 +13,13 @@ from sons.dossiers.models import Document
 
 from .checks import check_text, timed_out
 from .extract import TextUnavailable, read_text_limited
+from .storage import documents_storage
 
 logger = logging.getLogger("sons.documents")
 
 
 @task(queue_name="documents")
 def check_document(document_id: int) -> str:
-    from .store import documents_storage
-
     document = Document.objects.select_related("dossier").filter(pk=document_id).first()
     if document is None or document.check_state != DocumentCheck.PENDING:
         return "rien à contrôler"
