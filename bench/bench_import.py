@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PG = "postgres://postgres@127.0.0.1:5432/"
 DB_NAME = "sons_import_bench" + os.environ.get("SONS_BENCH_DB_SUFFIX", "")
+# `sons` and manage.py run in production settings unless told otherwise: a benchmark is a developer's run.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 sys.path.insert(0, str(ROOT / "src"))
 
 from sons.directory.imports.rpps_format import COLUMNS  # noqa: E402

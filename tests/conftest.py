@@ -4,6 +4,7 @@ import pytest
 @pytest.fixture(autouse=True)
 def _documents_outside_the_repository(settings, tmp_path):
     settings.SONS_DOCUMENTS_DIR = str(tmp_path / "documents")
+    settings.SONS_AUDIT_CHECKPOINT_DIR = str(tmp_path / "audit-checkpoints")
     settings.STORAGES = {
         **settings.STORAGES,
         "documents": {

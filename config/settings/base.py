@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "sons.input_guard.NulBytesMiddleware",  # after CSRF: it reads the form fields CSRF has read
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sons.web.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -153,6 +154,10 @@ LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:space"
 LOGOUT_REDIRECT_URL = "portal:home"
 STATIC_ROOT = os.environ.get("SONS_STATIC_ROOT", str(VAR_DIR / "static"))  # collectstatic writes here
+
+# The audit journal's signed checkpoints (sons audit checkpoint, daily): outside the database, backed up with
+# it but apart (docs/operations.md). Signed with SONS_AUDIT_KEY (required in production).
+SONS_AUDIT_CHECKPOINT_DIR = os.environ.get("SONS_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
 
 # A request is answered within this time or its worker is killed (the server's timeout, deploy/): an
 # Idempotency-Key whose request is still unfinished after it is released for the retry.

@@ -158,16 +158,17 @@ def run_django_command(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")  # dev only when chosen
     django.setup()
     name, rest = argv[0], argv[1:]
+    command = DJANGO_COMMANDS[name]
     if name == "audit":
-        if rest[:1] != ["verify"]:
-            raise UsageError("sous-commande attendue : « sons audit verify »")
-        rest = rest[1:]
+        if rest[:1] not in (["verify"], ["checkpoint"]):
+            raise UsageError("sous-commande attendue : « sons audit verify » ou « sons audit checkpoint »")
+        command, rest = f"audit_{rest[0]}", rest[1:]
     elif name == "gen":
         if rest[:1] != ["rpps"]:
             raise UsageError("sous-commande attendue : « sons gen rpps --rows N FICHIER »")
         rest = rest[1:]
     try:
-        call_command(DJANGO_COMMANDS[name], *rest)
+        call_command(command, *rest)
     except CommandError as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return getattr(error, "returncode", 1) if name == "audit" else EXIT_BAD_INPUT

@@ -58,3 +58,10 @@ def test_bench_export():
 def test_bench_pages():
     out = run_bench("bench_pages.py", "--dossiers", "200", "--runs", "1")
     assert "ms" in out
+
+
+@postgres_only
+def test_bench_faults():
+    """The fault suite at a tiny size (4 clients for 6 s, 20 000-line extracts): its verdict must be clean."""
+    out = run_bench("faults.py", "--quick", "--seconds", "6", "--clients", "4", timeout=600)
+    assert "Bilan : aucune écriture acquittée perdue" in out, out

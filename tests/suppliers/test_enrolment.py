@@ -8,6 +8,7 @@ from sons.errors import Conflict
 from sons.suppliers.actions import file_enrolment, move_enrolment
 from sons.suppliers.enums import Role
 from sons.suppliers.models import Organisation
+from sons.suppliers.perms import Principal
 from tests.db_factories import (
     OrganisationFactory,
     PublisherFactory,
@@ -22,7 +23,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def actors():
     instructor, _ = staff(Role.ASP_INSTRUCTOR, "instructeur")
-    supplier, _ = staff(Role.ADMIN, "admin")
+    # The supplier completes its own enrolment (the administrator does no supplier's work).
+    supplier = Principal(Role.SUPPLIER_MEMBER, "membre du fournisseur")
     return instructor, supplier
 
 

@@ -14,6 +14,7 @@ import hashlib
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from sons.audit.journal import record
 from sons.dossiers.enums import DocumentCheck
 from sons.dossiers.models import Document
 from sons.errors import Invalid
@@ -76,4 +77,6 @@ def store_upload(dossier, kind: str, name: str, content: bytes, uploaded_by: str
         )  # fmt: skip
         if checked:
             enqueue(check_document, document.pk)
+        record("document.uploaded", actor=uploaded_by, target=document,
+               payload={"dossier": dossier.pk, "kind": kind, "sha256": digest, "size": len(content)})  # fmt: skip
     return document

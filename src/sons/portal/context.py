@@ -38,7 +38,7 @@ BY_ROLE = {
         ("portal:dashboards", "Tableaux de bord"),
     ],
 }
-BY_ROLE[Role.ADMIN] = [*BY_ROLE[Role.ASP_INSTRUCTOR], ("portal:batches", "Lots de paiement"),
+BY_ROLE[Role.ADMIN] = [*BY_ROLE[Role.ASP_INSTRUCTOR], ("portal:batches", "Lots de paiement (consultation)"),
                        ("portal:ans_home", "Référencement")]  # fmt: skip
 
 

@@ -102,6 +102,8 @@ def send_formal_notice(principal: Principal, case: RecoveryCase, on: date | None
 
 
 def record_observations(principal: Principal, case: RecoveryCase, text: str) -> RecoveryCase:
+    """The supplier's observations after the formal notice (§7), recorded by the instructor in charge."""
+    principal.require(Role.ASP_INSTRUCTOR)
     with transaction.atomic():
         case = RecoveryCase.objects.select_for_update().get(pk=case.pk)
         case.observations = (case.observations + "\n\n" + text).strip()

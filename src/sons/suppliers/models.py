@@ -64,6 +64,9 @@ class Organisation(models.Model):
 
 
 class Membership(models.Model):
+    """A user's one role. Assigning it checks the separation of duties (sons.suppliers.perms): no role may
+    both validate requests and pay them, the administrator's included."""
+
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="members"
@@ -79,6 +82,20 @@ class Membership(models.Model):
                 name="supplier_members_belong_to_an_organisation",
             )
         ]
+
+    def save(self, *args, **kwargs):
+        from .perms import check_separation
+
+        check_separation(self.role)  # whatever the path: admin, shell, fixtures, seed
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        from .perms import SeparationOfDuties, check_separation
+
+        try:
+            check_separation(self.role)
+        except SeparationOfDuties as refused:
+            raise ValidationError({"role": str(refused)}) from None
 
 
 class Enrolment(models.Model):

@@ -8,6 +8,28 @@ from .enums import Role
 
 STAFF_ROLES = (Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT, Role.ANS_AGENT, Role.ADMIN)
 
+# Whose work each role may do. The administrator supervises instruction and referencing, but neither files
+# for a supplier nor pays: separation of duties (the right to validate a request and the right to pay it
+# are never held together) is checked where roles are assigned (`check_separation`, Membership.save).
+ACTS_AS: dict[str, frozenset[str]] = {role: frozenset({role}) for role in Role} | {
+    Role.ADMIN: frozenset({Role.ADMIN, Role.ASP_INSTRUCTOR, Role.ANS_AGENT}),
+}
+VALIDATES, PAYS = Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT
+
+
+def check_separation(role: str) -> None:
+    """Refuses a role that would both validate requests and pay them."""
+    acts_as = ACTS_AS.get(role, frozenset({role}))
+    if VALIDATES in acts_as and PAYS in acts_as:
+        raise SeparationOfDuties(
+            f"Rôle « {Role(role).label} » refusé : il validerait les demandes et les paierait "
+            "(séparation des fonctions d'ordonnateur et de payeur)."
+        )
+
+
+class SeparationOfDuties(ValueError):
+    """A role assignment that would give one person both the right to validate and the right to pay."""
+
 
 @dataclass(frozen=True)
 class Principal:
@@ -25,8 +47,12 @@ class Principal:
     def is_supplier(self) -> bool:
         return self.role == Role.SUPPLIER_MEMBER
 
+    def may(self, *roles: str) -> bool:
+        """Whether the principal may do the work of one of `roles`."""
+        return not ACTS_AS.get(self.role, frozenset({self.role})).isdisjoint(roles)
+
     def require(self, *roles: str) -> None:
-        if self.role not in roles and self.role != Role.ADMIN:
+        if not self.may(*roles):
             labels = ", ".join(Role(role).label for role in roles)
             raise Forbidden(f"Action réservée au rôle : {labels}.")
 

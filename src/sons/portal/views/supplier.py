@@ -196,21 +196,18 @@ def bulk_filing(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            documents = bulk.checked_count(
-                bulk.read_file(upload.read(), upload.name or ""), "file", "le fichier"
-            )
+            count, entries = bulk.file_entries(upload.read(), upload.name or "")
+            bulk.checked_count(count, "file", "le fichier")
+            report = bulk_report(request, entries)
         except Refused as refused:
             form.add_error("file", refused.message)
-        else:
-            report = bulk_report(request, documents)
     return render(request, "portal/supplier/bulk.html", {"form": form, "report": report,
                                                           "columns": ";".join(bulk.CSV_COLUMNS)})  # fmt: skip
 
 
-def bulk_report(request, documents: list) -> dict:
-    items = bulk.file_documents(request.principal, documents)
+def bulk_report(request, entries) -> dict:
+    items = bulk.file_entries_in_chunks(request.principal, entries)
     for item in items:
-        item["line"] = item["index"] + 1
         if item["status"] != "refused":
             item["state_label"] = DossierState(item["state"]).label
     filed = sum(1 for item in items if item["status"] != "refused")

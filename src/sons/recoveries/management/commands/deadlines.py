@@ -6,7 +6,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
-from sons import locks
+from sons import clock, locks
 from sons.dossiers.deadlines import RELEVANT, deadlines_of
 from sons.dossiers.models import Dossier
 from sons.recoveries.actions import open_due_at_date_5
@@ -29,7 +29,7 @@ class Command(BaseCommand):
                     f"--today : date attendue au format AAAA-MM-JJ, reçu « {today} »"
                 ) from None
         else:
-            day = date.today()
+            day = clock.today()  # the real date, or SONS_TODAY (a demonstration, the fault suite)
         try:
             with locks.run_alone("deadlines"):
                 self.open_and_list(day, horizon)
