@@ -11,18 +11,17 @@ BOTH = ("advance", "balance")
 STATUS = {"advance": BLOCKING, "balance": WARNING}
 
 
+# The answers of the rules that concern the other kind of client, built once (checks are immutable).
+_FOR_PROFESSIONALS = not_applicable("Le Client est un centre de santé infirmier.", {"client.kind": "centre"})
+_FOR_CENTRES = not_applicable("Le Client est un professionnel de santé.", {"client.kind": "professional"})
+
+
 def _professional_only(ctx):
-    if ctx.client["kind"] != "professional":
-        return not_applicable(
-            "Le Client est un centre de santé infirmier.", {"client.kind": ctx.client["kind"]}
-        )
-    return None
+    return _FOR_PROFESSIONALS if ctx.client["kind"] != "professional" else None
 
 
 def _centre_only(ctx):
-    if ctx.client["kind"] != "centre":
-        return not_applicable("Le Client est un professionnel de santé.", {"client.kind": ctx.client["kind"]})
-    return None
+    return _FOR_CENTRES if ctx.client["kind"] != "centre" else None
 
 
 @rule("4.2", *BOTH)
@@ -90,7 +89,7 @@ def finess_list(finess) -> str:
 
 def each_centre_confirmed(ctx, key: str, single_fact: str, missing: str, refused: str):
     """A yes/no fact the AF requires of each centre of the order: unknown when null, failed when no."""
-    if len(ctx.centres) == 1:
+    if not ctx.several_centres:
         return confirmed(single_fact, ctx.centres[0][key], missing, refused)
     values = {centre["finess_geo"]: centre[key] for centre in ctx.centres}
     facts = {f"centres.{key}": values}
@@ -149,7 +148,7 @@ def centre_in_base_de_reference(ctx):
     chaque n° FINESS géographique sa tranche de financement."""
     if skip := _centre_only(ctx):
         return skip
-    if len(ctx.centres) > 1:
+    if ctx.several_centres:
         tranches = {centre["finess_geo"]: centre["tranche"] for centre in ctx.centres}
         absent = [finess for finess, tranche in tranches.items() if tranche is None]
         if absent:
@@ -202,7 +201,7 @@ def client_single_segur_order(ctx):
     """§4.2 Unicité : « Chaque Client […] ne peut bénéficier que d'une seule commande comprenant une
     Prestation Ségur au titre du SONS SFP-LGC-Va2 » ; les centres sont identifiés par leur n° FINESS
     géographique, chacun une fois."""
-    if len(ctx.centres) > 1:
+    if ctx.several_centres:
         return _each_centre_single_order(ctx)
     others = ctx.client["other_orders"]
     facts = {"client.other_orders": others}

@@ -10,12 +10,13 @@ from .codes import DEADLINES
 from .core import OUTCOME_LABELS, SEVERITY_LABELS
 from .engine import DECISION_LABELS, REQUEST_LABELS, Evaluation
 from .money import euros_fr
+from .order import fr
 
 DEADLINE_LABELS = dict(DEADLINES.choices)
 
 
 def fr_date(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return fr(day)
 
 
 def _value(value) -> str:
