@@ -142,6 +142,8 @@ DJANGO_COMMANDS = {
     "import": "import_directory",
     "gen": "gen_rpps",
     "dashboards": "dashboards",
+    "worker": "worker",
+    "scheduler": "scheduler",
 }
 
 
@@ -153,7 +155,7 @@ def run_django_command(argv: list[str]) -> int:
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")  # dev only when chosen
     django.setup()
     name, rest = argv[0], argv[1:]
     if name == "audit":

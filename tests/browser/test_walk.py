@@ -90,7 +90,7 @@ def test_whole_path_in_the_browser(browser, live_server, world):
     page.get_by_role("link", name="Créer un dossier pour ce Client").click()
     page.get_by_label("Bon de commande émis le").fill("2026-08-01")
     page.get_by_label("Bon de commande signé le").fill("2026-08-10")
-    page.get_by_label("Montant de la ligne « Prestation Ségur » (€ HT)").fill("270.00")
+    page.get_by_label("Montant TTC de la ligne « Prestation Ségur » (€)").fill("270.00")
     page.get_by_label("Autres aides de minimis du Client sur trois ans (€)").fill("0")
     shot(page, "05-nouveau-dossier")
     page.get_by_role("button", name="Vérifier le dossier").click()
@@ -103,7 +103,7 @@ def test_whole_path_in_the_browser(browser, live_server, world):
 
     # The instructor asks for a completion on this dossier.
     sign_in(page, "instructeur")
-    page.goto("/instruction/?etat=advance_filed")
+    page.goto("/instruction/?state=advance_filed")
     shot(page, "06-file-instruction")
     page.get_by_role("link", name=str(dossier.pk), exact=True).click()
     page.get_by_label("Message au fournisseur").fill("Merci de joindre le bon de commande signé.")
@@ -122,7 +122,7 @@ def test_whole_path_in_the_browser(browser, live_server, world):
 
     # The instructor validates the three dossiers in one decision.
     sign_in(page, "instructeur")
-    page.goto("/instruction/?etat=advance_filed")
+    page.goto("/instruction/?state=advance_filed")
     for pk in [dossier.pk, *(d.pk for d in others)]:
         box = page.get_by_label(f"Sélectionner le dossier {pk}")
         box.focus()

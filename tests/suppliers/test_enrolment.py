@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from sons.audit.models import AuditEntry
-from sons.dossiers.workflow import TransitionRefused
+from sons.errors import Conflict
 from sons.suppliers.actions import file_enrolment, move_enrolment
 from sons.suppliers.enums import Role
 from sons.suppliers.models import Organisation
@@ -39,7 +39,7 @@ def test_completion_loop_then_validation(actors):
         instructor, enrolment, "request_completion", "Déclaration sur l'honneur illisible."
     )
     assert enrolment.state == "to_complete"
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(Conflict):
         move_enrolment(instructor, enrolment, "validate")
     enrolment = move_enrolment(admin, enrolment, "complete")
     assert move_enrolment(instructor, enrolment, "validate").state == "validated"
@@ -49,7 +49,7 @@ def test_completion_loop_then_validation(actors):
 def test_hosting_without_hds_certificate_cannot_be_validated(actors):
     instructor, admin = actors
     enrolment = file_enrolment(admin, publisher_org(hosts_health_data=True, hds_certificates=0))
-    with pytest.raises(TransitionRefused, match="certificat"):
+    with pytest.raises(Conflict, match="certificat"):
         move_enrolment(instructor, enrolment, "validate")
     assert move_enrolment(instructor, enrolment, "reject", "Certificat HDS manquant.").state == "rejected"
 
@@ -57,7 +57,7 @@ def test_hosting_without_hds_certificate_cannot_be_validated(actors):
 def test_no_psc_habilitation_cannot_be_validated(actors):
     instructor, admin = actors
     enrolment = file_enrolment(admin, publisher_org(psc_user_service_operator=False))
-    with pytest.raises(TransitionRefused, match="Pro Santé Connect"):
+    with pytest.raises(Conflict, match="Pro Santé Connect"):
         move_enrolment(instructor, enrolment, "validate")
 
 

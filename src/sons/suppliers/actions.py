@@ -7,12 +7,12 @@ from django.utils import timezone
 
 from sons import clock
 from sons.audit.journal import record
-from sons.dossiers.workflow import TransitionRefused
+from sons.errors import Conflict
 from sons.rules import evaluate_enrolment
 
 from .enums import EnrolmentState as E
 from .enums import Role
-from .models import Enrolment, Organisation
+from .models import ApiToken, Enrolment, Organisation
 from .perms import Principal
 
 ENROLMENT_STEPS = {
@@ -57,14 +57,12 @@ def move_enrolment(principal: Principal, enrolment: Enrolment, step: str, messag
     with transaction.atomic():
         enrolment = Enrolment.objects.select_for_update().select_related("organisation").get(pk=enrolment.pk)
         if enrolment.state not in sources:
-            raise TransitionRefused(
-                f"Enrôlement à l'état « {E(enrolment.state).label} » : action impossible."
-            )
+            raise Conflict(f"Enrôlement à l'état « {E(enrolment.state).label} » : action impossible.")
         if step == "validate":
             outcome = evaluate_enrolment(enrolment_facts(enrolment.organisation), clock.today())
             enrolment.findings = [f.as_dict() for f in outcome.findings]
             if not outcome.ok:
-                raise TransitionRefused(
+                raise Conflict(
                     "Enrôlement non conforme : "
                     + " ; ".join(f.message for f in outcome.findings if f.severity == "blocking")
                 )
@@ -76,3 +74,24 @@ def move_enrolment(principal: Principal, enrolment: Enrolment, step: str, messag
         record("enrolment.transition", actor=principal.label, target=enrolment,
                payload={"step": step, "from": before, "to": target, "reason": message})  # fmt: skip
     return enrolment
+
+
+def issue_token(principal: Principal, label: str, *, organisation=None, user=None) -> tuple[ApiToken, str]:
+    """A new API token (its clear key is returned once), journaled."""
+    with transaction.atomic():
+        token, key = ApiToken.issue(label, organisation=organisation, user=user, created_by=principal.user)
+        record("token.issued", actor=principal.label, target=token,
+               payload={"label": label, "organisation": organisation.pk if organisation else None,
+                        "expires_at": token.expires_at})  # fmt: skip
+    return token, key
+
+
+def revoke_token(principal: Principal, token: ApiToken) -> ApiToken:
+    """Revoked at once: the next request with it gets 401. Revoking twice changes nothing."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if not token.revoked:
+            token.revoked, token.revoked_at = True, timezone.now()
+            token.save(update_fields=["revoked", "revoked_at"])
+            record("token.revoked", actor=principal.label, target=token, payload={"label": token.label})
+    return token

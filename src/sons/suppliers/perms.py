@@ -1,14 +1,12 @@
-"""Who is acting: a user with a role, or a supplier organisation's API token; querysets scoped to it."""
+"""Who is acting: a user with a role, or a supplier organisation's API token (`Forbidden` when the role may not)."""
 
 from dataclasses import dataclass
+
+from sons.errors import Forbidden
 
 from .enums import Role
 
 STAFF_ROLES = (Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT, Role.ANS_AGENT, Role.ADMIN)
-
-
-class Forbidden(Exception):
-    """The principal may not do this (the API answers 403 for actions, 404 for foreign objects)."""
 
 
 @dataclass(frozen=True)
@@ -17,6 +15,7 @@ class Principal:
     label: str
     user: object = None
     organisation: object = None
+    token_id: int | None = None  # the API token it acts with, if any
 
     @property
     def organisation_id(self):

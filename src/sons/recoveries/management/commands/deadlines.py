@@ -6,6 +6,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
+from sons import locks
 from sons.dossiers.deadlines import RELEVANT, deadlines_of
 from sons.dossiers.models import Dossier
 from sons.recoveries.actions import open_due_at_date_5
@@ -29,6 +30,16 @@ class Command(BaseCommand):
                 ) from None
         else:
             day = date.today()
+        try:
+            with locks.run_alone("deadlines"):
+                self.open_and_list(day, horizon)
+        except locks.Busy:
+            # Another run (the timer's, an operator's) does the work: not an error.
+            self.stdout.write(
+                "sons deadlines : une autre exécution est en cours ; celle-ci s'arrête sans rien faire."
+            )
+
+    def open_and_list(self, day: date, horizon: int) -> None:
         with override_settings(SONS_TODAY=day):
             cases = open_due_at_date_5(day)
             self.stdout.write(f"{len(cases)} recouvrement(s) ouvert(s) le {day:%d/%m/%Y}.")
