@@ -12,7 +12,7 @@ from django.utils import timezone
 from sons import clock
 from sons.audit.journal import record_many
 from sons.errors import Conflict, Invalid, NotFound, Refused
-from sons.rules import ADMISSIBLE_SUBJECT_TO_REFERENCING, NOT_ADMISSIBLE
+from sons.rules import ADMISSIBLE_SUBJECT_TO_REFERENCING, NOT_ADMISSIBLE, Evaluation
 from sons.rules.identifiers import is_valid_finess, is_valid_rpps
 from sons.suppliers.enums import Role
 from sons.suppliers.perms import Principal
@@ -33,7 +33,7 @@ ORDER_FIELDS = {  # the contract's name → the dossier's field
 } | {"mention_conditional_referencing": "order_mention_conditional"}  # fmt: skip
 BALANCE_FIELDS = (
     "completed_on", "end_of_service_attested_on", "va_signed_on", "va_signature", "va_functions",
-    "invoice_issued_on", "invoice_amount", "invoice_in_client_name",
+    "invoice_issued_on", "invoice_amount", "invoice_in_client_name", "training_delivered",
 )  # fmt: skip
 
 
@@ -176,11 +176,13 @@ def file_one(principal: Principal, document, *, draft: bool = False) -> Dossier:
     return result.dossier
 
 
-def reevaluate(dossier: Dossier, request: str) -> None:
+def reevaluate(dossier: Dossier, request: str) -> Evaluation:
     filed_on = (
         dossier.balance_filed_on if request == "balance" else dossier.advance_filed_on
     ) or clock.today()
-    store_evaluation(dossier, evaluate_dossier(dossier, request, filed_on), timezone.now())
+    evaluation = evaluate_dossier(dossier, request, filed_on)
+    store_evaluation(dossier, evaluation, timezone.now())
+    return evaluation
 
 
 def file_advance(principal: Principal, dossier: Dossier) -> Dossier:
@@ -265,7 +267,13 @@ def validate(principal: Principal, dossier: Dossier, message: str = "") -> Dossi
     request = "balance" if dossier.state == S.BALANCE_FILED else "advance"
 
     def change(locked):
-        reevaluate(locked, request)
+        evaluation = reevaluate(locked, request)
+        if evaluation.amounts.advance_to_recover is not None:
+            raise TransitionRefused(
+                f"L'avance versée dépasse le montant facturé de {evaluation.amounts.advance_to_recover:.2f} € : "
+                "l'excédent est à reverser (§7) et le solde, nul, ne peut être validé avant que ce reversement "
+                "soit organisé."
+            )
         if locked.decision == NOT_ADMISSIBLE:
             blocking = [f["message"] for f in locked.findings if f["severity"] == "blocking"]
             raise TransitionRefused("Constats bloquants : " + " ; ".join(blocking))

@@ -87,6 +87,9 @@ class BalanceIn(BaseModel):
     completed_on: date | None = None
     va: VaIn
     invoice: InvoiceIn
+    training_delivered: bool | None = Field(
+        None, description="formations des utilisateurs réalisées (AF §3.1 et §4.4 : exigibles pour le solde)"
+    )
 
 
 class CorrectionIn(BaseModel):
@@ -120,4 +123,5 @@ def flatten_balance(balance: dict) -> dict:
         "invoice_issued_on": invoice.get("issued_on"),
         "invoice_amount": invoice.get("amount"),
         "invoice_in_client_name": invoice.get("in_client_name"),
+        "training_delivered": balance.get("training_delivered"),
     }

@@ -79,6 +79,7 @@ class Dossier(models.Model):
     invoice_issued_on = models.DateField("facture émise le", null=True)
     invoice_amount = models.DecimalField("montant facturé", null=True, **MONEY)
     invoice_in_client_name = models.BooleanField("facture au nom du Client", null=True)
+    training_delivered = models.BooleanField("formations réalisées", null=True)
 
     advance_filed_on = models.DateField("demande d'avance déposée le", null=True)
     balance_filed_on = models.DateField("demande de solde déposée le", null=True)

@@ -191,6 +191,8 @@ def snapshot(dossier: Dossier, request: str, filed_on: date, facts: Facts | None
                 "amount": money(dossier.invoice_amount),
                 "in_client_name": dossier.invoice_in_client_name,
             },
+            "training_delivered": dossier.training_delivered,
+            "advance_paid": money(dossier.paid_advance) if dossier.paid_advance else None,
         }
     return data
 
@@ -233,3 +235,9 @@ def store_evaluation(dossier: Dossier, evaluation: Evaluation, now) -> None:
     amounts = evaluation.amounts
     dossier.cap, dossier.financed = amounts.cap, amounts.financed
     dossier.advance_amount, dossier.balance_amount = amounts.advance, amounts.balance
+    paid = dossier.paid_advance + dossier.paid_balance
+    if amounts.financed is not None and amounts.financed < paid:
+        # An invoice below the advance paid (§5.1): the excess is to be recovered (§7, the balance's
+        # finding says how much); until a recovery case holds it, the amount financed stays the amount
+        # paid, which the ledger's constraint (paid ≤ financed) requires.
+        dossier.financed = paid
