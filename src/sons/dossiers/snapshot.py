@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 
 from sons.directory.enums import AidSource
 from sons.directory.models import Centre, DeMinimisAid, Professional
@@ -96,33 +96,35 @@ class Facts:
         count = self.live_orders.get(dossier.client_key, 0)
         return count - 1 if dossier.pk and dossier.state_is_live else count
 
-    def de_minimis_other_aid(self, dossier: Dossier, on: date) -> str | None:
-        """The client's declaration plus this platform's payments in the window, this dossier's excepted."""
+    def de_minimis_aids(self, dossier: Dossier, on: date) -> list[dict] | None:
+        """The client's dated register of de minimis aids (§5.1), as the rules read it: the client's
+        declaration of its other aids (at the filing date), then the register's aids of the window (this
+        platform's payments, the ASP's payments under other SONS dispositifs), this dossier's own excepted.
+        None for a centre, or when the client has declared nothing."""
         if dossier.client_kind == ClientKind.CENTRE or dossier.de_minimis_declared is None:
             return None
-        platform = sum(
-            (
-                total
-                for dossier_id, total in self.platform_aid(on).get(dossier.client_key, ())
-                if dossier_id != dossier.pk
-            ),
-            Decimal("0.00"),
-        )
-        return money(dossier.de_minimis_declared + platform)
+        aids = [{"granted_on": iso(on), "amount": money(dossier.de_minimis_declared),
+                 "source": AidSource.DECLARATION.value, "label": "Déclaration du Client : autres aides sur trois ans"}]  # fmt: skip
+        for dossier_id, granted_on, amount, source, label in self.register(on).get(dossier.client_key, ()):
+            if dossier_id is None or dossier_id != dossier.pk:
+                aids.append(
+                    {"granted_on": iso(granted_on), "amount": money(amount), "source": source, "label": label}
+                )
+        return aids
 
-    def platform_aid(self, on: date) -> dict[str, list[tuple[int | None, Decimal]]]:
-        """One query for all the dossiers: the platform's aids per client and dossier, in the window ending `on`."""
+    def register(self, on: date) -> dict[str, list[tuple]]:
+        """One query for all the dossiers: the register's aids per client, in the window ending `on`."""
         if on not in self._platform_aid:
             years = self.parameters.at(on).de_minimis_window_years
             rows = (
                 DeMinimisAid.objects.in_window(on, years)
-                .filter(client_key__in=self.keys, source=AidSource.PLATFORM)
-                .values_list("client_key", "dossier_id")
-                .annotate(total=Sum("amount"))
+                .filter(client_key__in=self.keys)
+                .order_by("granted_on", "pk")
+                .values_list("client_key", "dossier_id", "granted_on", "amount", "source", "description")
             )
-            by_client: dict[str, list[tuple[int | None, Decimal]]] = {}
-            for key, dossier_id, total in rows:
-                by_client.setdefault(key, []).append((dossier_id, total))
+            by_client: dict[str, list[tuple]] = {}
+            for key, *aid in rows:
+                by_client.setdefault(key, []).append(tuple(aid))
             self._platform_aid[on] = by_client
         return self._platform_aid[on]
 
@@ -202,7 +204,7 @@ def client_facts(dossier: Dossier, facts: Facts, on: date) -> dict:
         "kind": dossier.client_kind, "rpps": None, "profession": None, "practice": None,
         "registered_with_order": None, "finess_geo": None, "tranche": None, "accord_national_2015": None,
         "staff_declared": None, "other_orders": facts.other_orders(dossier),
-        "de_minimis_other_aid": facts.de_minimis_other_aid(dossier, on),
+        "de_minimis_other_aid": None, "de_minimis_aids": facts.de_minimis_aids(dossier, on), "centre_type": None,
     }  # fmt: skip
     if dossier.client_kind == ClientKind.PROFESSIONAL:
         base["rpps"] = dossier.rpps
@@ -218,6 +220,7 @@ def client_facts(dossier: Dossier, facts: Facts, on: date) -> dict:
             base["tranche"] = centre.tranche or None
             base["accord_national_2015"] = centre.accord_national_2015
             base["staff_declared"] = centre.staff_declared
+            base["centre_type"] = centre.centre_type or None
     return base
 
 
