@@ -75,3 +75,48 @@ def test_sums_paid_under_other_sons_dispositifs_count_against_the_ceiling(filer,
     dossier = filer({"rpps": professional.rpps}, de_minimis_other_aid="1700.00")
     # 748 030,00 + 1 700,00 + 270,00 = 750 000,00
     assert evaluate_dossier(dossier, "advance", date(2026, 9, 1)).decision == decision
+
+
+# A paid catch-up (§4.3) reads the Client's version on the ANS's public list of obsolete versions.
+
+
+def declare(solution, **changes):
+    from sons.registry.actions import declare_obsolete
+    from sons.suppliers.enums import Role
+    from tests.db_factories import staff
+
+    ans, _ = staff(Role.ANS_AGENT, f"ans-{solution.pk}")
+    data = {"version": "3", "version_rank": 3, "end_announced_on": date(2025, 1, 10),
+            "versions_at_date_0": ["3", "4", "5"], "already_obsolete": [], "latest_in_production_at_date_0": "5",
+            "vague_1_version_rank": 4, **changes}  # fmt: skip
+    obsolete, outcome = declare_obsolete(ans, solution, data, on=date(2025, 9, 1))
+    assert outcome.ok, outcome.findings
+    return obsolete
+
+
+@pytest.mark.parametrize(
+    ("declared", "version", "decision"),
+    [(True, "3", "admissible"), (False, "3", "not_admissible"), (True, "4", "not_admissible")],
+    ids=["on-the-list", "not-on-the-list", "another-version"],
+)
+def test_a_paid_catch_up_reads_the_public_list_of_obsolete_versions(filer, declared, version, decision):
+    professional = ProfessionalFactory()
+    dossier = filer({"rpps": professional.rpps}, de_minimis_other_aid="0.00")
+    if declared:
+        obsolete = declare(dossier.solution_version.solution)
+        assert (obsolete.latest_in_production_at_date_0, obsolete.vague_1_version_rank) == ("5", 4)
+    dossier.order_paid_version_catch_up = True
+    dossier.order_client_version_obsolete = None
+    dossier.order_client_version = version
+    facts = snapshot(dossier, "advance", date(2026, 9, 1))["order"]["client_version"]
+    assert facts["declared_obsolete"] is (declared and version == "3")
+    assert evaluate_dossier(dossier, "advance", date(2026, 9, 1)).decision == decision
+
+
+def test_the_supplier_declares_the_clients_version_with_the_order(filer):
+    professional = ProfessionalFactory()
+    dossier = filer({"rpps": professional.rpps}, de_minimis_other_aid="0.00")
+    assert dossier.order_client_version == ""
+    order = {**copy.deepcopy(BASE["order"]), "issued_on": "2026-08-01", "client_version": {"version": "3"}}
+    actions.apply_order(dossier, order)
+    assert dossier.order_client_version == "3"

@@ -28,7 +28,8 @@ ORDER_FIELDS = {  # the contract's name → the dossier's field
     name: f"order_{name}"
     for name in (
         "in_client_name", "issued_on", "signed_on", "signature", "lines", "vat_rate", "mention_state_funded",
-        "conditioned_on", "paid_version_catch_up", "client_version_obsolete", "centre_certificate_commitment",
+        "conditioned_on", "paid_version_catch_up", "client_version_obsolete", "client_version",
+        "centre_certificate_commitment",
     )
 } | {"mention_conditional_referencing": "order_mention_conditional"}  # fmt: skip
 BALANCE_FIELDS = (
@@ -82,6 +83,8 @@ def apply_order(dossier: Dossier, order: dict) -> None:
             value = [{"label": line["label"], "amount": f"{Decimal(line['amount']):.2f}"} for line in value]
         elif name == "paid_version_catch_up":
             value = bool(value)
+        elif name == "client_version":
+            value = (value or {}).get("version") or ""
         elif value is None and name in ("signature", "vat_rate"):
             value = ""
         setattr(dossier, attribute, value)

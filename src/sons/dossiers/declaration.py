@@ -45,6 +45,13 @@ class LineIn(BaseModel):
     amount: SignedAmount
 
 
+class ClientVersionIn(BaseModel):
+    version: Annotated[str, Field(max_length=50), Clean] = Field(
+        description="version de la Solution installée chez le Client (§4.3 : rattrapage payant depuis une version "
+        "déclarée obsolète à l'ANS)"
+    )
+
+
 class OrderIn(BaseModel):
     in_client_name: bool | None = None
     issued_on: date | None = None
@@ -59,6 +66,7 @@ class OrderIn(BaseModel):
     ] = []
     paid_version_catch_up: bool = False
     client_version_obsolete: bool | None = None
+    client_version: ClientVersionIn | None = None
     centre_certificate_commitment: bool | None = None
 
 

@@ -66,6 +66,9 @@ class Dossier(models.Model):
     order_conditioned_on = models.JSONField("conditions", default=list)
     order_paid_version_catch_up = models.BooleanField("rattrapage de version payant", default=False)
     order_client_version_obsolete = models.BooleanField("version du Client obsolète", null=True)
+    order_client_version = models.CharField(
+        "version de la Solution installée chez le Client", max_length=50, blank=True
+    )
     order_centre_certificate_commitment = models.BooleanField("engagement certificat (centre)", null=True)
     de_minimis_declared = models.DecimalField("autres aides de minimis déclarées", null=True, **MONEY)
 

@@ -14,7 +14,7 @@ from django.db.models import Count
 from sons.directory.enums import AidSource
 from sons.directory.models import Centre, DeMinimisAid, Professional
 from sons.registry.enums import Referencing
-from sons.registry.models import DistributorDeclaration, SolutionVersion
+from sons.registry.models import DistributorDeclaration, ObsoleteVersion, SolutionVersion
 from sons.rules import Evaluation, evaluate, load_parameters, parse_dossier
 from sons.suppliers.enums import EnrolmentState
 from sons.suppliers.models import Organisation
@@ -91,6 +91,15 @@ class Facts:
             .annotate(n=Count("pk"))
         )
         self.parameters = load_parameters()
+        named = {(v.solution_id, d.order_client_version) for d in dossiers if d.order_client_version
+                 for v in [self.versions[d.solution_version_id]]}  # fmt: skip
+        self.obsolete = {}
+        if named:
+            rows = ObsoleteVersion.objects.filter(
+                solution_id__in={solution for solution, _ in named},
+                version__in={version for _, version in named},
+            )
+            self.obsolete = {(row.solution_id, row.version): row for row in rows}
 
     def other_orders(self, dossier: Dossier) -> int:
         count = self.live_orders.get(dossier.client_key, 0)
@@ -175,6 +184,7 @@ def snapshot(dossier: Dossier, request: str, filed_on: date, facts: Facts | None
             "paid_version_catch_up": dossier.order_paid_version_catch_up,
             "client_version_obsolete": dossier.order_client_version_obsolete,
             "centre_certificate_commitment": dossier.order_centre_certificate_commitment,
+            "client_version": client_version(dossier, facts, solution.pk),
         },
         "balance": None,
     }
@@ -197,6 +207,24 @@ def snapshot(dossier: Dossier, request: str, filed_on: date, facts: Facts | None
             "advance_paid": money(dossier.paid_advance) if dossier.paid_advance else None,
         }
     return data
+
+
+def client_version(dossier: Dossier, facts: Facts, solution_id: int) -> dict | None:
+    """The Client's version as the supplier declares it, with its obsolescence declaration from the ANS's
+    public list (§4.3), or None when the supplier names no version."""
+    if not dossier.order_client_version:
+        return None
+    row = facts.obsolete.get((solution_id, dossier.order_client_version))
+    if row is None:
+        return {"version": dossier.order_client_version, "declared_obsolete": False}
+    return {
+        "version": row.version,
+        "version_rank": row.rank,
+        "declared_obsolete": True,
+        "end_announced_on": iso(row.end_announced_on),
+        "latest_in_production_at_date_0": row.latest_in_production_at_date_0 or None,
+        "vague_1_version_rank": row.vague_1_version_rank,
+    }
 
 
 def client_facts(dossier: Dossier, facts: Facts, on: date) -> dict:
