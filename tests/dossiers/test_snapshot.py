@@ -120,3 +120,33 @@ def test_the_supplier_declares_the_clients_version_with_the_order(filer):
     order = {**copy.deepcopy(BASE["order"]), "issued_on": "2026-08-01", "client_version": {"version": "3"}}
     actions.apply_order(dossier, order)
     assert dossier.order_client_version == "3"
+
+
+# §5.2: the VAT rate in force when the ASP instructs the financing request.
+
+
+@pytest.mark.parametrize(("validated_on", "financed"), [("2026-12-31", "270.00"), ("2027-01-01", "272.25")],
+                         ids=["day-before-the-change", "day-of-the-change"])  # fmt: skip
+def test_the_advance_is_validated_at_the_rate_in_force_that_day(
+    filer, settings, monkeypatch, validated_on, financed
+):
+    from sons.rules import engine, load_parameters
+    from sons.suppliers.enums import Role
+    from tests.db_factories import staff
+
+    raised = load_parameters().with_value(
+        "vat_rates_in_force", date(2027, 1, 1), {"20": "21", "8.5": "8.5"}, "test"
+    )
+    monkeypatch.setattr(engine, "load", lambda: raised)
+    dossier = filer({"rpps": ProfessionalFactory().rpps}, de_minimis_other_aid="0.00")
+    assert str(dossier.financed) == "270.00"
+    settings.SONS_TODAY = validated_on
+    instructor, _ = staff(Role.ASP_INSTRUCTOR, "instructeur")
+    validated = actions.validate(instructor, dossier)
+    assert (validated.state, str(validated.financed)) == ("advance_validated", financed)
+    assert actions.financing_instructed_on(validated) == date.fromisoformat(validated_on)
+    # The balance reads the day of that instruction, not its own filing date.
+    facts = snapshot(
+        validated, "balance", date(2027, 12, 10), instructed_on=actions.financing_instructed_on(validated)
+    )
+    assert facts["financing_instructed_on"] == validated_on

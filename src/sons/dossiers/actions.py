@@ -179,13 +179,24 @@ def file_one(principal: Principal, document, *, draft: bool = False) -> Dossier:
     return result.dossier
 
 
-def reevaluate(dossier: Dossier, request: str) -> Evaluation:
+def reevaluate(dossier: Dossier, request: str, instructing: bool = False) -> Evaluation:
+    """The rules on the dossier's request; `instructing`: the ASP decides on it today (§5.2: the VAT rate
+    in force at the instruction of the financing request)."""
     filed_on = (
         dossier.balance_filed_on if request == "balance" else dossier.advance_filed_on
     ) or clock.today()
-    evaluation = evaluate_dossier(dossier, request, filed_on)
+    if request == "advance":
+        instructed_on = clock.today() if instructing else None
+    else:
+        instructed_on = financing_instructed_on(dossier)
+    evaluation = evaluate_dossier(dossier, request, filed_on, instructed_on=instructed_on)
     store_evaluation(dossier, evaluation, timezone.now())
     return evaluation
+
+
+def financing_instructed_on(dossier: Dossier) -> date | None:
+    """The day the ASP validated the financing request (its instruction, §5.2), if it did."""
+    return dossier.advance_validated_on
 
 
 def file_advance(principal: Principal, dossier: Dossier) -> Dossier:
@@ -270,7 +281,9 @@ def validate(principal: Principal, dossier: Dossier, message: str = "") -> Dossi
     request = "balance" if dossier.state == S.BALANCE_FILED else "advance"
 
     def change(locked):
-        evaluation = reevaluate(locked, request)
+        evaluation = reevaluate(locked, request, instructing=True)
+        if request == "advance":
+            locked.advance_validated_on = clock.today()
         if evaluation.amounts.advance_to_recover is not None:
             raise TransitionRefused(
                 f"L'avance versée dépasse le montant facturé de {evaluation.amounts.advance_to_recover:.2f} € : "

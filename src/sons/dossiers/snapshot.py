@@ -138,8 +138,15 @@ class Facts:
         return self._platform_aid[on]
 
 
-def snapshot(dossier: Dossier, request: str, filed_on: date, facts: Facts | None = None) -> dict:
-    """The dossier as the simulator contract describes it (JSON form)."""
+def snapshot(
+    dossier: Dossier,
+    request: str,
+    filed_on: date,
+    facts: Facts | None = None,
+    instructed_on: date | None = None,
+) -> dict:
+    """The dossier as the simulator contract describes it (JSON form); `instructed_on`: the day the financing
+    request is (or was) instructed, when known (§5.2)."""
     facts = facts or Facts([dossier])
     supplier = facts.suppliers[dossier.supplier_id]
     version = facts.versions[dossier.solution_version_id]
@@ -150,6 +157,7 @@ def snapshot(dossier: Dossier, request: str, filed_on: date, facts: Facts | None
         "dispositif": "SFP-LGC-Va2",
         "request": request,
         "filed_on": iso(filed_on),
+        "financing_instructed_on": iso(instructed_on),
         "supplier": {
             "role": "publisher" if is_publisher else "distributor",
             "declared_by_publisher": None if is_publisher else declaration is not None,
@@ -253,10 +261,14 @@ def client_facts(dossier: Dossier, facts: Facts, on: date) -> dict:
 
 
 def evaluate_dossier(
-    dossier: Dossier, request: str, filed_on: date, facts: Facts | None = None
+    dossier: Dossier,
+    request: str,
+    filed_on: date,
+    facts: Facts | None = None,
+    instructed_on: date | None = None,
 ) -> Evaluation:
     """Ask the rules engine, the only place where decisions are computed."""
-    return evaluate(parse_dossier(snapshot(dossier, request, filed_on, facts)))
+    return evaluate(parse_dossier(snapshot(dossier, request, filed_on, facts, instructed_on)))
 
 
 def store_evaluation(dossier: Dossier, evaluation: Evaluation, now) -> None:
