@@ -40,7 +40,7 @@ class DossierContext:
     __slots__ = (
         "advance", "advance_to_recover", "agreed", "agreed_by_centre", "balance", "balance_due", "cal", "cap",
         "caps", "categories", "category", "centres", "client", "exception_applies", "filed_on", "financed",
-        "financed_by_centre", "financing_column", "instructed_on", "order", "order_cap", "order_caps",
+        "financed_by_centre", "financing_column", "instructed_on", "is_centre", "order", "order_cap", "order_caps",
         "order_column", "order_financed", "other_lines", "p", "parameters", "request", "segur_amounts",
         "segur_lines", "several_centres", "solution", "supplier", "vat_rate",
     )  # fmt: skip
@@ -57,7 +57,8 @@ class DossierContext:
         self.client = client = dossier["client"]
         self.order = order = dossier["order"]
         self.balance = dossier["balance"]
-        self.centres = () if client["kind"] == "professional" else order_centres(client, order)
+        self.is_centre = client["kind"] == "centre"
+        self.centres = order_centres(client, order) if self.is_centre else ()
         self.several_centres = len(self.centres) > 1
         # The computations, which run first, set the derived values (category, cap, financed amount…);
         # these are read by evaluate() whatever the computations found.
