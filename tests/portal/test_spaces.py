@@ -216,11 +216,13 @@ def test_supplier_files_the_balance_from_the_dossier_page(client, spaces, settin
     client.post(reverse("portal:dossier_balance", args=[dossier.pk]), {
         "completed_on": "2027-12-01", "va_signed_on": "2027-12-05", "va_signature": "psc",
         "va_functions": functions, "invoice_issued_on": "2027-12-06", "invoice_amount": "270.00",
-        "invoice_in_client_name": "on",
+        "invoice_in_client_name": "on", "training_delivered": "on",
     })  # fmt: skip
     dossier.refresh_from_db()
     assert dossier.state == S.BALANCE_FILED and dossier.va_functions == functions
     assert dossier.invoice_amount == Decimal("270.00")
+    assert dossier.training_delivered is True
+    assert "training_delivered_for_balance" not in [f["rule"] for f in dossier.findings]
 
 
 def test_the_queue_filters_on_the_profession_as_the_rules_read_it(client, spaces):

@@ -36,6 +36,7 @@ BALANCE = {  # the balance request of a service completed on 2026-10-01 (VA and 
            "functions": ["psc_login", "ins_qualification", "mss_pro", "mss_patient", "integrate_received", "send_mes",
                          "consult_mes", "segur_documents"]},
     "invoice": {"issued_on": date(2026, 10, 6), "amount": Decimal("270.00"), "in_client_name": True},
+    "training_delivered": True,
 }  # fmt: skip
 PROFILES = [
     "ide",
