@@ -20,6 +20,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "dsfr",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "mozilla_django_oidc",
+    "sons.accounts",
     "sons.audit",
     "sons.registry",
     "sons.directory",
@@ -38,6 +43,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "sons.accounts.twofactor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "sons.api.idempotency.JsonErrorsMiddleware",
     "sons.api.idempotency.IdempotencyMiddleware",
@@ -104,6 +111,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 
 # Uploaded documents live outside any served folder; only the API hands them out.
 SONS_DOCUMENTS_DIR = os.environ.get("SONS_DOCUMENTS_DIR", str(VAR_DIR / "documents"))
+
+from .accounts import *  # noqa: E402, F403 - ProConnect, second factor, e-mailed links
 
 # Where the simulator page finds its sample dossiers.
 SONS_EXAMPLES_DIR = BASE_DIR / "examples"

@@ -33,18 +33,19 @@ class TokenAuth(HttpBearer):
     @staticmethod
     def resolve(key: str) -> Principal | None:
         found = (
-            ApiToken.objects.select_related("organisation__enrolment", "user__membership__organisation")
+            ApiToken.objects.select_related("organisation__enrolment", "user")
+            .prefetch_related("user__memberships__organisation")
             .filter(key_hash=key, revoked=False)
             .first()
         )
         if found is None:
             return None
-        if found.organisation is not None:
+        if found.organisation is not None and found.user is None:
             label = f"{found.organisation.name} (jeton « {found.label} »)"
-            principal = Principal(Role.SUPPLIER_MEMBER, label, found.user, found.organisation)
+            principal = Principal(Role.SUPPLIER_MEMBER, label, None, found.organisation)
         else:
             try:
-                principal = Principal.for_user(found.user)
+                principal = Principal.for_user(found.user, found.user.memberships.all())
             except Forbidden:
                 return None
         return principal

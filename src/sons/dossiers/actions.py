@@ -13,6 +13,7 @@ from sons import clock
 from sons.audit.journal import record_many
 from sons.rules import ADMISSIBLE_SUBJECT_TO_REFERENCING, NOT_ADMISSIBLE
 from sons.rules.identifiers import is_valid_finess, is_valid_rpps
+from sons.suppliers.actions import organisation_may_file
 from sons.suppliers.enums import Role
 from sons.suppliers.perms import Principal
 
@@ -106,6 +107,10 @@ def file_many(principal: Principal, items: list[dict], *, draft: bool = False) -
     transaction (dossiers, history, audit), falling back to one by one if a concurrent filing races."""
     principal.require(Role.SUPPLIER_MEMBER)
     results = [FilingResult(index) for index in range(len(items))]
+    if not draft and (why := organisation_may_file(principal.organisation)):  # §6: enrolled first
+        for result in results:
+            result.error = FilingRefused(why, "supplier", 403)
+        return results
     candidates: list[tuple[FilingResult, Dossier]] = []
     seen: set[str] = set()
     for result, item in zip(results, items, strict=True):
@@ -189,6 +194,9 @@ def reevaluate(dossier: Dossier, request: str) -> None:
 
 
 def file_advance(principal: Principal, dossier: Dossier) -> Dossier:
+    if why := organisation_may_file(dossier.supplier):
+        raise TransitionRefused(why)
+
     def change(locked):
         locked.advance_filed_on = clock.today()
         reevaluate(locked, "advance")

@@ -82,11 +82,7 @@ STEPS = {
 
 
 def allowed_steps(dossier: Dossier, principal: Principal) -> list[Step]:
-    return [
-        step
-        for step in STEPS.values()
-        if dossier.state in step.sources and (principal.role in step.roles or principal.role == Role.ADMIN)
-    ]
+    return [step for step in STEPS.values() if dossier.state in step.sources and principal.may(*step.roles)]
 
 
 def perform(

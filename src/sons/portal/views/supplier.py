@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import orjson
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,10 +33,11 @@ from sons.registry.models import SolutionVersion
 from sons.rules import load_parameters
 from sons.rules.explain import DEADLINE_LABELS
 from sons.rules.money import euros_fr
+from sons.suppliers.actions import organisation_may_file
 from sons.suppliers.enums import Role
 from sons.suppliers.models import ApiToken
 
-from ..access import role_required
+from ..access import ADMINISTRATORS, FILERS, MEMBER_REFUSALS, role_required
 from ..forms import BulkForm, ClientSearchForm, DossierForm, TokenForm
 from ..presenters import finding_rows
 
@@ -45,6 +47,8 @@ CSV_COLUMNS = ["rpps", "finess_geo", "solution_version_id", "issued_on", "signed
                "centre_certificate_commitment", "de_minimis_other_aid"]  # fmt: skip
 CLIENT_RULES = ("client_", "centre_", "solution_has_client_profile")
 supplier_only = role_required(Role.SUPPLIER_MEMBER)
+filer_only = role_required(Role.SUPPLIER_MEMBER, members=FILERS)
+administrator_only = role_required(Role.SUPPLIER_MEMBER, members=ADMINISTRATORS)
 
 
 def own_dossiers(request):
@@ -103,6 +107,7 @@ def home(request):
         "organisation": request.principal.organisation, "states": states,
         "total": sum(s["n"] for s in states), "requested": euros_fr(totals["requested"] or Decimal(0)),
         "paid": euros_fr(paid), "conditional": conditional_rows, "upcoming": upcoming[:10],
+        "enrolment_blocked": organisation_may_file(request.principal.organisation),
     })  # fmt: skip
 
 
@@ -176,7 +181,7 @@ def client_search(request):
                                                              "searched": form.is_bound})  # fmt: skip
 
 
-@supplier_only
+@filer_only
 def dossier_new(request):
     """A draft evaluated by the rules: its findings are shown before the supplier files it."""
     available = list(versions())
@@ -198,7 +203,11 @@ def dossier_new(request):
         initial = {"rpps": request.GET.get("rpps", ""), "finess_geo": request.GET.get("finess_geo", ""),
                    "signature": "psc", "vat_rate": "20", "in_client_name": True, "mention_state_funded": True}  # fmt: skip
         form = DossierForm(initial=initial, versions=available)
-    return render(request, "portal/supplier/new.html", {"form": form})
+    return render(
+        request,
+        "portal/supplier/new.html",
+        {"form": form, "enrolment_blocked": organisation_may_file(request.principal.organisation)},
+    )
 
 
 def bulk_documents(upload) -> list:
@@ -238,7 +247,7 @@ def csv_document(row: dict) -> dict:
             "de_minimis_other_aid": aid.replace(",", ".") if aid else None}  # fmt: skip
 
 
-@supplier_only
+@filer_only
 def bulk_filing(request):
     report = None
     form = BulkForm(request.POST or None, request.FILES or None)
@@ -254,8 +263,9 @@ def bulk_filing(request):
             form.add_error("file", f"Au plus {BULK_LIMIT} dossiers par fichier.")
         elif documents:
             report = bulk_report(request, documents)
-    return render(request, "portal/supplier/bulk.html", {"form": form, "report": report,
-                                                          "columns": ";".join(CSV_COLUMNS)})  # fmt: skip
+    return render(request, "portal/supplier/bulk.html", {
+        "form": form, "report": report, "columns": ";".join(CSV_COLUMNS),
+        "enrolment_blocked": organisation_may_file(request.principal.organisation)})  # fmt: skip
 
 
 def bulk_report(request, documents: list) -> dict:
@@ -273,7 +283,7 @@ def bulk_report(request, documents: list) -> dict:
     }
 
 
-@supplier_only
+@administrator_only
 def tokens(request):
     organisation = request.principal.organisation
     form = TokenForm(request.POST or None)
@@ -285,7 +295,7 @@ def tokens(request):
     return render(request, "portal/supplier/tokens.html", {"form": form, "tokens": listed, "key": key})
 
 
-@supplier_only
+@administrator_only
 @require_POST
 def revoke_token(request, token_id: int):
     token = get_object_or_404(ApiToken, pk=token_id, organisation_id=request.principal.organisation_id)
@@ -319,6 +329,8 @@ def pilot(request):
     )
     pilots = Pilot.objects.filter(supplier_id=organisation_id).select_related("solution_version__solution")
     findings = []
+    if request.method == "POST" and not request.principal.may_file:
+        raise PermissionDenied(MEMBER_REFUSALS[FILERS])
     if request.method == "POST":
         chosen = [int(pk) for pk in request.POST.getlist("dossiers") if pk.isdigit()]
         signed = {int(pk) for pk in request.POST.getlist("pv") if pk.isdigit()}
