@@ -120,7 +120,7 @@ def seed(professionals: int) -> World:
     from sons.directory.models import Professional
     from sons.registry.enums import Referencing
     from sons.registry.models import Publisher, Solution, SolutionVersion
-    from sons.rules.dossier import PROFILES
+    from sons.rules.contract import PROFILES
     from sons.rules.identifiers import with_luhn_key
     from sons.suppliers.enums import EnrolmentState
     from sons.suppliers.models import ApiToken, Enrolment, Organisation

@@ -1,14 +1,16 @@
-"""Settings shared by every environment."""
+"""Settings shared by every environment. Secrets and the ASP's account are not here: `prod` reads them from
+the environment (and refuses to start without them), `dev` and `test` take the placeholders of `local`."""
 
 import os
 from pathlib import Path
 
 import dj_database_url
 
+from sons.observability import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
-SECRET_KEY = os.environ.get("SONS_SECRET_KEY", "dev-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz")
 DEBUG = False
 ALLOWED_HOSTS = os.environ.get("SONS_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 
@@ -20,6 +22,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "dsfr",
+    "ninja",  # its Swagger UI assets served from our static files, not a CDN
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "sons.jobs",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -37,7 +44,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sons.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "sons.web.UploadSizeMiddleware",
+    "sons.api.middleware.ExactBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -45,10 +55,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "sons.accounts.twofactor.SecondFactorMiddleware",
+    "sons.web.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "sons.api.idempotency.JsonErrorsMiddleware",
+    "sons.api.middleware.JsonErrorsMiddleware",
+    "sons.api.middleware.AtomicWritesMiddleware",
     "sons.api.idempotency.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "sons.web.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -73,16 +87,29 @@ TEMPLATES = [
 
 def tuned(database: dict) -> dict:
     """On PostgreSQL, bind parameters on the server so that psycopg prepares the statements a request
-    repeats (measured: half the database CPU per filing)."""
+    repeats (measured: half the database CPU per filing).
+
+    On SQLite (a file), write-ahead logging: readers keep reading the last committed state while a writer
+    works (a directory import, a bulk filing) instead of getting « database is locked »; a writer waits up
+    to 20 s for another one."""
     if database["ENGINE"].endswith("postgresql"):
         database.setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
+    elif database["ENGINE"].endswith("sqlite3") and database.get("NAME") not in ("", ":memory:", None):
+        database.setdefault("OPTIONS", {}).update(
+            {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", "timeout": 20}
+        )
     return database
 
 
 DATABASES = {
     "default": tuned(
         dj_database_url.config(
-            env="DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'sons.sqlite3'}", conn_max_age=60
+            env="DATABASE_URL",
+            default=f"sqlite:///{VAR_DIR / 'sons.sqlite3'}",
+            conn_max_age=60,
+            # A connection kept across requests is checked before reuse: after a database restart the next
+            # request reconnects instead of failing.
+            conn_health_checks=True,
         )
     )
 }
@@ -95,24 +122,93 @@ CACHES = {
     "figures": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "sons_figures_cache"},
 }
 
-LANGUAGE_CODE = "fr-fr"
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français")]  # French only, whatever the browser asks for
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:space"
 LOGOUT_REDIRECT_URL = "portal:home"
 STATIC_ROOT = VAR_DIR / "static"
 
+# A request is answered within this time or its worker is killed (the server's timeout, deploy/): an
+# Idempotency-Key whose request is still unfinished after it is released for the retry.
+SONS_REQUEST_TIMEOUT_SECONDS = int(os.environ.get("SONS_REQUEST_TIMEOUT_SECONDS", "60"))
+# How long an Idempotency-Key's answer is kept and replayed (purge_idempotency removes older ones).
+SONS_IDEMPOTENCY_HOURS = 24
+# What a 503 (database restarting) tells the client to wait before retrying.
+SONS_RETRY_AFTER_SECONDS = 5
+
 # A bulk filing of 10 000 dossiers is about 5 MB of JSON.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+# Uploaded files are kept in memory, counted and capped as they arrive (sons.web): nothing of an upload is
+# written to disk before its size is known to be within the limit; a multipart body announced larger than
+# the limit is refused (413) before it is read.
+FILE_UPLOAD_HANDLERS = ["sons.web.CappedUploadHandler"]
+SONS_UPLOAD_MAX_BYTES = 16 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
-# Uploaded documents live outside any served folder; only the API hands them out.
+# Uploaded documents live outside any served folder; only the API and the portal hand them out, through the
+# storage "documents" (a folder here; an S3-compatible store in production if STORAGES says so, see prod).
 SONS_DOCUMENTS_DIR = os.environ.get("SONS_DOCUMENTS_DIR", str(VAR_DIR / "documents"))
+STORAGES["documents"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": SONS_DOCUMENTS_DIR},
+}
 
 from .accounts import *  # noqa: E402, F403 - ProConnect, second factor, e-mailed links
 
 # Where the simulator page finds its sample dossiers.
 SONS_EXAMPLES_DIR = BASE_DIR / "examples"
+
+# Sessions end after 8 hours without a request: sons.web.SessionActivityMiddleware pushes the expiry back
+# (saving the session) at most once a minute, rather than writing the session on every request.
+SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): every script and style comes from our own static files; no inline
+# script, no inline style, no outside host. Images may be data: URIs (the DSFR's icons, Swagger UI's).
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+    }
+}
+
+# Jobs (django-tasks, database backend): a job row is written in the transaction of the change that causes it;
+# workers (`sons worker`) take jobs with SELECT … FOR UPDATE SKIP LOCKED. See sons.jobs and docs/architecture.md.
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "documents", "exports"]}
+}
+
+# Workers and the scheduler write a heartbeat every SONS_JOBS_BEAT_SECONDS; one silent for
+# SONS_JOBS_STALE_SECONDS is taken for dead: its job goes back in the queue, its locks are free.
+SONS_JOBS_BEAT_SECONDS = float(os.environ.get("SONS_JOBS_BEAT_SECONDS", "5"))
+SONS_JOBS_STALE_SECONDS = float(os.environ.get("SONS_JOBS_STALE_SECONDS", "30"))
+# /readyz answers 503 when the oldest job waiting is older than this (workers stopped or overwhelmed).
+SONS_READY_MAX_BACKLOG_SECONDS = int(os.environ.get("SONS_READY_MAX_BACKLOG_SECONDS", "600"))
+
+LOGGING = logging_config(json=False)
+
+# The RPPS extract refreshed every night by the scheduler (`sons import rpps`); unset: the job says so and skips.
+SONS_RPPS_PATH = os.environ.get("SONS_RPPS_PATH", "")

@@ -1,7 +1,7 @@
 """Every API error is JSON with a French message and, where it applies, the field path."""
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404
+from django.http import Http404, UnreadablePostError
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from sons.dossiers.actions import FilingRefused
@@ -9,6 +9,8 @@ from sons.dossiers.pilots import PilotRefused
 from sons.dossiers.workflow import TransitionRefused
 from sons.rules import InvalidDossier
 from sons.suppliers.perms import Forbidden
+
+from .middleware import incomplete_body_response
 
 PYDANTIC_MESSAGES = {
     "missing": "champ obligatoire manquant",
@@ -46,7 +48,11 @@ PYDANTIC_MESSAGES = {
     "value_error": "valeur invalide",
 }
 
-NINJA_MESSAGES = {"Cannot parse request body": "Corps de la requête illisible : JSON invalide."}
+NINJA_MESSAGES = {
+    "Cannot parse request body": "Corps de la requête illisible : JSON invalide.",
+    "CSRF check Failed": "Jeton CSRF absent ou invalide : une session du portail n'agit sur l'API qu'avec son "
+    "jeton CSRF (en-tête X-CSRFToken).",
+}
 
 
 def field_path(loc) -> str:
@@ -125,6 +131,10 @@ def install(api):
     def http_error(request, exc):
         message = NINJA_MESSAGES.get(str(exc), str(exc))
         return api.create_response(request, {"message": message, "field": "corps"}, status=exc.status_code)
+
+    @api.exception_handler(UnreadablePostError)
+    def incomplete_body(request, exc):
+        return incomplete_body_response(request, exc)
 
     @api.exception_handler(InvalidDossier)
     def invalid_dossier(request, exc):

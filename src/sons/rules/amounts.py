@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .codes import CAP_COLUMNS
 from .core import BLOCKING, WARNING, computed, failed, not_applicable, passed, rule, unknown
 from .money import ZERO, euros, to_cents
 
 BOTH = ("advance", "balance")
-COLUMN_LABELS = {"ttc_20": "TTC, TVA à 20 %", "ttc_8_5": "TTC, TVA à 8,5 %", "ht": "HT"}
+COLUMN_LABELS = dict(CAP_COLUMNS.choices)
 
 
 def split_lines(order: dict, label: str) -> tuple[list, list[str]]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from .codes import CALENDAR_DATES
 from .params import Snapshot
 
 
@@ -45,17 +46,7 @@ class Calendar:
         return {name: getattr(self, name) for name in self.__slots__}
 
 
-LABELS = {
-    "date_0": "Date 0 — parution au JO de l'arrêté, lancement du SONS",
-    "date_1": "Date 1 — date limite de dépôt du dossier administratif à l'ANS",
-    "date_2": "Date 2 — date limite de dépôt d'un dossier complet de preuves de conformité",
-    "date_3": "Date 3 — fin des échanges entre l'Éditeur et l'ANS",
-    "date_4": "Date 4 — fin de réception des demandes de financement et d'avance",
-    "date_5": "Date 5 — fin de réalisation des Prestations Ségur",
-    "date_6": "Date 6 — fin de réception des demandes de paiement du solde",
-    "order_signature_from": "Début de signature des bons de commande (Date 0 + 12 mois)",
-    "exception_from": "Dépôt par exception en attente de référencement (Date 4 − 15 jours)",
-}
+LABELS = dict(CALENDAR_DATES.choices)
 
 
 def build_calendar(date_0: date, p: Snapshot) -> Calendar:

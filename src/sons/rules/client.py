@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .codes import PROFILES
 from .core import BLOCKING, WARNING, confirmed, failed, not_applicable, passed, rule, unknown
 
 BOTH = ("advance", "balance")
@@ -167,7 +168,7 @@ def solution_has_client_profile(ctx):
         return not_applicable("Profession non éligible : aucun Profil requis.", facts)
     missing = [p for p in required if p not in profiles]
     if missing:
-        labels = ", ".join(f"« {ctx.p.profiles[p]} »" for p in missing)
+        labels = ", ".join(f"« {PROFILES.label(p)} »" for p in missing)
         return failed(
             f"La Solution ne dispose pas du ou des Profils requis pour ce Client : {labels}.", facts
         )

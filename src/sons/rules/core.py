@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from .codes import CHECK_STATUSES, SEVERITIES
+
 BLOCKING = "blocking"
 WARNING = "warning"
 INFO = "info"
@@ -20,14 +22,8 @@ NOT_APPLICABLE = "not_applicable"
 UNKNOWN = "unknown"
 COMPUTED = "computed"
 
-OUTCOME_LABELS = {
-    PASSED: "respectée",
-    FAILED: "non respectée",
-    NOT_APPLICABLE: "sans objet",
-    UNKNOWN: "information manquante",
-    COMPUTED: "calculé",
-}
-SEVERITY_LABELS = {BLOCKING: "bloquant", WARNING: "avertissement", INFO: "information"}
+OUTCOME_LABELS = dict(CHECK_STATUSES.choices)
+SEVERITY_LABELS = dict(SEVERITIES.choices)
 
 
 class Check(NamedTuple):

@@ -6,30 +6,26 @@ This is the one place where decisions are computed; the CLI, the portal and the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from . import amounts as _amounts  # noqa: F401  (each module registers its rules)
 from . import client, order, recovery, requests, supplier  # noqa: F401
 from .calendar import Calendar, CalendarOutOfRange, build_calendar
+from .codes import DECISIONS, REQUESTS
+from .contract import DISPOSITIF, InvalidDossier
 from .core import BLOCKING, Finding, Trace, run
-from .dossier import DISPOSITIF, InvalidDossier
+from .deadlines import calendar_deadlines, dossier_deadlines, next_deadline
 from .money import euros
 from .params import ParameterSet, load
 
 ADMISSIBLE = "admissible"
 ADMISSIBLE_SUBJECT_TO_REFERENCING = "admissible_subject_to_referencing"
 NOT_ADMISSIBLE = "not_admissible"
-DECISION_LABELS = {
-    ADMISSIBLE: "Recevable",
-    ADMISSIBLE_SUBJECT_TO_REFERENCING: "Recevable sous réserve de la décision de référencement",
-    NOT_ADMISSIBLE: "Non recevable",
-}
-REQUEST_LABELS = {
-    "advance": "demande de financement et de versement de l'avance",
-    "balance": "demande de solde",
-}
+DECISION_LABELS = dict(DECISIONS.choices)
+# In a sentence: « demande de solde déposée le … ».
+REQUEST_LABELS = {code: label[0].lower() + label[1:] for code, label in REQUESTS.choices}
 
 
 class DossierContext:
@@ -125,19 +121,7 @@ class Evaluation:
         return result
 
 
-def calendar_deadlines(cal: Calendar) -> dict[str, date]:
-    return {
-        "date_0": cal.date_0,
-        "order_signature_from": cal.order_signature_from,
-        "order_signature_until": cal.date_4,
-        "advance_request_until": cal.date_4,
-        "exception_from": cal.exception_from,
-        "service_completion_until": cal.date_5,
-        "end_of_service_attestation_until": cal.date_5,
-        "balance_request_until": cal.date_6,
-    }
-
-
+# The deadlines worth announcing after a filing, in the order they fall due.
 _UPCOMING = {
     "advance": (
         "order_signature_until",
@@ -156,27 +140,30 @@ _UPCOMING = {
 }
 
 
-def deadlines_for(ctx: DossierContext) -> dict[str, date]:
-    """The calendar's deadlines, the conditional order's own, and the next one after the filing date."""
+def deadlines_for(ctx: DossierContext) -> dict:
+    """The dossier's deadlines (`rules.deadlines`) and the next one from its filing date."""
     cached = ctx.p.__dict__.setdefault("_deadlines", {})
     base = cached.get(ctx.cal)
     if base is None:
         base = cached[ctx.cal] = calendar_deadlines(ctx.cal)
-    result = dict(base)
-    if order.signed_before_referencing(ctx) and ctx.solution["complete_dossier_on"] is None:
-        result["complete_dossier_until"] = ctx.order["signed_on"] + timedelta(
-            days=ctx.p.conditional_order_days
-        )
-    filed_on = ctx.filed_on
-    for name in _UPCOMING[ctx.request]:  # on equal dates, the first listed wins
-        day = result.get(name)
-        if day is not None and day >= filed_on and ("next" not in result or day < result["next"]["date"]):
-            result["next"] = {"name": name, "date": day}
+    solution = ctx.solution
+    result: dict = dossier_deadlines(
+        ctx.cal,
+        ctx.p.conditional_order_days,
+        order_signed_on=ctx.order["signed_on"],
+        referencing=solution["referencing"],
+        referenced_on=solution["referenced_on"],
+        complete_dossier_on=solution["complete_dossier_on"],
+        base=base,
+    )
+    upcoming = next_deadline(result, _UPCOMING[ctx.request], on=ctx.filed_on)
+    if upcoming is not None:
+        result["next"] = upcoming
     return result
 
 
 def evaluate(dossier: dict, parameters: ParameterSet | None = None, date_0: date | None = None) -> Evaluation:
-    """Evaluate a validated dossier (see `dossier.parse_dossier`) at its filing date.
+    """Evaluate a validated dossier (see `contract.parse_dossier`) at its filing date.
 
     Date 0 is the dossier's own, else `date_0` (a caller's `--date-0`), else the parameter.
     """

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import count
 
-from . import dossier as spec
+from . import contract as spec
 
 
 class _GiveUp(Exception):
@@ -125,7 +125,7 @@ _fast_parse, SOURCE = _compile()
 
 
 def parse_dossier_fast(data) -> dict:
-    """Same result as `dossier.parse_dossier`, faster; bad input gets the declared parser's error."""
+    """Same result as `contract.parse_dossier`, faster; bad input gets the declared parser's error."""
     try:
         return _fast_parse(data)
     except (_GiveUp, ValueError, TypeError):

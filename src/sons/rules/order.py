@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from .codes import ORDER_CONDITIONS
 from .core import confirmed, failed, not_applicable, passed, rule, unknown
 from .money import ZERO, euros
 
@@ -167,7 +168,7 @@ def order_not_conditioned(ctx):
     conditions = ctx.order["conditioned_on"]
     facts = {"order.conditioned_on": conditions}
     if conditions:
-        listed = " ; ".join(ctx.p.forbidden_conditions[c] for c in conditions)
+        listed = " ; ".join(ORDER_CONDITIONS.labels(conditions))
         return failed(f"La commande de la Prestation Ségur est conditionnée à : {listed}.", facts)
     return passed(facts)
 

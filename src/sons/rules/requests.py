@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .codes import VA_KEY_FUNCTIONS
 from .core import INFO, confirmed, failed, not_applicable, passed, rule, unknown
 from .money import ZERO
 from .order import fr
@@ -277,8 +278,7 @@ def va_signed_with_allowed_method(ctx):
 def va_attests_key_functions(ctx):
     """§4.4 : la VA atteste « la bonne disponibilité des fonctions clés de la Solution logicielle »."""
     attested = set(ctx.balance["va"]["functions"])
-    expected = ctx.p.va_key_functions
-    missing = [label for code, label in expected if code not in attested]
+    missing = [VA_KEY_FUNCTIONS.label(code) for code in ctx.p.va_key_functions if code not in attested]
     facts = {"balance.va.functions": sorted(attested)}
     if missing:
         return failed("La VA n'atteste pas les fonctions clés : " + " ; ".join(missing) + ".", facts)

@@ -35,6 +35,8 @@ class Principal:
         if not self.roles:
             object.__setattr__(self, "roles", frozenset({self.role}))
 
+    token_id: int | None = None  # the API token it acts with, if any
+
     @property
     def organisation_id(self):
         return self.organisation.pk if self.organisation is not None else None

@@ -11,6 +11,7 @@ from django.urls import path
 from ...rules import InvalidDossier, load_parameters
 from ...rules.calendar import LABELS as CALENDAR_LABELS
 from ...rules.calendar import CalendarOutOfRange, build_calendar
+from ...rules.codes import PROFILES
 from ...rules.core import OUTCOME_LABELS, SEVERITY_LABELS
 from ...rules.engine import DECISION_LABELS, REQUEST_LABELS
 from ...rules.explain import DEADLINE_LABELS, bareme_table
@@ -107,7 +108,7 @@ def bareme(request):
         return {column: euros_fr(Decimal(row[column])) for column in columns}
 
     professionals = [
-        {"professions": ", ".join(p.profiles[x] for x in row["professions"]), **figures(row)}
+        {"professions": ", ".join(PROFILES.labels(row["professions"])), **figures(row)}
         for row in table["professionals"].values()
     ]
     centres = [{"tranche": tranche, **figures(row)} for tranche, row in table["centres"].items()]

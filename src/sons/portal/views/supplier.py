@@ -90,7 +90,7 @@ def home(request):
     )  # fmt: skip
     conditional_rows = []
     for dossier in conditional:
-        until = deadlines_of(dossier).get("conditional_order_until")
+        until = deadlines_of(dossier).get("complete_dossier_until")
         if until:
             conditional_rows.append({"dossier": dossier, "until": until, "days": (until - today).days})
     upcoming = []

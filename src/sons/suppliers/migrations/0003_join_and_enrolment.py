@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('registry', '0001_initial'),
-        ('suppliers', '0001_initial'),
+        ('suppliers', '0002_token_expiry_and_issuer'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
