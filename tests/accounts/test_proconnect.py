@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from sons.accounts.models import ProConnectIdentity
 from sons.audit.models import AuditEntry
+from sons.jobs.worker import run_pending
 from sons.suppliers import organisations
 from sons.suppliers.enums import MemberRole, Role
 from sons.suppliers.models import Membership, Organisation
@@ -121,15 +122,13 @@ def test_an_invited_person_joins_their_organisation(proconnect):
     assert client.get(reverse("portal:supplier_home")).status_code == 200
 
 
-def test_a_colleague_is_matched_by_the_siret_as_a_reader_and_the_administrators_told(
-    proconnect, smtp_inbox, django_capture_on_commit_callbacks
-):
+def test_a_colleague_is_matched_by_the_siret_as_a_reader_and_the_administrators_told(proconnect, smtp_inbox):
     organisation = Organisation.objects.create(name="Logiciels du Littoral", siren="732829320",
                                                siret="73282932000074")  # fmt: skip
     member(organisation, "claire")
     client = Client()
-    with django_capture_on_commit_callbacks(execute=True):
-        sign_in(client, proconnect, "collegue")
+    sign_in(client, proconnect, "collegue")
+    run_pending()  # the queue's worker sends the e-mails
     user = User.objects.get(email="zoe@littoral.fr")
     assert Membership.objects.get(user=user).member_role == MemberRole.READER
     (message,) = smtp_inbox.to("claire@exemple.fr")

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from sons.audit.models import AuditEntry
+from sons.jobs.worker import run_pending
 from sons.suppliers import organisations
 from sons.suppliers.enums import MemberRole
 from sons.suppliers.errors import Conflict, NotAllowed, Refused
@@ -29,9 +30,9 @@ def sign_up_data(**changes) -> SignUp:
     return SignUp(**{**values, **changes})
 
 
-def test_sign_up_then_confirmation_by_the_link_received(smtp_inbox, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        organisation, user = organisations.sign_up(sign_up_data())
+def test_sign_up_then_confirmation_by_the_link_received(smtp_inbox):
+    organisation, user = organisations.sign_up(sign_up_data())
+    run_pending()  # the queue's worker sends the e-mails
     assert organisation.pending and not user.is_active
     assert Membership.objects.get(user=user).member_role == MemberRole.ADMINISTRATOR
     (message,) = smtp_inbox.to("claire.martin@littoral.fr")
@@ -108,9 +109,9 @@ def admin():
     return member(organisation, "claire")
 
 
-def test_invitation_by_email_accepted_once(admin, smtp_inbox, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        invitation, key = organisations.invite(admin, "Hugo@Littoral.fr", MemberRole.FILER)
+def test_invitation_by_email_accepted_once(admin, smtp_inbox):
+    invitation, key = organisations.invite(admin, "Hugo@Littoral.fr", MemberRole.FILER)
+    run_pending()  # the queue's worker sends the e-mails
     (message,) = smtp_inbox.to("hugo@littoral.fr")
     assert "rejoindre Logiciels du Littoral" in message["Subject"]
     assert smtp_inbox.link(message).endswith(f"/invitation/{key}/")

@@ -4,7 +4,9 @@ and label the fields in French; the domain (sons.suppliers) checks them and name
 
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.template.loader import render_to_string
 
+from sons.accounts.emails import deliver_text
 from sons.suppliers.enums import MemberRole, OrganisationKind, PieceKind, Role
 
 from .forms_dsfr import DsfrForm
@@ -190,6 +192,12 @@ class DsfrPasswordResetForm(PasswordResetForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "Adresse électronique de votre compte"
         self.fields["email"].widget.attrs["class"] = "fr-input"
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):  # fmt: skip
+        """Through the queue, like every e-mail of SONS."""
+        subject = render_to_string(subject_template_name, context)
+        deliver_text(to_email, subject, render_to_string(email_template_name, context))
 
 
 class DsfrSetPasswordForm(SetPasswordForm):

@@ -9,7 +9,7 @@ import re
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
@@ -209,10 +209,13 @@ def piece(request, piece_id: int):
     if not name.lower().endswith(".pdf"):
         name += ".pdf"
     try:
-        handle = found.file.open("rb")
+        with found.file.open("rb") as handle:  # 10 MB at most
+            content = handle.read()
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 urlpatterns = [
