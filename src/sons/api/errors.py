@@ -8,6 +8,7 @@ from sons.dossiers.actions import FilingRefused
 from sons.dossiers.pilots import PilotRefused
 from sons.dossiers.workflow import TransitionRefused
 from sons.rules import InvalidDossier
+from sons.suppliers.errors import Refused
 from sons.suppliers.perms import Forbidden
 
 from .middleware import incomplete_body_response
@@ -107,6 +108,10 @@ def install(api):
             {"message": "Périmètre pilote non conforme : " + str(exc), "findings": exc.findings},
             status=422,
         )
+
+    @api.exception_handler(Refused)
+    def joining_refused(request, exc):
+        return api.create_response(request, exc.as_dict(), status=exc.status)
 
     @api.exception_handler(Forbidden)
     def forbidden(request, exc):

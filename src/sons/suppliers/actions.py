@@ -422,10 +422,11 @@ def organisation_may_file(organisation: Organisation | None) -> str | None:
     financement est subordonné à l'enrôlement du Fournisseur auprès de l'ASP »."""
     if organisation is None:
         return None
-    enrolment = getattr(organisation, "enrolment", None)
-    if enrolment is None:
+    # Read now, not from `organisation` (an API token's principal is kept a few seconds in the process).
+    state = Enrolment.objects.filter(organisation_id=organisation.pk).values_list("state", flat=True).first()
+    if state is None:
         return "Votre organisation n'est pas encore enrôlée auprès de l'ASP : déposez d'abord sa demande d'enrôlement (§6.1)."
-    if enrolment.state == E.VALIDATED:
+    if state == E.VALIDATED:
         return None
     return {
         E.FILED: "La demande d'enrôlement de votre organisation est en cours d'instruction par l'ASP : vous pourrez "
@@ -433,4 +434,4 @@ def organisation_may_file(organisation: Organisation | None) -> str | None:
         E.TO_COMPLETE: "L'ASP demande de compléter la demande d'enrôlement de votre organisation : vous pourrez "
         "déposer des demandes de financement dès sa validation (§6.1).",
         E.REJECTED: "La demande d'enrôlement de votre organisation a été rejetée : déposez-en une nouvelle (§6.1).",
-    }.get(enrolment.state, "Votre organisation n'est pas enrôlée auprès de l'ASP (§6.1).")
+    }.get(state, "Votre organisation n'est pas enrôlée auprès de l'ASP (§6.1).")

@@ -34,7 +34,8 @@ class SignInForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Identifiant (adresse électronique)"
+        self.fields["username"].label = "Identifiant"
+        self.fields["username"].help_text = "Votre adresse électronique, ou l'identifiant qui vous a été donné."
         self.fields["password"].label = "Mot de passe"
         for field in self.fields.values():  # Django's widgets keep their autocomplete hints
             field.widget.attrs["class"] = "fr-input"
