@@ -157,7 +157,9 @@ def run_django_command(argv: list[str]) -> int:
     from django.core.management.base import CommandError
 
     # Production unless chosen otherwise; the demonstration only exists on a developer's machine.
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev" if argv[0] == "demo" else "config.settings.prod")
+    os.environ.setdefault(
+        "DJANGO_SETTINGS_MODULE", "config.settings.dev" if argv[0] == "demo" else "config.settings.prod"
+    )
     django.setup()
     name, rest = argv[0], argv[1:]
     if name == "audit":

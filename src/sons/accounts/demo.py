@@ -19,7 +19,11 @@ from .twofactor import RECOVERY_NAME, TOTP_NAME, issue_recovery_codes
 PASSWORD = "demo-sons"
 # username: (roles, member role within the demo organisation, e-mail)
 ACCOUNTS = {
-    "fournisseur": ((Role.SUPPLIER_MEMBER,), MemberRole.ADMINISTRATOR, "claire.martin@logiciels-segur-demo.fr"),
+    "fournisseur": (
+        (Role.SUPPLIER_MEMBER,),
+        MemberRole.ADMINISTRATOR,
+        "claire.martin@logiciels-segur-demo.fr",
+    ),
     "deposant": ((Role.SUPPLIER_MEMBER,), MemberRole.FILER, "hugo.bernard@logiciels-segur-demo.fr"),
     "instructeur": ((Role.ASP_INSTRUCTOR,), "", "ines.petit@asp-demo.gouv.fr"),
     "agent-payeur": ((Role.ASP_PAYING_AGENT,), "", "paul.durand@asp-demo.gouv.fr"),
@@ -56,7 +60,9 @@ def describe(user) -> list[str]:
     """Lines that tell how to sign in as `user` (French)."""
     rows = Membership.objects.filter(user=user).select_related("organisation").order_by("role")
     labels = ", ".join(
-        f"{row.organisation.name} ({row.get_member_role_display().lower()})" if row.organisation else Role(row.role).label
+        f"{row.organisation.name} ({row.get_member_role_display().lower()})"
+        if row.organisation
+        else Role(row.role).label
         for row in rows
     )
     lines = [f"  {labels:34} identifiant « {user.username} », mot de passe « {PASSWORD} »"]
@@ -64,7 +70,9 @@ def describe(user) -> list[str]:
     if device is not None:
         secret = b32encode(device.bin_key).decode()
         code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
-        codes = StaticToken.objects.filter(device__user=user, device__name=RECOVERY_NAME).values_list("token", flat=True)
+        codes = StaticToken.objects.filter(device__user=user, device__name=RECOVERY_NAME).values_list(
+            "token", flat=True
+        )
         lines += [
             f"      second facteur (TOTP) : clé {secret} — code de l'instant : {code}",
             f"      {device.config_url}",
@@ -88,5 +96,7 @@ def demo_pdf(title: str, name: str):
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("helvetica", size=14)
-    pdf.multi_cell(0, 10, text=f"{title}\n(pièce de démonstration)".encode("latin-1", "replace").decode("latin-1"))
+    pdf.multi_cell(
+        0, 10, text=f"{title}\n(pièce de démonstration)".encode("latin-1", "replace").decode("latin-1")
+    )
     return SimpleUploadedFile(name, bytes(pdf.output()), content_type="application/pdf")

@@ -35,7 +35,9 @@ class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Identifiant"
-        self.fields["username"].help_text = "Votre adresse électronique, ou l'identifiant qui vous a été donné."
+        self.fields[
+            "username"
+        ].help_text = "Votre adresse électronique, ou l'identifiant qui vous a été donné."
         self.fields["password"].label = "Mot de passe"
         for field in self.fields.values():  # Django's widgets keep their autocomplete hints
             field.widget.attrs["class"] = "fr-input"

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
+from sons.accounts import demo
 from sons.api.schemas import DossierIn
 from sons.directory.enums import PracticeMode, Profession
 from sons.directory.models import Centre, Professional
@@ -24,7 +25,6 @@ from sons.registry.enums import Referencing
 from sons.registry.models import Publisher, Solution, SolutionVersion
 from sons.rules.identifiers import with_luhn_key
 from sons.suppliers.enums import EnrolmentState, Role
-from sons.accounts import demo
 from sons.suppliers.models import ApiToken, Enrolment, Organisation
 from sons.suppliers.perms import Principal
 
@@ -154,7 +154,9 @@ class Command(BaseCommand):
         enrolment.file_enrolment(Principal.for_user(user), form, pieces)
         for line in demo.describe(user):
             self.stdout.write(line)
-        self.stdout.write("      (distributeur dont la demande d'enrôlement attend la décision de l'instructeur)")
+        self.stdout.write(
+            "      (distributeur dont la demande d'enrôlement attend la décision de l'instructeur)"
+        )
 
     def every_state(self, version, professionals, supplier, instructor, paying, ans):
         """One dossier (at least) in each state of the workflow, reached through the domain's own actions."""
