@@ -4,6 +4,7 @@ off), on the database DATABASE_URL names, with today's date and the timeouts giv
 import os
 
 from config.settings.base import *  # noqa: F403
+from config.settings.local import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

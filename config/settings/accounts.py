@@ -9,10 +9,6 @@ DEFAULT_FROM_EMAIL = os.environ.get("SONS_EMAIL_FROM", "SONS <ne-pas-repondre@so
 # Sign-up confirmations, password resets and agents' first passwords are valid 3 days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "sons.accounts.proconnect.ProConnectBackend",
-]
 
 # --- ProConnect: off while OIDC_RP_CLIENT_ID is empty. ---------------------------------------------------------
 # OIDC_OP_BASE_URL is the provider's issuer, e.g. https://auth.agentconnect.gouv.fr/api/v2 (production) or

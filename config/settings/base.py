@@ -2,6 +2,7 @@
 the environment (and refuses to start without them), `dev` and `test` take the placeholders of `local`."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -24,6 +25,7 @@ INSTALLED_APPS = [
     "dsfr",
     "ninja",  # its Swagger UI assets served from our static files, not a CDN
     "csp",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "sons.jobs",
@@ -63,6 +65,31 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "sons.web.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]
+
+# Sign-in: 10 wrong passwords lock the account (whatever the address) for 15 minutes (sons.portal.signin).
+AUTHENTICATION_BACKENDS = [
+    "sons.portal.signin.SignInThrottle",
+    "django.contrib.auth.backends.ModelBackend",
+    "sons.accounts.proconnect.ProConnectBackend",  # config/settings/accounts.py
+]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "sons.portal.signin.locked_out"
+AXES_VERBOSE = False
+# axes.W006 asks to lock addresses too: behind the TLS proxy every sign-in may come from the proxy's address,
+# whose lockout would lock everybody out. Accounts are what is protected here.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Django's password validators (messages in French, the only language).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -158,12 +185,17 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 # Uploaded documents live outside any served folder; only the API and the portal hand them out, through the
 # storage "documents" (a folder here; an S3-compatible store in production if STORAGES says so, see prod).
 SONS_DOCUMENTS_DIR = os.environ.get("SONS_DOCUMENTS_DIR", str(VAR_DIR / "documents"))
+# The text of an uploaded PDF is read by a job worker in a child process under these limits; past them the
+# document gets the finding « document illisible dans le temps imparti ».
+SONS_PDF_CHECK_SECONDS = float(os.environ.get("SONS_PDF_CHECK_SECONDS", "20"))
+SONS_PDF_CHECK_MEMORY_MB = int(os.environ.get("SONS_PDF_CHECK_MEMORY_MB", "512"))
+# Exports larger than this are written by a job worker, and the page offers the file when it is ready.
+SONS_EXPORT_ROWS_IN_REQUEST = int(os.environ.get("SONS_EXPORT_ROWS_IN_REQUEST", "10000"))
 STORAGES["documents"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": SONS_DOCUMENTS_DIR},
 }
 
-from .accounts import *  # noqa: E402, F403 - ProConnect, second factor, e-mailed links
 
 # Where the simulator page finds its sample dossiers.
 SONS_EXAMPLES_DIR = BASE_DIR / "examples"
@@ -212,3 +244,5 @@ LOGGING = logging_config(json=False)
 
 # The RPPS extract refreshed every night by the scheduler (`sons import rpps`); unset: the job says so and skips.
 SONS_RPPS_PATH = os.environ.get("SONS_RPPS_PATH", "")
+
+from .accounts import *  # noqa: E402, F403 - ProConnect, second factor, e-mailed links

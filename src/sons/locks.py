@@ -54,8 +54,8 @@ def _advisory(name: str):
 
 @contextlib.contextmanager
 def _flock(name: str):
-    database = str(settings.DATABASES["default"].get("NAME") or "")
-    folder = Path(database).parent if database and database != ":memory:" else Path(settings.VAR_DIR)
+    database = str(connection.settings_dict.get("NAME") or "")
+    folder = Path(settings.VAR_DIR) if connection.is_in_memory_db() else Path(database).parent
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / f"sons-{name}.lock", "a+b") as handle:
         try:

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from sons.jobs.worker import run_pending
 from sons.suppliers.enums import Role
+from tests.queue import run_pending
 from tests.suppliers.world import agent
 
 pytestmark = pytest.mark.django_db

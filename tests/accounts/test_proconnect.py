@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from sons.accounts.models import ProConnectIdentity
 from sons.audit.models import AuditEntry
-from sons.jobs.worker import run_pending
 from sons.suppliers import organisations
 from sons.suppliers.enums import MemberRole, Role
 from sons.suppliers.models import Membership, Organisation
 from tests.oidc.provider import RP, query_of, start
+from tests.queue import run_pending
 from tests.suppliers.world import agent, member
 
 pytestmark = pytest.mark.django_db

@@ -14,10 +14,10 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sons.dossiers.models import Dossier
-from sons.jobs.worker import run_pending
 from sons.suppliers.enums import Role
 from sons.suppliers.models import Enrolment
 from tests.db_factories import ProfessionalFactory, PublisherFactory, SolutionFactory, SolutionVersionFactory
+from tests.queue import run_pending
 from tests.suppliers.world import PASSWORD, agent, pdf_bytes
 
 CHROMIUM = "/usr/bin/chromium"

@@ -105,7 +105,7 @@ def test_whole_path_in_the_browser(browser, live_server, world):
 
     # The instructor asks for a completion on this dossier.
     sign_in(page, "instructeur")
-    page.goto("/instruction/?etat=advance_filed")
+    page.goto("/instruction/?state=advance_filed")
     shot(page, "06-file-instruction")
     page.get_by_role("link", name=str(dossier.pk), exact=True).click()
     page.get_by_label("Message au fournisseur").fill("Merci de joindre le bon de commande signé.")
@@ -124,7 +124,7 @@ def test_whole_path_in_the_browser(browser, live_server, world):
 
     # The instructor validates the three dossiers in one decision.
     sign_in(page, "instructeur")
-    page.goto("/instruction/?etat=advance_filed")
+    page.goto("/instruction/?state=advance_filed")
     for pk in [dossier.pk, *(d.pk for d in others)]:
         box = page.get_by_label(f"Sélectionner le dossier {pk}")
         box.focus()

@@ -135,7 +135,6 @@ def test_bad_encoding_is_refused(extract):
 
 
 def test_open_dossiers_are_alerted_when_their_client_leaves_liberal_practice(extract, settings, tmp_path):
-    from sons.api.schemas import DossierIn
     from sons.dossiers.actions import file_one
     from tests.api.conftest import filing
     from tests.db_factories import EnrolmentFactory, supplier_token
@@ -152,7 +151,7 @@ def test_open_dossiers_are_alerted_when_their_client_leaves_liberal_practice(ext
 
     world = World()
     world.professionals, world.version = [professional], version
-    dossier = file_one(principal, DossierIn.model_validate(filing(world)).dict())
+    dossier = file_one(principal, filing(world))
     lines = [
         text.replace("|L|Libéral|", "|S|Salarié|") if f"|{professional.rpps}|" in text else text
         for text in lines_of(extract)

@@ -3,9 +3,9 @@
 import pytest
 from django.db import connection
 
-from sons.api.schemas import DossierIn
-from sons.dossiers.actions import FilingRefused, file_one
+from sons.dossiers.actions import file_one
 from sons.dossiers.models import Dossier
+from sons.errors import Conflict
 from tests.api.conftest import order
 from tests.concurrency import run_together
 from tests.db_factories import (
@@ -37,12 +37,11 @@ def test_fifty_concurrent_filings_of_the_same_client(settings):
         "order": order(),
         "de_minimis_other_aid": "0.00",
     }
-    declaration = DossierIn.model_validate(data).dict()  # typed as the API hands it over
-    outcomes = run_together(lambda principal: file_one(principal, declaration), principals)
+    outcomes = run_together(lambda principal: file_one(principal, data), principals)
 
-    refusals = [o for o in outcomes if isinstance(o, FilingRefused)]
+    refusals = [o for o in outcomes if isinstance(o, Conflict)]
     assert len(outcomes) == FILERS
-    assert [type(o) for o in outcomes if not isinstance(o, FilingRefused)] == [Dossier]
+    assert [type(o) for o in outcomes if not isinstance(o, Conflict)] == [Dossier]
     assert len(refusals) == FILERS - 1
     assert {r.status for r in refusals} == {409}
     assert all("bénéficie déjà d'une commande" in r.message for r in refusals)

@@ -1,6 +1,5 @@
 """Validated advance requests waiting for payment, and the paying agents who race to pay them."""
 
-from sons.api.schemas import DossierIn
 from sons.dossiers.actions import file_many, validate
 from sons.suppliers.enums import Role
 from tests.api.conftest import order
@@ -14,8 +13,8 @@ def paying_agents_and_validated_advances(agents: int, dossiers: int) -> list:
     supplier = supplier_token(version.solution.publisher.organisation)[0]
     instructor = staff(Role.ASP_INSTRUCTOR, "instructeur")[0]
     items = [
-        DossierIn.model_validate({"client": {"rpps": p.rpps}, "solution_version_id": version.pk, "order": order(),
-                                  "de_minimis_other_aid": "0.00"}).dict()
+        {"client": {"rpps": p.rpps}, "solution_version_id": version.pk, "order": order(),
+         "de_minimis_other_aid": "0.00"}
         for p in ProfessionalFactory.create_batch(dossiers)
     ]  # fmt: skip
     for result in file_many(supplier, items):

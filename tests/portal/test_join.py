@@ -10,10 +10,10 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from sons.jobs.worker import run_pending
 from sons.suppliers import organisations
 from sons.suppliers.enums import MemberRole, Role
 from sons.suppliers.models import Enrolment, Invitation, Membership, Organisation
+from tests.queue import run_pending
 from tests.second_factor import verified
 from tests.suppliers.world import BIC, IBAN, PASSWORD, agent, joining, member, pdf
 

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 
-from sons.api.schemas import DossierIn
 from sons.dossiers import actions
 from sons.suppliers.enums import Role
 from sons.suppliers.models import Membership
@@ -39,7 +38,7 @@ class Spaces:
     def file(self, professional, principal=None, **order_changes):
         data = {"client": {"rpps": professional.rpps}, "solution_version_id": self.version.pk,
                 "order": order(**order_changes), "de_minimis_other_aid": "0.00"}  # fmt: skip
-        return actions.file_one(principal or self.supplier, DossierIn.model_validate(data).dict())
+        return actions.file_one(principal or self.supplier, data)
 
 
 def make_spaces() -> Spaces:

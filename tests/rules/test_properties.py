@@ -75,6 +75,9 @@ FIELDS = [
     ("client", "de_minimis_other_aid"), ("client", "kind"), ("order", "lines"), ("order", "signed_on"),
     ("order", "vat_rate"), ("order", "conditioned_on"), ("balance", "va", "functions"), ("balance", "invoice"),
     ("balance", "invoice", "amount"), ("balance", "va", "signed_on"), ("order", "issued_on"),
+    ("financing_instructed_on",), ("client", "centre_type"), ("client", "additional_centres"),
+    ("client", "de_minimis_aids"), ("order", "client_version"), ("balance", "training_delivered"),
+    ("balance", "advance_paid"),
     ("balance",), ("order",),
 ]  # fmt: skip
 VALUES = st.one_of(
@@ -87,6 +90,12 @@ VALUES = st.one_of(
     st.dates(min_value=date(2025, 1, 1), max_value=date(2030, 12, 31)),
     st.decimals(min_value=-1000, max_value=100_000, places=2),
     st.sampled_from([Decimal("270.001"), Decimal("NaN"), Decimal("1E+13"), datetime(2026, 9, 1, 12, 0)]),
+    # The sections added by issue 14, well formed or not.
+    st.sampled_from([
+        [{"finess_geo": "750000028", "tranche": "B"}], [{"finess_geo": "750000027"}], [{"tranche": "B"}],
+        [{"granted_on": "2025-01-01", "amount": "10.00", "source": "sons"}], [{"granted_on": "2025-01-01"}],
+        {"version": "3.0", "version_rank": 3, "declared_obsolete": True}, {"version_rank": -1},
+    ]),
 )  # fmt: skip
 
 

@@ -10,12 +10,12 @@ from django.test import Client
 from django.utils import timezone
 
 from sons.audit.models import AuditEntry
-from sons.jobs.worker import run_pending
 from sons.suppliers import organisations
 from sons.suppliers.enums import MemberRole
 from sons.suppliers.errors import Conflict, NotAllowed, Refused
 from sons.suppliers.models import ApiToken, Invitation, Membership, Organisation
 from sons.suppliers.organisations import SignUp
+from tests.queue import run_pending
 from tests.suppliers.world import PASSWORD, member
 
 pytestmark = pytest.mark.django_db

@@ -6,13 +6,13 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from sons.audit.models import AuditEntry
-from sons.jobs.worker import run_pending
 from sons.suppliers import roles
 from sons.suppliers.enums import Role
 from sons.suppliers.errors import Conflict, NotAllowed, Refused
 from sons.suppliers.models import Membership, Organisation
 from sons.suppliers.perms import Principal
 from tests.concurrency import run_together
+from tests.queue import run_pending
 from tests.suppliers.world import agent, member
 
 pytestmark = pytest.mark.django_db

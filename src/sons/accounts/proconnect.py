@@ -30,6 +30,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 from requests import RequestException
 
 from sons.audit.journal import record
+from sons.suppliers.emails import deliver
 from sons.suppliers.enums import MemberRole, Role
 from sons.suppliers.models import Invitation, Membership, Organisation
 
@@ -192,7 +193,6 @@ def _account(email: str, claims: dict):
 
 
 def _tell_administrators(organisation: Organisation, user) -> None:
-    from .emails import deliver
 
     admins = Membership.objects.filter(organisation=organisation, member_role=MemberRole.ADMINISTRATOR)
     for admin in admins.select_related("user"):

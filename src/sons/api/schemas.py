@@ -1,108 +1,28 @@
-"""The API's input and output shapes (OpenAPI at /api/openapi.json)."""
+"""The API's input and output shapes (OpenAPI at /api/openapi.json). A supplier's declarations (DossierIn,
+OrderIn, BalanceIn…) are the domain's own (sons.dossiers.declaration), shared with the portal's forms."""
 
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator
+
+from sons.dossiers.declaration import (
+    Amount,
+    BalanceIn,
+    Clean,
+    CorrectionIn,
+    DossierIn,
+    Identifier,
+    OrderIn,
+    Text,
+)
+
+__all__ = ["BalanceIn", "DossierIn", "OrderIn"]
 
 
-def no_nul(value: str) -> str:
-    # PostgreSQL text cannot hold NUL; refuse it as bad input rather than fail on write.
-    if "\x00" in value:
-        raise ValueError("caractère NUL interdit")
-    return value
-
-
-Clean = AfterValidator(no_nul)
-
-Signature = Literal["handwritten", "cpx", "psc", "rgs1", "eidas_simple", "none"]
-Amount = Annotated[Decimal, Field(max_digits=12, decimal_places=2, ge=0)]
-SignedAmount = Annotated[Decimal, Field(max_digits=12, decimal_places=2)]
-Identifier = Annotated[int, Field(ge=1, le=2**62)]
-Text = Annotated[str, Field(max_length=5000), Clean]
-VaFunction = Literal["psc_login", "ins_qualification", "mss_pro", "mss_patient", "integrate_received", "send_mes",
-                     "consult_mes", "segur_documents"]  # fmt: skip
-
-
-class ClientIn(Schema):
-    rpps: Annotated[str, Field(max_length=11), Clean] | None = Field(
-        None, description="n° RPPS (professionnel)"
-    )
-    finess_geo: Annotated[str, Field(max_length=9), Clean] | None = Field(
-        None, description="n° FINESS géographique (centre)"
-    )
-
-
-class LineIn(Schema):
-    label: Annotated[str, Field(max_length=200), Clean]
-    amount: SignedAmount
-
-
-class OrderIn(Schema):
-    in_client_name: bool | None = None
-    issued_on: date | None = None
-    signed_on: date | None = None
-    signature: Signature | None = None
-    lines: Annotated[list[LineIn], Field(max_length=20)] = []
-    vat_rate: Literal["20", "8.5", "0"] | None = None
-    mention_state_funded: bool | None = None
-    mention_conditional_referencing: bool | None = None
-    conditioned_on: Annotated[
-        list[Literal["re_engagement", "paid_option", "other_paid_purchase"]], Field(max_length=3)
-    ] = []
-    paid_version_catch_up: bool = False
-    client_version_obsolete: bool | None = None
-    centre_certificate_commitment: bool | None = None
-
-
-class DossierIn(Schema):
-    client: ClientIn
-    solution_version_id: Identifier
-    order: OrderIn
-    de_minimis_other_aid: Amount | None = Field(
-        None, description="autres aides de minimis sur trois ans (déclaration du Client)"
-    )
-
-
-class VaIn(Schema):
-    signed_on: date | None = None
-    signature: Signature | None = None
-    functions: Annotated[list[VaFunction], Field(max_length=8)] = []
-
-
-class InvoiceIn(Schema):
-    issued_on: date | None = None
-    amount: SignedAmount | None = None
-    in_client_name: bool | None = None
-
-
-class BalanceIn(Schema):
-    completed_on: date | None = None
-    va: VaIn
-    invoice: InvoiceIn
-
-
-def flatten_balance(balance: BalanceIn) -> dict:
-    return {
-        "completed_on": balance.completed_on,
-        "va_signed_on": balance.va.signed_on,
-        "va_signature": balance.va.signature,
-        "va_functions": list(balance.va.functions),
-        "invoice_issued_on": balance.invoice.issued_on,
-        "invoice_amount": balance.invoice.amount,
-        "invoice_in_client_name": balance.invoice.in_client_name,
-    }
-
-
-class CompletionIn(Schema):
+class CompletionIn(CorrectionIn):
     message: Annotated[str, Field(min_length=1, max_length=5000), Clean]
-    order: OrderIn | None = Field(
-        None, description="champs du bon de commande à corriger ; les autres restent"
-    )
-    balance: BalanceIn | None = None
-    de_minimis_other_aid: Amount | None = None
 
 
 class ReasonIn(Schema):
@@ -276,4 +196,9 @@ class DocumentOut(Schema):
     size: int
     findings: list[DocumentFindingOut] = Field(
         [], description="constats du contrôle du document (mentions obligatoires, montant)"
+    )
+    check_state: Literal["pending", "done", "timed_out"] = Field(
+        "done",
+        description="contrôle du bon de commande ou de la facture : pending (en cours, quelques secondes), "
+        "done (fait), timed_out (texte illisible dans le temps imparti : constat unreadable_in_time)",
     )

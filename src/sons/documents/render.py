@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from sons.dossiers.models import Dossier
+from sons.errors import Invalid
 from sons.recoveries.enums import RecoveryGround
 from sons.recoveries.models import RecoveryCase
 from sons.rules.money import euros_fr
@@ -27,14 +28,14 @@ FILE_NAMES = {
 }  # fmt: skip
 
 
-class DocumentRefused(Exception):
+class DocumentRefused(Invalid):
     """The model cannot be established from the dossier's data (the message says why, in French)."""
 
 
 def render(kind: str, dossier: Dossier) -> bytes:
     """The model `kind` (one of MODEL_KINDS) for `dossier`, as PDF bytes."""
     if kind not in MODEL_KINDS:
-        raise DocumentRefused(f"Modèle inconnu : {kind[:40]!r}.")
+        raise DocumentRefused(f"Modèle inconnu ; modèles disponibles : {', '.join(MODEL_KINDS)}.", "kind")
     ctx = context_for(dossier)
     mentions = {m.code: m for m in mentions_for(kind, ctx)}
     return BUILDERS[kind](ctx, mentions)
@@ -43,14 +44,17 @@ def render(kind: str, dossier: Dossier) -> bytes:
 def render_letter(kind: str, case: RecoveryCase) -> bytes:
     """The recovery letter `kind` (one of LETTER_KINDS) for `case`, as PDF bytes."""
     if kind not in LETTER_KINDS:
-        raise DocumentRefused(f"Courrier inconnu : {kind[:40]!r}.")
+        raise DocumentRefused(
+            f"Courrier inconnu ; courriers disponibles : {', '.join(LETTER_KINDS)}.", "kind"
+        )
     dossier = case.dossier
     ctx = context_for(dossier)
     facts = recovery_facts(case, dossier, ctx)
     if kind == "repayment-order" and facts.formal_notice_sent_on is None:
         raise DocumentRefused(
             "L'ordre de reversement suppose une mise en demeure préalable restée infructueuse (AF §7) : "
-            "aucune mise en demeure n'a été adressée."
+            "aucune mise en demeure n'a été adressée.",
+            status=409,
         )
     mentions = {m.code: m for m in LETTERS[kind](ctx, facts)}
     return letter(kind, ctx, facts, mentions)

@@ -11,12 +11,14 @@ from django.utils import timezone
 
 from sons import clock
 from sons.audit.journal import record_many
+from sons.errors import Conflict, Forbidden, Invalid, NotFound, Refused
 from sons.rules import ADMISSIBLE_SUBJECT_TO_REFERENCING, NOT_ADMISSIBLE
 from sons.rules.identifiers import is_valid_finess, is_valid_rpps
 from sons.suppliers.actions import organisation_may_file
 from sons.suppliers.enums import Role
 from sons.suppliers.perms import Principal
 
+from . import declaration
 from .enums import ClientKind, MessageKind
 from .enums import DossierState as S
 from .models import Dossier, Message, Transition
@@ -36,21 +38,12 @@ BALANCE_FIELDS = (
 )  # fmt: skip
 
 
-class FilingRefused(Exception):
-    """A filing that cannot be recorded: `field` names the input at fault, `status` the HTTP answer."""
-
-    def __init__(self, message: str, field: str = "", status: int = 422):
-        super().__init__(message)
-        self.message, self.field, self.status = message, field, status
-
-
-def duplicate(key: str) -> FilingRefused:
+def duplicate(key: str) -> Conflict:
     kind, _, number = key.partition(":")
     label = "RPPS" if kind == "rpps" else "FINESS géographique"
-    return FilingRefused(
+    return Conflict(
         f"Le Client ({label} {number}) bénéficie déjà d'une commande comprenant une Prestation Ségur (AF §4.2).",
-        field="client",
-        status=409,
+        "client",
     )
 
 
@@ -58,18 +51,19 @@ def as_money(value) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def new_dossier(principal: Principal, data: dict) -> Dossier:
-    """An unsaved dossier from a supplier's declaration (already type-checked by the API schema)."""
+def new_dossier(principal: Principal, document) -> Dossier:
+    """An unsaved dossier from a supplier's declaration (checked here: `Invalid` names the field at fault)."""
+    data = declaration.read(declaration.DossierIn, document)
     client = data["client"]
     rpps, finess = client.get("rpps") or "", client.get("finess_geo") or ""
     if bool(rpps) == bool(finess):
-        raise FilingRefused(
+        raise Invalid(
             "Indiquez soit le n° RPPS du professionnel, soit le n° FINESS géographique du centre.", "client"
         )
     if rpps and not is_valid_rpps(rpps):
-        raise FilingRefused(f"n° RPPS {rpps} invalide (11 chiffres, clé de Luhn).", "client.rpps")
+        raise Invalid(f"n° RPPS {rpps} invalide (11 chiffres, clé de Luhn).", "client.rpps")
     if finess and not is_valid_finess(finess):
-        raise FilingRefused(f"n° FINESS {finess} invalide (9 chiffres, clé de Luhn).", "client.finess_geo")
+        raise Invalid(f"n° FINESS {finess} invalide (9 chiffres, clé de Luhn).", "client.finess_geo")
     kind = ClientKind.PROFESSIONAL if rpps else ClientKind.CENTRE
     dossier = Dossier(
         supplier=principal.organisation, solution_version_id=data["solution_version_id"], client_kind=kind,
@@ -98,25 +92,26 @@ def apply_order(dossier: Dossier, order: dict) -> None:
 class FilingResult:
     index: int
     dossier: Dossier | None = None
-    error: FilingRefused | None = None
+    error: Refused | None = None
     extra: dict = field(default_factory=dict)
 
 
-def file_many(principal: Principal, items: list[dict], *, draft: bool = False) -> list[FilingResult]:
-    """File many dossiers: each item succeeds or fails alone; the successful ones are written in one
-    transaction (dossiers, history, audit), falling back to one by one if a concurrent filing races."""
+def file_many(principal: Principal, items: list, *, draft: bool = False) -> list[FilingResult]:
+    """File many declarations (JSON-like documents, checked here): each item succeeds or fails alone; the
+    successful ones are written in one transaction (dossiers, history, audit), falling back to one by one if a
+    concurrent filing races."""
     principal.require(Role.SUPPLIER_MEMBER)
     results = [FilingResult(index) for index in range(len(items))]
     if not draft and (why := organisation_may_file(principal.organisation)):  # §6: enrolled first
         for result in results:
-            result.error = FilingRefused(why, "supplier", 403)
+            result.error = Forbidden(why, "supplier")
         return results
     candidates: list[tuple[FilingResult, Dossier]] = []
     seen: set[str] = set()
     for result, item in zip(results, items, strict=True):
         try:
             dossier = new_dossier(principal, item)
-        except FilingRefused as error:
+        except Refused as error:
             result.error = error
             continue
         if dossier.client_key in seen:
@@ -130,7 +125,7 @@ def file_many(principal: Principal, items: list[dict], *, draft: bool = False) -
     today, now = clock.today(), timezone.now()
     unknown_versions = [r for r, d in candidates if d.solution_version_id not in facts.versions]
     for result in unknown_versions:
-        result.error = FilingRefused("Version de solution inconnue.", "solution_version_id", 404)
+        result.error = NotFound("Version de solution inconnue.", "solution_version_id")
     ready = []
     for result, dossier in candidates:
         if result.error:
@@ -179,8 +174,8 @@ def _write(principal: Principal, dossiers: list[Dossier], draft: bool, now) -> N
     record_many(entries)
 
 
-def file_one(principal: Principal, data: dict, *, draft: bool = False) -> Dossier:
-    (result,) = file_many(principal, [data], draft=draft)
+def file_one(principal: Principal, document, *, draft: bool = False) -> Dossier:
+    (result,) = file_many(principal, [document], draft=draft)
     if result.error:
         raise result.error
     return result.dossier
@@ -205,14 +200,17 @@ def file_advance(principal: Principal, dossier: Dossier) -> Dossier:
 
 
 def complete(principal: Principal, dossier: Dossier, changes: dict, answer: str) -> Dossier:
-    """The supplier's answer to a completion request: new declarations, the rules run again."""
+    """The supplier's answer to a completion request: the declarations it corrects (`order`, `balance`,
+    `de_minimis_other_aid`; the fields of `order` it leaves out stay), then the rules run again."""
     request = "balance" if dossier.state == S.BALANCE_TO_COMPLETE else "advance"
+    fixed = declaration.read(declaration.CorrectionIn, changes, only_given=True)
+    balance = declaration.flatten_balance(fixed["balance"]) if fixed.get("balance") else {}
 
     def change(locked):
-        apply_order(locked, changes.get("order") or {})
-        if "de_minimis_other_aid" in changes:
-            locked.de_minimis_declared = as_money(changes["de_minimis_other_aid"])
-        apply_balance(locked, changes.get("balance") or {})
+        apply_order(locked, fixed.get("order") or {})
+        if "de_minimis_other_aid" in fixed:
+            locked.de_minimis_declared = as_money(fixed["de_minimis_other_aid"])
+        apply_balance(locked, balance)
         reevaluate(locked, request)
         Message.objects.create(
             dossier=locked, kind=MessageKind.ANSWER, author_label=principal.label, body=answer
@@ -229,7 +227,10 @@ def apply_balance(dossier: Dossier, balance: dict) -> None:
             setattr(dossier, name, "" if value is None and name == "va_signature" else value)
 
 
-def file_balance(principal: Principal, dossier: Dossier, balance: dict) -> Dossier:
+def file_balance(principal: Principal, dossier: Dossier, document: dict) -> Dossier:
+    """The balance request (VA and invoice, as `BalanceIn` describes them), checked, then evaluated."""
+    balance = declaration.flatten_balance(declaration.read(declaration.BalanceIn, document))
+
     def change(locked):
         apply_balance(locked, balance)
         locked.balance_filed_on = clock.today()
@@ -299,24 +300,8 @@ def decide_many(
             continue
         try:
             updated = action(principal, dossier, message)
-        except TransitionRefused as error:
-            report.append({"id": dossier_id, "status": "error", "message": str(error)})
+        except Refused as error:
+            report.append({"id": dossier_id, "status": "error", "message": error.message})
         else:
             report.append({"id": dossier_id, "status": "ok", "state": updated.state})
     return report
-
-
-def declare_incapacity(principal: Principal, dossier: Dossier, reason: str) -> Dossier:
-    """§4.4: the supplier cannot complete the service; a paid advance goes to recovery."""
-    from sons.recoveries.actions import open_case
-    from sons.recoveries.enums import RecoveryGround
-
-    def change(locked):
-        locked.incapacity_declared_on = clock.today()
-        return S.IN_RECOVERY if locked.state == S.ADVANCE_PAID else S.CANCELLED
-
-    with transaction.atomic():
-        updated = perform(dossier, "declare_incapacity", principal, reason, change=change)
-        if updated.state == S.IN_RECOVERY:
-            open_case(updated, RecoveryGround.INCAPACITY, principal, already_in_recovery=True)
-    return updated

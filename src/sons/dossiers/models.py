@@ -9,9 +9,23 @@ from django.db.models import F, Q
 
 from sons.registry.enums import Referencing
 
-from .enums import DEAD_STATES, ClientKind, DocumentKind, DossierState, MessageKind, PilotState
+from .enums import DEAD_STATES, ClientKind, DocumentCheck, DocumentKind, DossierState, MessageKind, PilotState
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+def conditional_order_running(on: date, days: int) -> Q:
+    """Orders signed before their version's referencing (§4.3, as `rules.order.signed_before` reads it), the
+    version still without a complete referencing dossier, whose `days` from the signature still run on `on` (the
+    last day included)."""
+    version = "solution_version__"
+    pending = Q(**{f"{version}referenced_on__isnull": True}) & ~Q(
+        **{f"{version}referencing": Referencing.GRANTED}
+    )
+    before_referencing = pending | Q(order_signed_on__lt=F(f"{version}referenced_on"))
+    return before_referencing & Q(
+        **{f"{version}complete_dossier_on__isnull": True}, order_signed_on__gte=on - timedelta(days=days)
+    )
 
 
 class DossierQuerySet(models.QuerySet):
@@ -21,18 +35,14 @@ class DossierQuerySet(models.QuerySet):
     def for_client(self, client_key: str):
         return self.filter(client_key=client_key)
 
+    def visible_to(self, principal):
+        """What `principal` may see: a supplier its own dossiers only (another's is then a 404), staff all."""
+        if principal.is_supplier:
+            return self.filter(supplier_id=principal.organisation_id)
+        return self
+
     def conditional_orders_running(self, on: date, days: int):
-        """Orders signed before their version's referencing (§4.3, as `rules.order.signed_before` reads it),
-        the version still without a complete referencing dossier, whose `days` from the signature still run on
-        `on` (the last day included)."""
-        version = "solution_version__"
-        pending = Q(**{f"{version}referenced_on__isnull": True}) & ~Q(
-            **{f"{version}referencing": Referencing.GRANTED}
-        )
-        before_referencing = pending | Q(order_signed_on__lt=F(f"{version}referenced_on"))
-        return self.filter(before_referencing).filter(
-            **{f"{version}complete_dossier_on__isnull": True}, order_signed_on__gte=on - timedelta(days=days)
-        )
+        return self.filter(conditional_order_running(on, days))
 
 
 class Dossier(models.Model):
@@ -174,13 +184,17 @@ class Document(models.Model):
     pilot = models.ForeignKey("Pilot", null=True, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField("pièce", max_length=30, choices=DocumentKind.choices)
     name = models.CharField("nom du fichier", max_length=255)
-    path = models.CharField("chemin de stockage", max_length=255)
+    # The file's name in the storage "documents" (settings.STORAGES), relative: « 12/<sha256>.pdf ».
+    path = models.CharField("nom dans le stockage", max_length=255)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField("taille (octets)")
     uploaded_by = models.CharField("déposé par", max_length=200)
     at = models.DateTimeField(auto_now_add=True)
     # What the upload checks found (mandatory mentions, amount): [{code, message, section, severity}].
     findings = models.JSONField("constats du contrôle", default=list, encoder=DjangoJSONEncoder)
+    check_state = models.CharField(
+        "contrôle", max_length=20, choices=DocumentCheck.choices, default=DocumentCheck.DONE
+    )
 
 
 class Pilot(models.Model):

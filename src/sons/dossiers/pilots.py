@@ -7,18 +7,21 @@ from django.utils import timezone
 
 from sons import clock
 from sons.audit.journal import record
+from sons.errors import Conflict, Invalid
 from sons.rules import evaluate_pilot
 from sons.suppliers.enums import Role
 from sons.suppliers.perms import Principal
 
 from .enums import ADVANCE_VALIDATED_STATES, PilotState
 from .models import Dossier, Pilot, PilotClient
-from .workflow import TransitionRefused
 
 
-class PilotRefused(Exception):
+class PilotRefused(Invalid):
+    """The rules found the perimeter not conforming: their findings go with the refusal."""
+
     def __init__(self, findings: list[dict]):
-        super().__init__("; ".join(f["message"] for f in findings))
+        reasons = "; ".join(f["message"] for f in findings)
+        super().__init__(f"Périmètre pilote non conforme : {reasons}", findings=findings)
         self.findings = findings
 
 
@@ -59,9 +62,7 @@ def submit_pilot(principal: Principal, version_id: int, clients: list[dict], tra
             )
             record("pilot.submitted", actor=principal.label, target=pilot, payload={"dossiers": ids})
     except IntegrityError:
-        raise TransitionRefused(
-            "Un périmètre pilote est déjà transmis ou validé pour cette version."
-        ) from None
+        raise Conflict("Un périmètre pilote est déjà transmis ou validé pour cette version.") from None
     return pilot
 
 
@@ -71,7 +72,7 @@ def decide_pilot(principal: Principal, pilot: Pilot, accept: bool, reason: str =
     with transaction.atomic():
         pilot = Pilot.objects.select_for_update().select_related("solution_version").get(pk=pilot.pk)
         if pilot.state != PilotState.SUBMITTED:
-            raise TransitionRefused("Ce périmètre pilote a déjà été instruit.")
+            raise Conflict("Ce périmètre pilote a déjà été instruit.")
         pilot.state = PilotState.VALIDATED if accept else PilotState.REFUSED
         pilot.reason = reason
         pilot.decided_at = timezone.now()

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from sons.audit.journal import record
+from sons.errors import Conflict, Forbidden
 from sons.suppliers.enums import Role
-from sons.suppliers.perms import Forbidden, Principal
+from sons.suppliers.perms import Principal
 
 from .enums import DossierState as S
 from .models import Dossier, Transition
@@ -23,7 +24,7 @@ ANS = (Role.ANS_AGENT,)
 SYSTEM = (Role.ADMIN,)
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Conflict):
     """A transition that the dossier's state or a business rule does not allow (French message)."""
 
 

@@ -7,8 +7,9 @@ streamed row by row so that hundreds of thousands of rows fit in bounded memory.
     write_xlsx(table, queryset, file)    # a write-only workbook into a binary file
 """
 
-from .filters import BadFilter, filtered
-from .tables import TABLES, Column, Table
+from sons.filtering import BadFilter
+
+from .tables import TABLES, Column, Table, filtered
 from .writers import csv_chunks, rows, write_xlsx
 
 __all__ = ["TABLES", "BadFilter", "Column", "Table", "csv_chunks", "filtered", "rows", "write_xlsx"]

@@ -5,7 +5,8 @@ from datetime import datetime
 
 from django.http import FileResponse, StreamingHttpResponse
 
-from . import TABLES, csv_chunks, filtered, write_xlsx
+from .tables import TABLES, filtered
+from .writers import csv_chunks, write_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SPOOL_IN_MEMORY = 8 * 1024 * 1024  # bytes of workbook kept in memory before spilling to a temporary file

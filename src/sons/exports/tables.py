@@ -8,18 +8,17 @@ from dataclasses import dataclass, field
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from sons import filtering
 from sons.directory.enums import Profession
 from sons.directory.models import Centre, Professional
 from sons.dossiers.enums import ClientKind, DossierState
+from sons.dossiers.filters import DOSSIER_FILTERS
 from sons.dossiers.models import Dossier
+from sons.filtering import Filter, choice_filter, date_filter, ids_filter
 from sons.payments.enums import BatchState, PaymentKind, PaymentStatus
 from sons.payments.models import Payment
 from sons.recoveries.enums import RecoveryGround, RecoveryState
 from sons.recoveries.models import RecoveryCase, Repayment
-
-from .filters import Filter, choice_filter, date_filter, ids_filter
-
-TRANCHES = ("A", "B", "C", "D", "E")
 
 
 @dataclass(frozen=True)
@@ -80,16 +79,7 @@ DOSSIERS = Table(
         Column("Modifié le", "updated_at", "datetime"),
     ),
     queryset=dossiers,
-    filters={
-        "state": choice_filter("state", DossierState),
-        "supplier": ids_filter("supplier_id"),
-        "solution_version": ids_filter("solution_version_id"),
-        "client_kind": choice_filter("client_kind", ClientKind),
-        "profession": choice_filter("profession", Profession),
-        "tranche": choice_filter("tranche", TRANCHES),
-        "filed_from": date_filter("advance_filed_on", "gte"),
-        "filed_to": date_filter("advance_filed_on", "lte"),
-    },
+    filters=DOSSIER_FILTERS,
 )
 
 
@@ -161,5 +151,11 @@ RECOVERIES = Table(
         "opened_to": date_filter("opened_on", "lte"),
     },
 )
+
+
+def filtered(table: Table, params) -> QuerySet:
+    """The table's rows matching every filter of `params`; `BadFilter` names an unknown filter or value."""
+    return filtering.filtered(table.queryset(), table.filters, params)
+
 
 TABLES = {table.name: table for table in (DOSSIERS, PAYMENTS, RECOVERIES)}

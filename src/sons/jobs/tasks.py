@@ -16,7 +16,6 @@ from .locks import AlreadyRunning, exclusive
 
 logger = logging.getLogger("sons.jobs")
 
-IDEMPOTENCY_KEPT = timedelta(hours=24)
 FINISHED_JOBS_KEPT_DAYS = 30
 
 
@@ -48,13 +47,13 @@ def purge_old_rows(out) -> None:
     from django.contrib.sessions.models import Session
     from django_tasks_db.models import DBTaskResult
 
-    from sons.api.models import IdempotencyRecord
+    from sons.api.idempotency import purge_idempotency
 
     from .models import WorkerBeat
 
     now = timezone.now()
     sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
-    keys, _ = IdempotencyRecord.objects.filter(created_at__lt=now - IDEMPOTENCY_KEPT).delete()
+    keys = purge_idempotency()  # older than SONS_IDEMPOTENCY_HOURS (24 h)
     jobs, _ = (
         DBTaskResult.objects.finished()
         .filter(finished_at__lt=now - timedelta(FINISHED_JOBS_KEPT_DAYS))
@@ -64,12 +63,9 @@ def purge_old_rows(out) -> None:
     out.write(f"{sessions} session(s) expirée(s), {keys} clé(s) d'idempotence de plus de 24 h, {jobs} travail(aux) "
               f"terminé(s) depuis plus de {FINISHED_JOBS_KEPT_DAYS} jours, {beats} travailleur(s) disparu(s) "
               "supprimés.\n")  # fmt: skip
-    for purge in PURGES:
-        purge(out)
+    from sons.exports.jobs import purge_old_files
 
-
-# Other apps add their own daily clean-ups here (e.g. export files past their time).
-PURGES: list = []
+    purge_old_files(out)
 
 
 @task()

@@ -85,10 +85,3 @@ def make_worker(*, queues: str = "*", interval: float = 1.0, batch: bool = False
         startup_delay=not batch, max_tasks=max_tasks, worker_id=worker_id or new_worker_id(),
         excluded_queue_names=[], beats=beats,
     )  # fmt: skip
-
-
-def run_pending() -> int:
-    """Every job ready now, run in this process without a heartbeat thread (tests); how many ran."""
-    before = DBTaskResult.objects.finished().count()
-    make_worker(batch=True, interval=0, beats=False).run()
-    return DBTaskResult.objects.finished().count() - before

@@ -15,7 +15,8 @@ from sons.directory.models import DeMinimisAid
 from sons.dossiers.enums import ClientKind
 from sons.dossiers.enums import DossierState as S
 from sons.dossiers.models import Dossier
-from sons.dossiers.workflow import TransitionRefused, perform
+from sons.dossiers.workflow import perform
+from sons.errors import Conflict
 from sons.suppliers.enums import Role
 from sons.suppliers.perms import Principal
 
@@ -28,7 +29,7 @@ PAYABLE = {S.ADVANCE_VALIDATED: PaymentKind.ADVANCE, S.BALANCE_VALIDATED: Paymen
 PREPARATION_WAIT_SECONDS = 10
 
 
-class PreparationBusy(TransitionRefused):
+class PreparationBusy(Conflict):
     """Another paying agent is preparing a batch: this one stops, cleanly (409), and may try again."""
 
 
@@ -86,7 +87,7 @@ def _prepare(principal: Principal, limit: int) -> PaymentBatch | None:
 def _move(principal: Principal, batch: PaymentBatch, sources: tuple[str, ...], target: str) -> PaymentBatch:
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state not in sources:
-        raise TransitionRefused(f"Lot à l'état « {BatchState(batch.state).label} » : action impossible.")
+        raise Conflict(f"Lot à l'état « {BatchState(batch.state).label} » : action impossible.")
     batch.state = target
     return batch
 
@@ -96,7 +97,10 @@ def send_batch(principal: Principal, batch: PaymentBatch) -> PaymentBatch:
     with transaction.atomic():
         batch = _move(principal, batch, (BatchState.PREPARED,), BatchState.SENT)
         batch.sent_at = timezone.now()
-        sepa.freeze(batch)  # refuses the batch (nothing saved) if a supplier's IBAN or BIC is invalid
+        try:
+            sepa.freeze(batch)
+        except sepa.SepaRefused as refused:  # a supplier's IBAN or BIC is invalid: nothing is saved
+            raise Conflict(refused.message, refused.field) from None
         batch.save()
         record("payment.batch_sent", actor=principal.label, target=batch,
                payload={"total": batch.total, "sepa_sha256": batch.sepa_sha256})  # fmt: skip

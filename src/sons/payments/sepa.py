@@ -22,7 +22,7 @@ from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 from text_unidecode import unidecode
 
-from sons.dossiers.workflow import TransitionRefused
+from sons.errors import Invalid
 
 from .enums import PaymentKind
 from .models import Payment, PaymentBatch
@@ -35,12 +35,8 @@ NOT_SEPA = re.compile(r"[^A-Za-z0-9/?:().,'+ -]")
 NAME_LENGTH, REMITTANCE_LENGTH = 70, 140
 
 
-class SepaRefused(TransitionRefused):
+class SepaRefused(Invalid):
     """The batch cannot be written as a SEPA file (French message naming the supplier and the field)."""
-
-    def __init__(self, message: str, field: str, status: int = 422):
-        super().__init__(message)
-        self.message, self.field, self.status = message, field, status
 
 
 @dataclass(frozen=True)

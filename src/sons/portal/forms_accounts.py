@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.template.loader import render_to_string
 
-from sons.accounts.emails import deliver_text
+from sons.suppliers.emails import deliver_text
 from sons.suppliers.enums import MemberRole, OrganisationKind, PieceKind, Role
 
 from .forms_dsfr import DsfrForm

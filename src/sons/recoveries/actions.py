@@ -1,4 +1,5 @@
-"""Recovery cases (§7): opened on a ground, a formal notice always first, then the repayment order."""
+"""Recovery cases (§7): opened on a ground (Date 5 passed, incapacity declared, erroneous declaration,
+referencing withdrawn), a formal notice always first, then the repayment order."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from sons import clock
 from sons.audit.journal import record
 from sons.dossiers.enums import DossierState
 from sons.dossiers.models import Dossier
-from sons.dossiers.workflow import TransitionRefused, perform
+from sons.dossiers.workflow import perform
+from sons.errors import Conflict
 from sons.rules import evaluate_recovery
 from sons.suppliers.enums import Role
 from sons.suppliers.perms import Principal
@@ -54,7 +56,7 @@ def open_case(
     evaluation = evaluate_recovery(recovery_facts(dossier, **extra), today)
     due = evaluation.grounds.get(ground)
     if due is None:
-        raise TransitionRefused(f"Motif de recouvrement non constitué : {RecoveryGround(ground).label}.")
+        raise Conflict(f"Motif de recouvrement non constitué : {RecoveryGround(ground).label}.")
     with transaction.atomic():
         if not already_in_recovery:
             dossier = perform(dossier, "open_recovery", principal, RecoveryGround(ground).label)
@@ -62,6 +64,23 @@ def open_case(
         record("recovery.opened", actor=principal.label, target=case,
                payload={"dossier": dossier.pk, "ground": ground, "amount": due})  # fmt: skip
     return case
+
+
+def declare_incapacity(principal: Principal, dossier: Dossier, reason: str) -> Dossier:
+    """§4.4: the supplier cannot complete the Prestation; a validated advance not yet paid is cancelled, a paid
+    one goes to recovery."""
+
+    def change(locked):
+        locked.incapacity_declared_on = clock.today()
+        return (
+            DossierState.IN_RECOVERY if locked.state == DossierState.ADVANCE_PAID else DossierState.CANCELLED
+        )
+
+    with transaction.atomic():
+        updated = perform(dossier, "declare_incapacity", principal, reason, change=change)
+        if updated.state == DossierState.IN_RECOVERY:
+            open_case(updated, RecoveryGround.INCAPACITY, principal, already_in_recovery=True)
+    return updated
 
 
 def _step(case: RecoveryCase, today: date, **extra) -> str:
@@ -74,7 +93,7 @@ def send_formal_notice(principal: Principal, case: RecoveryCase, on: date | None
     with transaction.atomic():
         case = RecoveryCase.objects.select_for_update().get(pk=case.pk)
         if case.state != RecoveryState.FORMAL_NOTICE:
-            raise TransitionRefused("La mise en demeure a déjà été adressée.")
+            raise Conflict("La mise en demeure a déjà été adressée.")
         case.formal_notice_sent_on = on
         case.state = RecoveryState.AWAITING_OBSERVATIONS
         case.save()
@@ -103,7 +122,7 @@ def order_repayment(principal: Principal, case: RecoveryCase, on: date | None = 
         )
         step = _step(case, on)
         if case.state != RecoveryState.AWAITING_OBSERVATIONS or step != "repayment_order":
-            raise TransitionRefused(
+            raise Conflict(
                 "L'ordre de reversement suit une mise en demeure restée sans effet à l'expiration de son délai."
             )
         case.state = RecoveryState.REPAYMENT_ORDER
@@ -124,10 +143,10 @@ def record_repayment(
         case = RecoveryCase.objects.select_for_update().get(pk=case.pk)
         dossier = Dossier.objects.select_for_update().get(pk=case.dossier_id)
         if case.state != RecoveryState.REPAYMENT_ORDER:
-            raise TransitionRefused("Un reversement suit l'ordre de reversement.")
+            raise Conflict("Un reversement suit l'ordre de reversement.")
         outstanding = case.amount - sum((r.amount for r in case.repayments.all()), Decimal("0.00"))
         if amount <= 0 or amount > outstanding:
-            raise TransitionRefused(f"Montant invalide : reste à reverser {outstanding:.2f} €.")
+            raise Conflict(f"Montant invalide : reste à reverser {outstanding:.2f} €.")
         Repayment.objects.create(case=case, dossier=dossier, amount=amount, received_on=on)
         dossier.recovered += amount
         dossier.save(update_fields=["recovered", "updated_at"])
@@ -150,7 +169,7 @@ def cancel(principal: Principal, case: RecoveryCase, reason: str) -> RecoveryCas
     with transaction.atomic():
         case = RecoveryCase.objects.select_for_update().get(pk=case.pk)
         if case.state in (RecoveryState.RECOVERED, RecoveryState.CANCELLED):
-            raise TransitionRefused("Ce recouvrement est clos.")
+            raise Conflict("Ce recouvrement est clos.")
         case.state = RecoveryState.CANCELLED
         case.closed_on = clock.today()
         case.reason = reason
@@ -171,7 +190,7 @@ def open_due_at_date_5(today: date | None = None) -> list[RecoveryCase]:
                 case = open_case(
                     dossier, RecoveryGround.NOT_COMPLETED_AT_DATE_5, Principal.system(), today=today
                 )
-            except TransitionRefused:
+            except Conflict:
                 continue  # the dossier moved since it was read (a balance filed, another run): nothing due
             cases.append(case)
     return cases

@@ -8,6 +8,14 @@ from .enums import OPEN_STATES, RecoveryGround, RecoveryState
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
+class RecoveryCaseQuerySet(models.QuerySet):
+    def visible_to(self, principal):
+        """A supplier sees the cases of its own dossiers only (another's is then a 404), staff all."""
+        if principal.is_supplier:
+            return self.filter(dossier__supplier_id=principal.organisation_id)
+        return self
+
+
 class RecoveryCase(models.Model):
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="recovery_cases")
     ground = models.CharField("motif", max_length=40, choices=RecoveryGround.choices)
@@ -21,6 +29,8 @@ class RecoveryCase(models.Model):
     repayment_ordered_on = models.DateField("ordre de reversement le", null=True)
     closed_on = models.DateField("clos le", null=True)
     reason = models.TextField("motif de clôture", blank=True)
+
+    objects = RecoveryCaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = "dossier de recouvrement"

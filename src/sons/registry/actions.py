@@ -1,20 +1,15 @@
-"""ANS decisions: referencing (grant, refuse, withdraw — with the recovery impact shown first),
-obsolete-version declarations checked by the §4.3 rules."""
+"""ANS decisions on the registry: referencing (grant, refuse, withdraw), obsolete-version declarations checked
+by the §4.3 rules."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Sum
 
 from sons import clock
 from sons.audit.journal import record
-from sons.dossiers.enums import DossierState as S
-from sons.dossiers.models import Dossier
-from sons.dossiers.workflow import PAID_OR_LATER, TransitionRefused, perform
+from sons.errors import Conflict
 from sons.rules import evaluate_obsolete_version
 from sons.suppliers.enums import Role
 from sons.suppliers.perms import Principal
@@ -23,34 +18,22 @@ from .enums import Referencing
 from .models import ObsoleteVersion, Solution, SolutionVersion
 
 
-def grant(principal: Principal, version: SolutionVersion, on: date | None = None) -> list[Dossier]:
-    """Referencing granted: requests admissible under the §6.2 exception become validated."""
+def decide_referencing(
+    principal: Principal, version: SolutionVersion, decision: str, on: date
+) -> SolutionVersion:
+    """The ANS's referencing decision on `version` (locked): granted or refused once, withdrawn after a grant.
+    What it does to the version's dossiers is theirs (sons.dossiers.referencing, sons.recoveries.withdrawal)."""
     principal.require(Role.ANS_AGENT)
-    on = on or clock.today()
-    with transaction.atomic():
-        _decide(version, Referencing.GRANTED, on, principal)
-        waiting = Dossier.objects.filter(solution_version=version, state=S.ADVANCE_SUBJECT_TO_REFERENCING)
-        return [perform(d, "referencing_granted", principal, "Référencement accordé") for d in waiting]
-
-
-def refuse(principal: Principal, version: SolutionVersion, on: date | None = None) -> list[Dossier]:
-    principal.require(Role.ANS_AGENT)
-    on = on or clock.today()
-    with transaction.atomic():
-        _decide(version, Referencing.REFUSED, on, principal)
-        waiting = Dossier.objects.filter(solution_version=version, state=S.ADVANCE_SUBJECT_TO_REFERENCING)
-        return [perform(d, "referencing_refused", principal, "Référencement refusé") for d in waiting]
-
-
-def _decide(version: SolutionVersion, decision: str, on: date, principal: Principal) -> None:
     version = SolutionVersion.objects.select_for_update().get(pk=version.pk)
-    if version.referencing not in (Referencing.PENDING,) and decision != Referencing.WITHDRAWN:
-        raise TransitionRefused("Une décision de référencement a déjà été prise pour cette version.")
-    version.referencing = decision
     if decision == Referencing.WITHDRAWN:
+        if version.referencing != Referencing.GRANTED:
+            raise Conflict("Seule une version référencée peut voir son référencement retiré.")
         version.withdrawn_on = on
+    elif version.referencing != Referencing.PENDING:
+        raise Conflict("Une décision de référencement a déjà été prise pour cette version.")
     else:
         version.referenced_on = on
+    version.referencing = decision
     version.save()
     record(
         "registry.referencing",
@@ -58,45 +41,7 @@ def _decide(version: SolutionVersion, decision: str, on: date, principal: Princi
         target=version,
         payload={"decision": decision, "on": on},
     )
-
-
-@dataclass(frozen=True)
-class WithdrawalImpact:
-    dossiers: int
-    paid: Decimal
-
-
-def withdrawal_impact(version: SolutionVersion) -> WithdrawalImpact:
-    """What a withdrawal sends to recovery: every paid dossier of the version and the euros paid."""
-    paid = Dossier.objects.filter(solution_version=version, state__in=PAID_OR_LATER)
-    total = paid.aggregate(total=Sum(F("paid_advance") + F("paid_balance")))["total"] or Decimal("0.00")
-    return WithdrawalImpact(paid.count(), total)
-
-
-def withdraw(
-    principal: Principal, version: SolutionVersion, confirm_impact: WithdrawalImpact, on: date | None = None
-):
-    """Withdraw the referencing and open a recovery case for each paid dossier. The ANS confirms the impact
-    it was shown; if it changed since, nothing is done."""
-    from sons.recoveries.actions import open_case
-    from sons.recoveries.enums import RecoveryGround
-
-    principal.require(Role.ANS_AGENT)
-    on = on or clock.today()
-    with transaction.atomic():
-        current = withdrawal_impact(version)
-        if current != confirm_impact:
-            raise TransitionRefused(
-                f"L'impact a changé depuis l'aperçu : {current.dossiers} dossiers, {current.paid:.2f} € ; "
-                "confirmez de nouveau."
-            )
-        if version.referencing != Referencing.GRANTED:
-            raise TransitionRefused("Seule une version référencée peut voir son référencement retiré.")
-        _decide(version, Referencing.WITHDRAWN, on, principal)
-        paid = Dossier.objects.filter(solution_version=version, state__in=PAID_OR_LATER).select_related(
-            "solution_version"
-        )
-        return [open_case(d, RecoveryGround.REFERENCING_WITHDRAWN, principal, today=on) for d in paid]
+    return version
 
 
 def declare_obsolete(principal: Principal, solution: Solution, declaration: dict, on: date | None = None):

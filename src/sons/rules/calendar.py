@@ -50,22 +50,21 @@ LABELS = dict(CALENDAR_DATES.choices)
 
 
 def build_calendar(date_0: date, p: Snapshot) -> Calendar:
-    """The calendar for `date_0` under the parameters `p` (memoised on the snapshot)."""
-    calendars = p.__dict__.setdefault("_calendars", {})
-    calendar = calendars.get(date_0)
-    if calendar is None:
-        offsets = p.date_offsets_months
-        try:
-            calendar = _build(
-                date_0,
-                tuple(offsets[f"date_{i}"] for i in range(1, 7)),
-                p.order_signature_from_months,
-                p.exception_days_before_date_4,
-            )
-        except (ValueError, OverflowError):
-            raise CalendarOutOfRange(date_0) from None
-        calendars[date_0] = calendar
-    return calendar
+    """The calendar for `date_0` under the parameters `p`."""
+    return p.derived(("calendar", date_0), lambda: _calendar(date_0, p))
+
+
+def _calendar(date_0: date, p: Snapshot) -> Calendar:
+    offsets = p.date_offsets_months
+    try:
+        return _build(
+            date_0,
+            tuple(offsets[f"date_{i}"] for i in range(1, 7)),
+            p.order_signature_from_months,
+            p.exception_days_before_date_4,
+        )
+    except (ValueError, OverflowError):
+        raise CalendarOutOfRange(date_0) from None
 
 
 @lru_cache(maxsize=256)

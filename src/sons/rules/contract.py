@@ -281,6 +281,50 @@ SOLUTION = Section(
     },
     "Solution logicielle",
 )
+FINESS_GEO = "N° FINESS géographique (9 chiffres, clé de Luhn)"
+CENTRE_TYPE = "Type de centre de santé (§1.2, note 3 : seuls les centres de santé infirmiers sont éligibles)"
+# Fields added after the contract was fixed (issue 14) read, when absent, as the engine read the dossier
+# before them, so that an existing dossier keeps its outcome (docs/simulator-contract.md).
+ADDITIONAL_CENTRE = Section(
+    {
+        "finess_geo": Identifier("FINESS", 9, is_valid_finess, FINESS_GEO, nullable=False),
+        "tranche": Choice(codes.TRANCHES, "Tranche de la Base de référence ; null si absent de la base"),
+        "centre_type": Choice(codes.CENTRE_TYPES, CENTRE_TYPE),
+        "accord_national_2015": Bool("Signataire de l'accord national du 8 juillet 2015"),
+        "staff_declared": Bool("Effectifs déclarés à l'Assurance maladie"),
+        "other_orders": Count(
+            "Autres commandes comportant une Prestation Ségur pour ce centre, tout Fournisseur"
+        ),
+        "certificate_commitment": Bool(
+            "Engagement du représentant du centre (certificat de type organisation)"
+        ),
+    },
+    "Autre centre de santé infirmier du même bon de commande (§4.2, §4.3)",
+    required=("finess_geo",),
+)
+DE_MINIMIS_AID = Section(
+    {
+        "granted_on": Day("Date d'octroi de l'aide", nullable=False),
+        "amount": Money("Montant de l'aide (€)", nullable=False),
+        "source": Choice(codes.AID_SOURCES, "Origine de l'aide"),
+        "label": Text("Libellé (dispositif, financeur)"),
+    },
+    "Aide de minimis (règlement (UE) 2023/2832) perçue par le Client",
+    required=("granted_on", "amount"),
+)
+CLIENT_VERSION = Section(
+    {
+        "version": Text("Version de la Solution installée chez le Client"),
+        "version_rank": Count("Rang de cette version dans l'ordre des versions de la Solution"),
+        "declared_obsolete": Bool("Version sur la liste des versions obsolètes publiée par l'ANS (§4.3)"),
+        "end_announced_on": Day("Arrêt de commercialisation ou de maintenance rendu public le"),
+        "latest_in_production_at_date_0": Text("Version la plus récente installée en production à la Date 0"),
+        "vague_1_version_rank": Count("Rang de la version référencée en vague 1 ; null : aucune"),
+    },
+    "Version de la Solution installée chez le Client et sa déclaration d'obsolescence (§4.3)",
+    nullable=True,
+)
+
 CLIENT = Section(
     {
         "kind": Choice(codes.CLIENT_KINDS, "Professionnel libéral ou centre de santé", nullable=False),
@@ -300,6 +344,17 @@ CLIENT = Section(
             "Autres commandes comportant une Prestation Ségur pour ce Client, tout Fournisseur"
         ),
         "de_minimis_other_aid": Money("Autres aides de minimis perçues sur trois ans (€)"),
+        "centre_type": Choice(codes.CENTRE_TYPES, CENTRE_TYPE),
+        "additional_centres": ListOf(
+            ADDITIONAL_CENTRE, "Autres centres de santé infirmiers du même bon de commande (§4.2)"
+        ),
+        "de_minimis_aids": ListOf(
+            DE_MINIMIS_AID,
+            "Registre daté des aides de minimis du Client, y compris les sommes versées au titre d'autres "
+            "dispositifs SONS (§5.1) ; null : seul de_minimis_other_aid est lu",
+            nullable=True,
+            default_empty=False,
+        ),
     },
     "Client",
     required=("kind",),
@@ -312,7 +367,17 @@ ORDER = Section(
         "signature": Choice(codes.SIGNATURE_MODES, "Mode de signature"),
         "lines": ListOf(
             Section(
-                {"label": Text(nullable=False), "amount": Money(nullable=False)}, required=("label", "amount")
+                {
+                    "label": Text(nullable=False),
+                    "amount": Money(nullable=False),
+                    "finess_geo": Identifier(
+                        "FINESS",
+                        9,
+                        is_valid_finess,
+                        "Centre de la ligne, si le bon de commande en couvre plusieurs",
+                    ),
+                },
+                required=("label", "amount"),
             ),
             "Lignes du bon de commande",
         ),
@@ -329,6 +394,7 @@ ORDER = Section(
         "centre_certificate_commitment": Bool(
             "Engagement du représentant du centre (certificat organisation)"
         ),
+        "client_version": CLIENT_VERSION,
     },
     "Bon de commande",
 )
@@ -355,6 +421,10 @@ BALANCE = Section(
             },
             "Facture",
         ),
+        "training_delivered": Bool(
+            "Formations des utilisateurs réalisées (§3.1 ; §4.4 : exigibles pour le versement du solde)"
+        ),
+        "advance_paid": Money("Avance versée par l'ASP (€) ; null : 40 % du montant financé à la commande"),
     },
     "Demande de solde",
     nullable=True,
@@ -365,6 +435,9 @@ DOSSIER = Section(
         "date_0": Day("Date 0 (remplace le paramètre)"),
         "request": Choice(codes.REQUESTS, "Demande d'avance ou de solde", nullable=False),
         "filed_on": Day("Date de dépôt (réception par l'ASP)", nullable=False),
+        "financing_instructed_on": Day(
+            "Date d'instruction de la demande de financement (§5.2 : taux de TVA applicable) ; null : date de dépôt"
+        ),
         "supplier": SUPPLIER,
         "solution": SOLUTION,
         "client": CLIENT,

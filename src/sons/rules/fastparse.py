@@ -43,13 +43,18 @@ class _Generator:
         if isinstance(field, spec.ListOf):
             if field.default_empty:
                 self.emit(indent, f"if {var} is None: {var} = []")
-            self.emit(indent, f"if type({var}) is not list: raise GiveUp")
             out = self.name("l")
-            self.emit(indent, f"{out} = []")
+            self.emit(indent, f"{out} = None")
+            body = indent
+            if nullable and not field.default_empty:
+                self.emit(indent, f"if {var} is not None:")
+                body = indent + 1
+            self.emit(body, f"if type({var}) is not list: raise GiveUp")
+            self.emit(body, f"{out} = []")
             item = self.name("i")
-            self.emit(indent, f"for {item} in {var}:")
-            value = self.field(field.item, item, indent + 1)
-            self.emit(indent + 1, f"{out}.append({value})")
+            self.emit(body, f"for {item} in {var}:")
+            value = self.field(field.item, item, body + 1)
+            self.emit(body + 1, f"{out}.append({value})")
             return out
         if isinstance(field, spec.Section):
             out = self.name("d")

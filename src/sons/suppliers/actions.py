@@ -25,9 +25,9 @@ from sons.rules import evaluate_enrolment
 from .banking import bic_problem, compact_iban, iban_problem
 from .enums import BankChangeState, MemberRole, OrganisationKind, PieceKind, Role
 from .enums import EnrolmentState as E
-from .errors import Conflict, NotAllowed, Refused
-from .models import BankChange, Enrolment, EnrolmentPiece, EnrolmentTransition, Organisation
-from .perms import Forbidden, Principal
+from .errors import Conflict, Invalid, NotAllowed, NotFound
+from .models import ApiToken, BankChange, Enrolment, EnrolmentPiece, EnrolmentTransition, Organisation
+from .perms import Principal
 from .pieces import store_piece
 
 # Sent inside the transaction of each step, with the history row: the hook for notifications.
@@ -80,10 +80,7 @@ def allowed_steps(enrolment: Enrolment | None, principal: Principal) -> list[Ste
 
 
 def _require(principal: Principal, roles) -> None:
-    try:
-        principal.require(*roles)
-    except Forbidden as error:
-        raise NotAllowed(str(error)) from None
+    principal.require(*roles)  # sons.errors.Forbidden (403) when the roles do not allow it
 
 
 def _transition(enrolment, name, before, after, principal, reason="", bank_change=None, payload=None):
@@ -108,9 +105,9 @@ def perform(
     step = STEPS[name]
     _require(principal, step.roles)
     if step.roles == SUPPLIER and enrolment.organisation_id != principal.organisation_id:
-        raise Refused("Enrôlement inconnu.", status=404)
+        raise NotFound("Enrôlement inconnu.")
     if step.needs_reason and not reason.strip():
-        raise Refused("Un motif (message) est obligatoire pour cette action.", "reason")
+        raise Invalid("Un motif (message) est obligatoire pour cette action.", "reason")
     with transaction.atomic():
         locked = Enrolment.objects.select_for_update().select_related("organisation").get(pk=enrolment.pk)
         if locked.state not in step.sources:
@@ -198,29 +195,28 @@ REQUIRED_PIECES = (PieceKind.RIB,)
 
 
 def _clean_form(organisation: Organisation, form: EnrolmentForm):
-    from sons.registry.models import Solution  # the registry holds the solutions (ANS)
-
+    Solution = Enrolment._meta.get_field("solution").related_model  # the ANS registry's, without importing it
     if not form.solution_id:
-        raise Refused("Choisissez la solution logicielle que vous éditez ou distribuez.", "solution_id")
+        raise Invalid("Choisissez la solution logicielle que vous éditez ou distribuez.", "solution_id")
     solution = Solution.objects.select_related("publisher").filter(pk=form.solution_id).first()
     if solution is None:
-        raise Refused("Solution inconnue du registre de l'ANS.", "solution_id")
+        raise Invalid("Solution inconnue du registre de l'ANS.", "solution_id")
     if organisation.supplier_kind == OrganisationKind.PUBLISHER and solution.publisher.organisation_id not in (
         None, organisation.pk,
     ):  # fmt: skip
-        raise Refused("Cette solution est éditée par une autre organisation : inscrivez-vous comme distributeur.",
+        raise Invalid("Cette solution est éditée par une autre organisation : inscrivez-vous comme distributeur.",
                       "solution_id")  # fmt: skip
     if form.hosts_health_data is None:
-        raise Refused("Indiquez si vous hébergez des données de santé ou fournissez un service SaaS.",
+        raise Invalid("Indiquez si vous hébergez des données de santé ou fournissez un service SaaS.",
                       "hosts_health_data")  # fmt: skip
     if form.psc_user_service_operator is None:
-        raise Refused(
+        raise Invalid(
             "Indiquez si vous disposez de l'habilitation Pro Santé Connect.", "psc_user_service_operator"
         )
     if problem := iban_problem(form.iban):
-        raise Refused(problem, "iban")
+        raise Invalid(problem, "iban")
     if problem := bic_problem(form.bic):
-        raise Refused(problem, "bic")
+        raise Invalid(problem, "bic")
     return solution
 
 
@@ -248,7 +244,7 @@ def _check_pieces(enrolment: Enrolment, files: dict) -> None:
     )
     for kind in REQUIRED_PIECES:
         if kind not in held and not files.get(kind):
-            raise Refused(f"{PieceKind(kind).label} : pièce obligatoire (PDF).", kind)
+            raise Invalid(f"{PieceKind(kind).label} : pièce obligatoire (PDF).", kind)
 
 
 def _read_files(files: dict) -> dict:
@@ -257,7 +253,7 @@ def _read_files(files: dict) -> dict:
 
     for kind, uploaded in files.items():
         if kind not in PieceKind.values:
-            raise Refused("Pièce inconnue.", kind)
+            raise Invalid("Pièce inconnue.", kind)
         for file in uploaded or []:
             read_upload(kind, file)
             file.seek(0)
@@ -300,7 +296,7 @@ def complete_enrolment(principal: Principal, form: EnrolmentForm, files: dict | 
     _require(principal, SUPPLIER)
     enrolment = Enrolment.objects.filter(organisation_id=principal.organisation_id).first()
     if enrolment is None:
-        raise Refused("Aucune demande d'enrôlement à compléter.", status=404)
+        raise NotFound("Aucune demande d'enrôlement à compléter.")
     files = _read_files(files or {})
     solution = _clean_form(principal.organisation, form)
 
@@ -364,11 +360,11 @@ def file_bank_change(principal: Principal, iban: str, bic: str, rib) -> BankChan
     if principal.member_role not in (None, MemberRole.ADMINISTRATOR):
         raise NotAllowed("Seuls les administrateurs de l'organisation changent ses coordonnées bancaires.")
     if problem := iban_problem(iban):
-        raise Refused(problem, "iban")
+        raise Invalid(problem, "iban")
     if problem := bic_problem(bic):
-        raise Refused(problem, "bic")
+        raise Invalid(problem, "bic")
     if not rib:
-        raise Refused(f"{PieceKind.RIB.label} : pièce obligatoire (PDF).", PieceKind.RIB)
+        raise Invalid(f"{PieceKind.RIB.label} : pièce obligatoire (PDF).", PieceKind.RIB)
     _read_files({PieceKind.RIB: [rib]})
     with transaction.atomic():
         enrolment = (
@@ -399,7 +395,7 @@ def decide_bank_change(
 ) -> BankChange:
     _require(principal, INSTRUCTOR)
     if not accept and not reason.strip():
-        raise Refused("Un motif est obligatoire pour rejeter des coordonnées bancaires.", "reason")
+        raise Invalid("Un motif est obligatoire pour rejeter des coordonnées bancaires.", "reason")
     name = "validate_bank_change" if accept else "reject_bank_change"
     with transaction.atomic():
         locked = BankChange.objects.select_for_update().select_related("organisation").get(pk=change.pk)
@@ -435,3 +431,27 @@ def organisation_may_file(organisation: Organisation | None) -> str | None:
         "déposer des demandes de financement dès sa validation (§6.1).",
         E.REJECTED: "La demande d'enrôlement de votre organisation a été rejetée : déposez-en une nouvelle (§6.1).",
     }.get(state, "Votre organisation n'est pas enrôlée auprès de l'ASP (§6.1).")
+
+
+# --- API tokens (who issues and revokes them: the organisation's administrators, an agent for themselves) --
+
+
+def issue_token(principal: Principal, label: str, *, organisation=None, user=None) -> tuple[ApiToken, str]:
+    """A new API token (its clear key is returned once), journaled."""
+    with transaction.atomic():
+        token, key = ApiToken.issue(label, organisation=organisation, user=user, created_by=principal.user)
+        record("token.issued", actor=principal.label, target=token,
+               payload={"label": label, "organisation": organisation.pk if organisation else None,
+                        "expires_at": token.expires_at})  # fmt: skip
+    return token, key
+
+
+def revoke_token(principal: Principal, token: ApiToken) -> ApiToken:
+    """Revoked at once: the next request with it gets 401. Revoking twice changes nothing."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if not token.revoked:
+            token.revoked, token.revoked_at = True, timezone.now()
+            token.save(update_fields=["revoked", "revoked_at"])
+            record("token.revoked", actor=principal.label, target=token, payload={"label": token.label})
+    return token

@@ -20,8 +20,9 @@ from stdnum.fr import siret as stdnum_siret
 
 from sons.audit.journal import record
 
+from .emails import send_invitation, send_sign_up_confirmation
 from .enums import MemberRole, OrganisationKind, Role
-from .errors import Conflict, NotAllowed, Refused
+from .errors import Conflict, Invalid, NotAllowed, NotFound
 from .models import ApiToken, Invitation, Membership, Organisation
 from .perms import Principal
 
@@ -50,20 +51,20 @@ class SignUp:
 def clean_siren(value: str) -> str:
     siren = stdnum_siren.compact(value or "")
     if not siren:
-        raise Refused("SIREN obligatoire (9 chiffres).", "siren")
+        raise Invalid("SIREN obligatoire (9 chiffres).", "siren")
     if not stdnum_siren.is_valid(siren):
-        raise Refused(f"SIREN « {value} » invalide : 9 chiffres dont la clé de contrôle (Luhn).", "siren")
+        raise Invalid(f"SIREN « {value} » invalide : 9 chiffres dont la clé de contrôle (Luhn).", "siren")
     return siren
 
 
 def clean_siret(value: str, siren: str | None = None) -> str:
     siret = stdnum_siret.compact(value or "")
     if not siret:
-        raise Refused("SIRET obligatoire (14 chiffres).", "siret")
+        raise Invalid("SIRET obligatoire (14 chiffres).", "siret")
     if not stdnum_siret.is_valid(siret):
-        raise Refused(f"SIRET « {value} » invalide : 14 chiffres dont la clé de contrôle (Luhn).", "siret")
+        raise Invalid(f"SIRET « {value} » invalide : 14 chiffres dont la clé de contrôle (Luhn).", "siret")
     if siren and not siret.startswith(siren):
-        raise Refused(
+        raise Invalid(
             "Le SIRET doit commencer par le SIREN de l'organisation (ses 9 premiers chiffres).", "siret"
         )
     return siret
@@ -74,7 +75,7 @@ def clean_email(value: str, field: str = "email") -> str:
     try:
         validate_email(email)
     except ValidationError:
-        raise Refused("Adresse électronique invalide.", field) from None
+        raise Invalid("Adresse électronique invalide.", field) from None
     return email
 
 
@@ -82,9 +83,9 @@ def clean_password(password: str, user=None, field: str = "password") -> None:
     try:
         validate_password(password or "", user)
     except ValidationError as error:
-        raise Refused(" ".join(error.messages), field) from None
+        raise Invalid(" ".join(error.messages), field) from None
     if not password:
-        raise Refused("Mot de passe obligatoire.", field)
+        raise Invalid("Mot de passe obligatoire.", field)
 
 
 def masked_email(email: str) -> str:
@@ -109,21 +110,19 @@ def administrators_pointer(organisation: Organisation) -> str:
 
 def sign_up(data: SignUp) -> tuple[Organisation, object]:
     """The organisation (pending) and its first administrator (inactive until the e-mail is confirmed)."""
-    from sons.accounts.emails import send_sign_up_confirmation
-
     siren = clean_siren(data.siren)
     siret = clean_siret(data.siret, siren)
     name = (data.name or "").strip()
     if not name:
-        raise Refused("Raison sociale obligatoire.", "name")
+        raise Invalid("Raison sociale obligatoire.", "name")
     if not (data.address or "").strip() or not (data.postcode or "").strip() or not (data.city or "").strip():
         field = next(f for f in ("address", "postcode", "city") if not (getattr(data, f) or "").strip())
-        raise Refused("Adresse complète obligatoire (voie, code postal, commune).", field)
+        raise Invalid("Adresse complète obligatoire (voie, code postal, commune).", field)
     if data.kind not in OrganisationKind.values:
-        raise Refused("Indiquez si l'organisation est éditeur ou distributeur.", "kind")
+        raise Invalid("Indiquez si l'organisation est éditeur ou distributeur.", "kind")
     email = clean_email(data.email)
     if not (data.first_name or "").strip() or not (data.last_name or "").strip():
-        raise Refused(
+        raise Invalid(
             "Nom et prénom de l'administrateur obligatoires.",
             "last_name" if data.first_name else "first_name",
         )
@@ -227,12 +226,10 @@ def hash_key(key: str) -> str:
 
 def invite(principal: Principal, email: str, member_role: str) -> tuple[Invitation, str]:
     """A single-use invitation link for `email`, valid 7 days, e-mailed; returns it and its clear key."""
-    from sons.accounts.emails import send_invitation
-
     _require_admin(principal)
     email = clean_email(email)
     if member_role not in MemberRole.values:
-        raise Refused("Rôle inconnu : administrateur, déposant ou lecteur.", "member_role")
+        raise Invalid("Rôle inconnu : administrateur, déposant ou lecteur.", "member_role")
     organisation = principal.organisation
     with transaction.atomic():
         if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
@@ -262,7 +259,7 @@ def _require_admin(principal: Principal) -> None:
 def revoke_invitation(principal: Principal, invitation: Invitation) -> None:
     _require_admin(principal)
     if invitation.organisation_id != principal.organisation_id:
-        raise Refused("Invitation inconnue.", "invitation", status=404)
+        raise NotFound("Invitation inconnue.", "invitation")
     with transaction.atomic():
         updated = Invitation.objects.filter(pk=invitation.pk, accepted_at=None, revoked_at=None).update(
             revoked_at=timezone.now()
@@ -280,8 +277,8 @@ def open_invitation(key: str, *, lock: bool = False) -> Invitation:
         queryset = queryset.select_for_update()
     invitation = queryset.filter(key_hash=hash_key(key or "")).first()
     if invitation is None:
-        raise Refused("Lien d'invitation inconnu : vérifiez l'adresse, ou demandez une nouvelle invitation.",
-                      "invitation", status=404)  # fmt: skip
+        raise NotFound("Lien d'invitation inconnu : vérifiez l'adresse, ou demandez une nouvelle invitation.",
+                      "invitation")  # fmt: skip
     if invitation.accepted_at is not None:
         raise Conflict("Cette invitation a déjà été utilisée : un lien d'invitation ne sert qu'une fois. "
                        "Connectez-vous, ou demandez une nouvelle invitation.", "invitation")  # fmt: skip
@@ -306,7 +303,7 @@ def accept_invitation(
         invitation = open_invitation(key, lock=True)
         if user is None:
             if not first_name.strip() or not last_name.strip():
-                raise Refused(
+                raise Invalid(
                     "Nom et prénom obligatoires.", "last_name" if first_name.strip() else "first_name"
                 )
             if (
@@ -360,7 +357,7 @@ def _locked_member(principal: Principal, membership_id: int) -> Membership:
         .first()
     )
     if member is None:
-        raise Refused("Membre inconnu.", "member", status=404)
+        raise NotFound("Membre inconnu.", "member")
     return member
 
 
@@ -379,7 +376,7 @@ LAST_ADMIN = "L'organisation doit garder au moins un administrateur : nommez d'a
 def change_member_role(principal: Principal, membership_id: int, member_role: str) -> Membership:
     _require_admin(principal)
     if member_role not in MemberRole.values:
-        raise Refused("Rôle inconnu : administrateur, déposant ou lecteur.", "member_role")
+        raise Invalid("Rôle inconnu : administrateur, déposant ou lecteur.", "member_role")
     with transaction.atomic():
         member = _locked_member(principal, membership_id)
         before = member.member_role

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from sons.errors import Forbidden
+
 from .enums import MemberRole, Role
 
 STAFF_ROLES = (
@@ -14,10 +16,6 @@ PRIMARY_ORDER = (
     Role.SUPPLIER_MEMBER, Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT, Role.ANS_AGENT, Role.ASP_ADMIN,
     Role.ANS_ADMIN, Role.ADMIN,
 )  # fmt: skip
-
-
-class Forbidden(Exception):
-    """The principal may not do this (the API answers 403 for actions, 404 for foreign objects)."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from .enums import PieceKind
-from .errors import Refused
+from .errors import Invalid
 from .models import EnrolmentPiece
 
 MAX_PIECE_BYTES = 10 * 1024 * 1024
@@ -22,22 +22,22 @@ def read_upload(kind: str, file) -> bytes:
     """The content of an uploaded PDF, or a refusal naming the piece's field."""
     label = PieceKind(kind).label
     if file.size > MAX_PIECE_BYTES:
-        raise Refused(f"{label} : fichier trop volumineux (10 Mo au plus).", kind)
+        raise Invalid(f"{label} : fichier trop volumineux (10 Mo au plus).", kind)
     content = file.read(MAX_PIECE_BYTES + 1)
     if len(content) > MAX_PIECE_BYTES:
-        raise Refused(f"{label} : fichier trop volumineux (10 Mo au plus).", kind)
+        raise Invalid(f"{label} : fichier trop volumineux (10 Mo au plus).", kind)
     if not content.startswith(b"%PDF-"):
-        raise Refused(f"{label} : seuls les fichiers PDF sont acceptés.", kind)
+        raise Invalid(f"{label} : seuls les fichiers PDF sont acceptés.", kind)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             reader = PdfReader(io.BytesIO(content))
             if reader.is_encrypted:
-                raise Refused(f"{label} : PDF protégé par un mot de passe, illisible par l'ASP.", kind)
+                raise Invalid(f"{label} : PDF protégé par un mot de passe, illisible par l'ASP.", kind)
             if len(reader.pages) == 0:
-                raise Refused(f"{label} : PDF sans page.", kind)
+                raise Invalid(f"{label} : PDF sans page.", kind)
     except (PdfReadError, ValueError, KeyError, TypeError, OSError):
-        raise Refused(f"{label} : PDF illisible.", kind) from None
+        raise Invalid(f"{label} : PDF illisible.", kind) from None
     return content
 
 

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from sons.audit.journal import record
 
+from .emails import send_set_password
 from .enums import Role
-from .errors import Conflict, NotAllowed, Refused
+from .errors import Conflict, Invalid, NotAllowed
 from .models import Membership
 from .perms import Principal
 
@@ -63,7 +64,7 @@ def staff_roles_of(user) -> set[str]:
 def assign_role(principal: Principal, user, role: str) -> Membership:
     """Give `role` to `user`, or refuse (French message naming the field `role`)."""
     if role not in Role.values or role == Role.SUPPLIER_MEMBER:
-        raise Refused("Rôle inconnu.", "role")
+        raise Invalid("Rôle inconnu.", "role")
     _check_grant(principal, user, role)
     with transaction.atomic():
         get_user_model().objects.select_for_update().get(pk=user.pk)  # one assignment at a time per account
@@ -102,14 +103,12 @@ def withdraw_role(principal: Principal, user, role: str) -> None:
 def create_agent(principal: Principal, *, email: str, first_name: str, last_name: str, roles) -> object:
     """A new agent's account with its roles, inactive until the agent chooses a password (or signs in
     with ProConnect) through the link e-mailed to them."""
-    from sons.accounts.emails import send_set_password  # the accounts app sends the link
-
     email = (email or "").strip().lower()
     roles = list(dict.fromkeys(roles))
     if not email:
-        raise Refused("Adresse électronique obligatoire.", "email")
+        raise Invalid("Adresse électronique obligatoire.", "email")
     if not roles:
-        raise Refused("Choisissez au moins un rôle.", "roles")
+        raise Invalid("Choisissez au moins un rôle.", "roles")
     if not principal.holds(Role.ASP_ADMIN, Role.ANS_ADMIN):
         raise NotAllowed("Action réservée aux administrateurs de l'ASP et de l'ANS.")
     for role in roles:

@@ -5,22 +5,15 @@ PDF answers are left out of the OpenAPI schema, as the SEPA file is: the fuzz te
 """
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
+from ninja import Router
 
 from sons.documents.http import pdf_response
-from sons.documents.render import (
-    FILE_NAMES,
-    LETTER_KINDS,
-    MODEL_KINDS,
-    DocumentRefused,
-    render,
-    render_letter,
-)
+from sons.documents.render import FILE_NAMES, render, render_letter
+from sons.dossiers.scoping import dossier_or_404
 from sons.recoveries.models import RecoveryCase
 from sons.suppliers.enums import Role
 
 from ..schemas import ErrorOut
-from ..scoping import dossier_or_404
 
 router = Router(tags=["Documents"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -31,14 +24,7 @@ PDF = {"responses": {200: {"description": "Document PDF", "content": {"applicati
             summary="Modèle à signer : bon de commande, VA, PV d'installation pilote, facture, fin de Prestation")  # fmt: skip
 def dossier_model(request, dossier_id: int, kind: str):
     dossier = dossier_or_404(request.principal, dossier_id)
-    if kind not in MODEL_KINDS:
-        return Status(422, {"message": f"Modèle inconnu ; modèles disponibles : {', '.join(MODEL_KINDS)}.",
-                            "field": "kind"})  # fmt: skip
-    try:
-        content = render(kind, dossier)
-    except DocumentRefused as refused:
-        return Status(422, {"message": str(refused), "field": "kind"})
-    return pdf_response(content, f"{FILE_NAMES[kind]}-dossier-{dossier.pk}.pdf")
+    return pdf_response(render(kind, dossier), f"{FILE_NAMES[kind]}-dossier-{dossier.pk}.pdf")
 
 
 @router.get("/recoveries/{case_id}/letters/{kind}", response=ERRORS, include_in_schema=False, openapi_extra=PDF,
@@ -46,11 +32,4 @@ def dossier_model(request, dossier_id: int, kind: str):
 def recovery_letter(request, case_id: int, kind: str):
     request.principal.require(Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT)
     case = get_object_or_404(RecoveryCase.objects.select_related("dossier__solution_version"), pk=case_id)
-    if kind not in LETTER_KINDS:
-        return Status(422, {"message": f"Courrier inconnu ; courriers disponibles : {', '.join(LETTER_KINDS)}.",
-                            "field": "kind"})  # fmt: skip
-    try:
-        content = render_letter(kind, case)
-    except DocumentRefused as refused:
-        return Status(409, {"message": str(refused)})
-    return pdf_response(content, f"{FILE_NAMES[kind]}-recouvrement-{case.pk}.pdf")
+    return pdf_response(render_letter(kind, case), f"{FILE_NAMES[kind]}-recouvrement-{case.pk}.pdf")

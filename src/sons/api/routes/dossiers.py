@@ -1,18 +1,20 @@
 """Supplier endpoints: file one or many dossiers, read them, answer, file the balance, attest, declare."""
 
-import orjson
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from sons.documents.http import stored_document_response
-from sons.documents.store import UploadRefused, store_uploaded_file
-from sons.dossiers import actions
-from sons.dossiers.enums import DocumentKind, DossierState
+from sons.documents.store import store_uploaded_file
+from sons.dossiers import actions, bulk
+from sons.dossiers.enums import DocumentKind
+from sons.dossiers.filters import DOSSIER_FILTERS
 from sons.dossiers.models import Document
+from sons.dossiers.scoping import dossier_or_404, dossiers_for
+from sons.filtering import filtered, openapi_parameters
+from sons.recoveries.actions import declare_incapacity
 from sons.suppliers.enums import Role
 
-from ..bulk import file_documents
 from ..presenters import dossier_out
 from ..schemas import (
     BalanceIn,
@@ -24,12 +26,9 @@ from ..schemas import (
     DossierOut,
     ErrorOut,
     ReasonIn,
-    flatten_balance,
 )
-from ..scoping import dossier_or_404, dossiers_for
 
 router = Router(tags=["Dossiers"])
-BULK_LIMIT = 10_000
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
@@ -37,7 +36,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
     "/dossiers", response={201: DossierOut, **ERRORS}, summary="Déposer un dossier (demande d'avance)"
 )
 def file_dossier(request, payload: DossierIn, draft: bool = False):
-    dossier = actions.file_one(request.principal, payload.dict(), draft=draft)
+    dossier = actions.file_one(request.principal, payload.model_dump(), draft=draft)
     return Status(201, dossier_out(dossier))
 
 
@@ -59,36 +58,21 @@ BULK_DOC = {
              summary="Déposer des dossiers en masse (rapport par dossier)")  # fmt: skip
 def file_bulk(request, draft: bool = False):
     request.principal.require(Role.SUPPLIER_MEMBER)
-    raw = request.body.strip()
-    try:
-        if raw.startswith(b"["):
-            documents = orjson.loads(raw)
-        else:
-            documents = [orjson.loads(line) if line.strip() else None for line in raw.splitlines()]
-    except orjson.JSONDecodeError as error:
-        return Status(
-            422,
-            {
-                "message": f"JSON invalide (ligne {error.lineno}, colonne {error.colno}).",
-                "field": "corps",
-            },
-        )
-    if not documents:
-        return Status(422, {"message": "Aucun dossier dans la requête.", "field": "corps"})
-    if len(documents) > BULK_LIMIT:
-        return Status(422, {"message": f"Au plus {BULK_LIMIT} dossiers par requête.", "field": "corps"})
-    report = file_documents(request.principal, documents, draft=draft)
+    documents = bulk.checked_count(bulk.read_json(request.body), "corps")
+    report = bulk.file_documents(request.principal, documents, draft=draft)
     filed = sum(1 for item in report if item["status"] != "refused")
     return Status(200, {"filed": filed, "refused": len(report) - filed, "items": report})
 
 
-@router.get("/dossiers", response={200: list[DossierOut], **ERRORS}, summary="Lister ses dossiers")
-def list_dossiers(request, state: str | None = None, limit: int = 100, offset: int = 0):
-    queryset = dossiers_for(request.principal).order_by("pk")
-    if state:
-        if state not in DossierState.values:
-            return Status(422, {"message": f"État inconnu : {state[:40]!r}.", "field": "state"})
-        queryset = queryset.filter(state=state)
+LIST_DOC = {"parameters": openapi_parameters(DOSSIER_FILTERS)}
+PAGING = ("limit", "offset")
+
+
+@router.get("/dossiers", response={200: list[DossierOut], **ERRORS}, openapi_extra=LIST_DOC,
+            summary="Lister ses dossiers (filtres : ceux de la file d'instruction)")  # fmt: skip
+def list_dossiers(request, limit: int = 100, offset: int = 0):
+    filters = [(key, ",".join(request.GET.getlist(key))) for key in request.GET if key not in PAGING]
+    queryset = filtered(dossiers_for(request.principal), DOSSIER_FILTERS, filters).order_by("pk")
     limit, offset = max(1, min(limit, 1000)), max(0, min(offset, 2**62))
     return Status(200, [dossier_out(d) for d in queryset[offset : offset + limit]])
 
@@ -110,9 +94,7 @@ def file_draft(request, dossier_id: int):
              summary="Répondre à une demande de complément (les règles sont réévaluées)")  # fmt: skip
 def answer_completion(request, dossier_id: int, payload: CompletionIn):
     dossier = dossier_or_404(request.principal, dossier_id)
-    changes = payload.dict(exclude_unset=True)  # only what the supplier corrects
-    if changes.get("balance"):
-        changes["balance"] = flatten_balance(payload.balance)
+    changes = payload.model_dump(exclude_unset=True, exclude={"message"})  # only what the supplier corrects
     return Status(200, dossier_out(actions.complete(request.principal, dossier, changes, payload.message)))
 
 
@@ -123,9 +105,7 @@ def answer_completion(request, dossier_id: int, payload: CompletionIn):
 )
 def file_balance(request, dossier_id: int, payload: BalanceIn):
     dossier = dossier_or_404(request.principal, dossier_id)
-    return Status(
-        200, dossier_out(actions.file_balance(request.principal, dossier, flatten_balance(payload)))
-    )
+    return Status(200, dossier_out(actions.file_balance(request.principal, dossier, payload.model_dump())))
 
 
 @router.post("/dossiers/{dossier_id}/end-of-service", response={200: DossierOut, **ERRORS},
@@ -139,12 +119,12 @@ def attest(request, dossier_id: int):
              summary="Déclarer l'incapacité à réaliser la Prestation (§4.4)")  # fmt: skip
 def incapacity(request, dossier_id: int, payload: ReasonIn):
     dossier = dossier_or_404(request.principal, dossier_id)
-    return Status(200, dossier_out(actions.declare_incapacity(request.principal, dossier, payload.reason)))
+    return Status(200, dossier_out(declare_incapacity(request.principal, dossier, payload.reason)))
 
 
 def document_out(document: Document) -> dict:
     return {"id": document.pk, "kind": document.kind, "name": document.name, "sha256": document.sha256,
-            "size": document.size, "findings": document.findings}  # fmt: skip
+            "size": document.size, "findings": document.findings, "check_state": document.check_state}  # fmt: skip
 
 
 @router.post(
@@ -154,11 +134,7 @@ def document_out(document: Document) -> dict:
 )
 def upload_document(request, dossier_id: int, kind: Form[DocumentKind], file: File[UploadedFile]):
     dossier = dossier_or_404(request.principal, dossier_id)
-    try:
-        document = store_uploaded_file(dossier, kind, file, request.principal.label)
-    except UploadRefused as refused:
-        return Status(422, {"message": refused.message, "field": refused.field})
-    return Status(201, document_out(document))
+    return Status(201, document_out(store_uploaded_file(dossier, kind, file, request.principal.label)))
 
 
 @router.get(

@@ -10,12 +10,14 @@ from sons.dossiers import actions
 from sons.dossiers.deadlines import deadlines_of
 from sons.dossiers.models import Dossier, Pilot
 from sons.dossiers.pilots import decide_pilot, submit_pilot
+from sons.dossiers.referencing import grant, refuse
+from sons.dossiers.scoping import dossiers_for
 from sons.payments import actions as payments
 from sons.payments import sepa
 from sons.payments.models import PaymentBatch
 from sons.recoveries import actions as recoveries
 from sons.recoveries.models import RecoveryCase
-from sons.registry import actions as registry
+from sons.recoveries.withdrawal import WithdrawalImpact, withdraw, withdrawal_impact
 from sons.registry.models import ObsoleteVersion, SolutionVersion
 from sons.suppliers.enums import Role
 
@@ -34,7 +36,6 @@ from ..schemas import (
     RepaymentIn,
     WithdrawalIn,
 )
-from ..scoping import dossiers_for
 
 router = Router()
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -81,7 +82,7 @@ def pilot_out(pilot: Pilot) -> dict:
 )
 def submit(request, payload: PilotIn):
     get_object_or_404(SolutionVersion, pk=payload.solution_version_id)
-    clients = [c.dict() for c in payload.clients]
+    clients = [c.model_dump() for c in payload.clients]
     pilot = submit_pilot(
         request.principal, payload.solution_version_id, clients, payload.training_materials_sent
     )
@@ -141,17 +142,13 @@ def recovery_out(case: RecoveryCase) -> dict:
 
 
 def case_for(request, case_id: int) -> RecoveryCase:
-    cases = RecoveryCase.objects.select_related("dossier__solution_version")
-    if request.principal.is_supplier:
-        cases = cases.filter(dossier__supplier_id=request.principal.organisation_id)
+    cases = RecoveryCase.objects.visible_to(request.principal).select_related("dossier__solution_version")
     return get_object_or_404(cases, pk=case_id)
 
 
 @router.get("/recoveries", response={200: list[RecoveryOut], **ERRORS}, tags=["Recouvrements"])
 def list_recoveries(request, limit: int = 500):
-    cases = RecoveryCase.objects.order_by("pk")
-    if request.principal.is_supplier:
-        cases = cases.filter(dossier__supplier_id=request.principal.organisation_id)
+    cases = RecoveryCase.objects.visible_to(request.principal).order_by("pk")
     return Status(200, [recovery_out(c) for c in cases[: max(1, min(limit, 5000))]])
 
 
@@ -200,7 +197,7 @@ def cancel_recovery(request, case_id: int, payload: ReasonIn):
              summary="Accorder ou refuser le référencement")  # fmt: skip
 def referencing(request, version_id: int, payload: ReferencingIn):
     version = get_object_or_404(SolutionVersion, pk=version_id)
-    decide = registry.grant if payload.decision == "grant" else registry.refuse
+    decide = grant if payload.decision == "grant" else refuse
     moved = decide(request.principal, version)
     return Status(
         200, {"version_id": version.pk, "decision": payload.decision, "dossiers_resolved": len(moved)}
@@ -211,7 +208,7 @@ def referencing(request, version_id: int, payload: ReferencingIn):
             summary="Dossiers et euros que le retrait enverrait en recouvrement")  # fmt: skip
 def impact(request, version_id: int):
     request.principal.require(Role.ANS_AGENT)
-    found = registry.withdrawal_impact(get_object_or_404(SolutionVersion, pk=version_id))
+    found = withdrawal_impact(get_object_or_404(SolutionVersion, pk=version_id))
     return Status(200, {"dossiers": found.dossiers, "paid": f"{found.paid:.2f}"})
 
 
@@ -219,9 +216,7 @@ def impact(request, version_id: int):
              summary="Retirer le référencement, en confirmant l'impact affiché")  # fmt: skip
 def withdrawal(request, version_id: int, payload: WithdrawalIn):
     version = get_object_or_404(SolutionVersion, pk=version_id)
-    cases = registry.withdraw(
-        request.principal, version, registry.WithdrawalImpact(payload.dossiers, payload.paid)
-    )
+    cases = withdraw(request.principal, version, WithdrawalImpact(payload.dossiers, payload.paid))
     return Status(200, {"version_id": version.pk, "recovery_cases": len(cases),
                  "amount": f"{sum((c.amount for c in cases), Decimal('0.00')):.2f}"})  # fmt: skip
 
@@ -251,10 +246,6 @@ payment_files = Router(tags=["Paiements"])
 def batch_sepa(request, batch_id: int):
     request.principal.require(Role.ASP_PAYING_AGENT)
     batch = get_object_or_404(PaymentBatch, pk=batch_id)
-    try:
-        xml = sepa.batch_xml(batch)
-    except sepa.SepaRefused as refused:
-        return Status(refused.status, {"message": refused.message, "field": refused.field})
-    response = HttpResponse(xml, content_type="application/xml; charset=utf-8")
+    response = HttpResponse(sepa.batch_xml(batch), content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{sepa.file_name(batch)}"'
     return response

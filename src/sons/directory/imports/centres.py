@@ -17,7 +17,9 @@ from django.db import transaction
 from sons.rules.identifiers import is_valid_finess
 
 from ..models import Centre
+from .changes import announce_centres
 from .reading import RefusedFile, numbered_lines
+from .swap import import_alone
 
 HEADER = [
     "finess_geo",
@@ -78,7 +80,11 @@ def parse(path: str) -> list[Centre]:
 
 
 def import_centres(path: str, *, apply: bool = False, on: date | None = None) -> CentresReport:
-    on = on or date.today()
+    with import_alone():
+        return _import_centres(path, apply, on or date.today())
+
+
+def _import_centres(path: str, apply: bool, on: date) -> CentresReport:
     centres = parse(path)
     report = CentresReport(read=len(centres))
     for centre in centres:
@@ -91,10 +97,8 @@ def import_centres(path: str, *, apply: bool = False, on: date | None = None) ->
         "tranche": sum(1 for k in incoming.keys() & live.keys() if incoming[k] != live[k]),
     }
     if apply:
-        from .alerts import alert_centres
-
         with transaction.atomic():  # readers see the old base until the commit
-            report.alerts = alert_centres(live.keys() - incoming.keys(), on)
+            report.alerts = announce_centres(live.keys() - incoming.keys(), on)
             Centre.objects.all().delete()
             Centre.objects.bulk_create(centres, batch_size=2000)
         report.applied = True

@@ -16,17 +16,16 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from sons.rules import load_parameters
-from sons.rules.identifiers import luhn_ok
 
 from ..models import Professional
 from . import rpps_format as fmt
 from . import rpps_parallel, rpps_postgres
+from .changes import announce_professionals
 from .reading import RefusedFile, check_rpps_header, numbered_lines
-from .swap import create_like, create_unindexed_like, drop, index_like, quote, swap
+from .swap import create_like, create_unindexed_like, drop, import_alone, index_like, quote, swap
 
 STAGING = "directory_rpps_staging"
 NEW = "directory_professional_new"
-MAX_LINE = 8_000
 EXAMPLES = 20
 CHUNK = 20_000
 
@@ -93,37 +92,6 @@ def stage(path: str, report: Report) -> None:
             write(batch)
 
 
-PROFESSIONS, MODES, ID_TYPES = fmt.PROFESSIONS, fmt.MODES, (fmt.RPPS_TYPE, fmt.ADELI_TYPE)
-
-
-def check_line(line: str) -> tuple:
-    """("kept", row) | ("skipped", reason) | ("rejected", column, reason) for one line of the extract."""
-    fields = line.split("|")
-    count = len(fields)
-    if len(line) > MAX_LINE or count > fmt.FIELDS:
-        return ("rejected", min(count, fmt.FIELDS + 1), "ligne trop longue")
-    if count < fmt.FIELDS or fields[-1]:
-        return ("rejected", count, "ligne tronquée (champs manquants ou « | » final absent)")
-    id_type = fields[0]
-    if id_type not in ID_TYPES:
-        return ("rejected", 1, "type d'identifiant inconnu (8 RPPS ou 0 ADELI attendu)")
-    profession = PROFESSIONS.get(fields[fmt.PROFESSION])
-    if profession is None:
-        return ("skipped", "autre profession")
-    if id_type == fmt.ADELI_TYPE:
-        return ("skipped", "identifiant ADELI (sans RPPS)")
-    rpps = fields[fmt.ID_PP]
-    if len(rpps) != 11 or not rpps.isdigit() or not rpps.isascii() or not luhn_ok(rpps):
-        return ("rejected", fmt.ID_PP + 1, "n° RPPS invalide (11 chiffres, clé de Luhn)")
-    if fields[fmt.NATIONAL_ID] != "8" + rpps:
-        return ("rejected", fmt.NATIONAL_ID + 1, "identification nationale différente de « 8 » + RPPS")
-    mode = fields[fmt.MODE]
-    if mode and mode not in MODES:
-        return ("rejected", fmt.MODE + 1, "code mode d'exercice inconnu (L, S ou B attendu)")
-    return ("kept", (rpps, profession, mode, fields[fmt.SAVOIR_FAIRE], fields[fmt.AUTHORITY],
-                     fields[fmt.LAST_NAME], fields[fmt.FIRST_NAME], fields[fmt.STRUCTURE]))  # fmt: skip
-
-
 def _rows(path: str, report: Report):
     lines = numbered_lines(path, "PS_LibreAcces_Personne_activite", "RPPS")
     first = next(lines, None)
@@ -133,7 +101,7 @@ def _rows(path: str, report: Report):
     read = kept = 0
     for number, line in lines:
         read += 1
-        outcome = check_line(line)
+        outcome = fmt.check_line(line)
         if outcome[0] == "kept":
             kept += 1
             yield (*outcome[1], number)
@@ -212,8 +180,13 @@ def compare(report: Report) -> None:
 
 
 def import_rpps(path: str, *, apply: bool = False, on: date | None = None) -> Report:
-    """Check and stage the file, build the new directory, compare; swap it in only with `apply`."""
-    on = on or date.today()
+    """Check and stage the file, build the new directory, compare; swap it in only with `apply`. One import
+    at a time (ImportBusy otherwise)."""
+    with import_alone():
+        return _import_rpps(path, apply, on or date.today())
+
+
+def _import_rpps(path: str, apply: bool, on: date) -> Report:
     # On PostgreSQL a plain file is parsed on every core (outside any transaction: the workers have their own
     # connections); a zip, or a caller's open transaction, uses one COPY instead.
     parallel = (
@@ -286,8 +259,6 @@ def _finish(report: Report, apply: bool, on: date) -> None:
     """Compare the new directory with the live one; with `apply`, alert open dossiers and swap it in."""
     compare(report)
     if apply:
-        from .alerts import alert_professionals
-
-        report.alerts = alert_professionals(quote(NEW), on)
+        report.alerts = announce_professionals(quote(NEW), on)
         swap(Professional, NEW)
         report.applied = True

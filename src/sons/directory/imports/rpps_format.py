@@ -1,5 +1,8 @@
 """The RPPS extract of the annuaire santé, `PS_LibreAcces_Personne_activite_<horodatage>.txt`: UTF-8,
-`|`-separated, a header row, every line ending with a trailing `|`, one line per (person, activity)."""
+`|`-separated, a header row, every line ending with a trailing `|`, one line per (person, activity); and the check
+of one line, shared by every way of reading the file."""
+
+from sons.rules.identifiers import luhn_ok
 
 HEADER = (
     "Type d'identifiant PP|Identifiant PP|Identification nationale PP|Code civilité d'exercice|"
@@ -44,3 +47,33 @@ PROFESSIONS = {
     "92": "orthoptiste",
 }
 MODES = {"L": "liberal", "S": "salaried", "B": "other"}
+ID_TYPES = (RPPS_TYPE, ADELI_TYPE)
+MAX_LINE = 8_000
+
+
+def check_line(line: str) -> tuple:
+    """("kept", row) | ("skipped", reason) | ("rejected", column, reason) for one line of the extract."""
+    fields = line.split("|")
+    count = len(fields)
+    if len(line) > MAX_LINE or count > FIELDS:
+        return ("rejected", min(count, FIELDS + 1), "ligne trop longue")
+    if count < FIELDS or fields[-1]:
+        return ("rejected", count, "ligne tronquée (champs manquants ou « | » final absent)")
+    id_type = fields[0]
+    if id_type not in ID_TYPES:
+        return ("rejected", 1, "type d'identifiant inconnu (8 RPPS ou 0 ADELI attendu)")
+    profession = PROFESSIONS.get(fields[PROFESSION])
+    if profession is None:
+        return ("skipped", "autre profession")
+    if id_type == ADELI_TYPE:
+        return ("skipped", "identifiant ADELI (sans RPPS)")
+    rpps = fields[ID_PP]
+    if len(rpps) != 11 or not rpps.isdigit() or not rpps.isascii() or not luhn_ok(rpps):
+        return ("rejected", ID_PP + 1, "n° RPPS invalide (11 chiffres, clé de Luhn)")
+    if fields[NATIONAL_ID] != "8" + rpps:
+        return ("rejected", NATIONAL_ID + 1, "identification nationale différente de « 8 » + RPPS")
+    mode = fields[MODE]
+    if mode and mode not in MODES:
+        return ("rejected", MODE + 1, "code mode d'exercice inconnu (L, S ou B attendu)")
+    return ("kept", (rpps, profession, mode, fields[SAVOIR_FAIRE], fields[AUTHORITY],
+                     fields[LAST_NAME], fields[FIRST_NAME], fields[STRUCTURE]))  # fmt: skip

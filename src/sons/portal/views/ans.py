@@ -2,7 +2,8 @@
 withdraw after seeing the recovery impact); distributor declarations; obsolete-version declarations checked
 by the §4.3 rules; pilot validation (§6.3).
 
-Every decision is taken by the domain (sons.registry.actions, sons.dossiers.pilots), as the API does: the
+Every decision is taken by the domain (sons.registry.actions, sons.dossiers.referencing, sons.recoveries.withdrawal,
+sons.dossiers.pilots), as the API does: the
 views read forms, call it, and say what it did or why it refused.
 """
 
@@ -17,7 +18,9 @@ from django.views.decorators.http import require_POST
 from sons.dossiers.enums import DossierState, PilotState
 from sons.dossiers.models import Dossier, Pilot, PilotClient
 from sons.dossiers.pilots import decide_pilot
-from sons.dossiers.workflow import TransitionRefused
+from sons.dossiers.referencing import grant, refuse
+from sons.errors import Refused
+from sons.recoveries.withdrawal import WithdrawalImpact, withdraw, withdrawal_impact
 from sons.registry import actions as registry
 from sons.registry.enums import Referencing
 from sons.registry.models import DistributorDeclaration, ObsoleteVersion, Publisher, Solution, SolutionVersion
@@ -181,11 +184,11 @@ def referencing(request, pk: int):
         messages.error(request, "Choisissez une décision de référencement.")
         return redirect("portal:ans_version", pk=version.pk)
     granted = form.cleaned_data["decision"] == "grant"
-    decide = registry.grant if granted else registry.refuse
+    decide = grant if granted else refuse
     try:
         moved = decide(request.principal, version)
-    except TransitionRefused as refused:
-        messages.error(request, str(refused))
+    except Refused as refused:
+        messages.error(request, refused.message)
         return redirect("portal:ans_version", pk=version.pk)
     verb = "accordé" if granted else "refusé"
     outcome = "validées" if granted else "rejetées"
@@ -206,11 +209,11 @@ def withdrawal(request, pk: int):
     if request.method == "POST":
         form = WithdrawalForm(request.POST)
         if form.is_valid():
-            shown = registry.WithdrawalImpact(form.cleaned_data["dossiers"], form.cleaned_data["paid"])
+            shown = WithdrawalImpact(form.cleaned_data["dossiers"], form.cleaned_data["paid"])
             try:
-                cases = registry.withdraw(request.principal, version, shown)
-            except TransitionRefused as refused:
-                messages.error(request, str(refused))
+                cases = withdraw(request.principal, version, shown)
+            except Refused as refused:
+                messages.error(request, refused.message)
                 status = 409
                 version.refresh_from_db()
             else:
@@ -226,7 +229,7 @@ def withdrawal(request, pk: int):
             messages.error(request, "Le retrait n’a pas été confirmé : voyez les erreurs ci-dessous.")
             status = 400
             unconfirmed = True
-    impact = registry.withdrawal_impact(version)
+    impact = withdrawal_impact(version)
     # The form always carries the impact displayed now: that is what the agent confirms.
     shown = {"dossiers": impact.dossiers, "paid": f"{impact.paid:.2f}"}
     if unconfirmed:  # the same impact, the error next to the unticked box
@@ -351,8 +354,8 @@ def pilot_detail(request, pk: int):
             accept = form.cleaned_data["decision"] == "validate"
             try:
                 decide_pilot(request.principal, pilot, accept, form.cleaned_data["reason"].strip())
-            except TransitionRefused as refused:
-                messages.error(request, str(refused))
+            except Refused as refused:
+                messages.error(request, refused.message)
             else:
                 version = pilot.solution_version
                 if accept:

@@ -9,27 +9,24 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
-from pydantic import ValidationError as PydanticValidationError
 
 from sons import clock
-from sons.api.errors import french_errors
-from sons.api.schemas import BalanceIn, OrderIn, flatten_balance
-from sons.api.scoping import dossier_or_404
 from sons.documents.http import pdf_response, stored_document_response
-from sons.documents.render import FILE_NAMES, MODEL_KINDS, DocumentRefused
+from sons.documents.render import FILE_NAMES, MODEL_KINDS
 from sons.documents.render import render as render_model
-from sons.documents.store import UploadRefused, store_uploaded_file
+from sons.documents.store import store_uploaded_file
 from sons.dossiers import actions
-from sons.dossiers.actions import FilingRefused
 from sons.dossiers.deadlines import deadlines_of
-from sons.dossiers.enums import DocumentKind
+from sons.dossiers.enums import DocumentCheck, DocumentKind
+from sons.dossiers.scoping import dossier_or_404
 from sons.dossiers.snapshot import evaluate_dossier
-from sons.dossiers.workflow import STEPS, TransitionRefused, allowed_steps
+from sons.dossiers.workflow import STEPS, allowed_steps
+from sons.errors import Refused
+from sons.recoveries.actions import declare_incapacity
 from sons.rules.engine import DECISION_LABELS
 from sons.rules.explain import DEADLINE_LABELS
 from sons.rules.money import euros_fr
 from sons.suppliers.enums import Role
-from sons.suppliers.perms import Forbidden
 
 from ..access import FILERS, role_required
 from ..forms import BalanceForm, DocumentForm, MessageForm
@@ -102,13 +99,8 @@ def _act(request, dossier_id: int, act, success: str):
     dossier = dossier_or_404(request.principal, dossier_id)
     try:
         act(dossier)
-    except (TransitionRefused, Forbidden) as error:
-        messages.error(request, str(error))
-    except FilingRefused as refused:
+    except Refused as refused:
         messages.error(request, refused.message)
-    except PydanticValidationError as error:
-        first = french_errors(error.errors())[0]
-        messages.error(request, f"{first['field']} : {first['message']}")
     else:
         messages.success(request, success)
     return redirect("portal:dossier", dossier_id=dossier_id)
@@ -148,7 +140,7 @@ def answer(request, dossier_id: int):
 
     def act(dossier):
         if corrections:
-            changes["order"] = OrderIn.model_validate(corrections).dict(exclude_unset=True)
+            changes["order"] = corrections
         actions.complete(request.principal, dossier, changes, text)
 
     return _act(request, dossier_id, act, "Réponse envoyée : les règles ont été réévaluées.")
@@ -165,11 +157,8 @@ def file_balance(request, dossier_id: int):
             messages.error(request, f"{label} : {' '.join(errors)}")
         return redirect("portal:dossier", dossier_id=dossier_id)
 
-    def act(dossier):
-        balance = BalanceIn.model_validate(form.payload())
-        actions.file_balance(request.principal, dossier, flatten_balance(balance))
-
-    return _act(request, dossier_id, act, "Demande de solde déposée.")
+    return _act(request, dossier_id, lambda d: actions.file_balance(request.principal, d, form.payload()),
+                "Demande de solde déposée.")  # fmt: skip
 
 
 @role_required(Role.SUPPLIER_MEMBER, members=FILERS)
@@ -186,7 +175,7 @@ def incapacity(request, dossier_id: int):
     text = _message(request)
     if text is None:
         return redirect("portal:dossier", dossier_id=dossier_id)
-    return _act(request, dossier_id, lambda d: actions.declare_incapacity(request.principal, d, text),
+    return _act(request, dossier_id, lambda d: declare_incapacity(request.principal, d, text),
                 "Incapacité déclarée.")  # fmt: skip
 
 
@@ -219,16 +208,15 @@ def upload(request, dossier_id: int):
     file = form.cleaned_data["file"]
     try:
         document = store_uploaded_file(dossier, form.cleaned_data["kind"], file, request.principal.label)
-    except UploadRefused as refused:
+    except Refused as refused:
         messages.error(request, f"Fichier : {refused.message}")
         return redirect("portal:dossier", dossier_id=dossier_id)
-    if document.findings:
-        messages.warning(
-            request,
-            f"Pièce « {document.name} » jointe, avec {len(document.findings)} constat(s) de contrôle.",
+    if document.check_state == DocumentCheck.PENDING:
+        messages.success(
+            request, f"Pièce « {document.name} » jointe au dossier ; son contrôle automatique est en cours."
         )
         return redirect("portal:dossier", dossier_id=dossier_id)
-    messages.success(request, f"Pièce « {file.name} » jointe au dossier.")
+    messages.success(request, f"Pièce « {document.name} » jointe au dossier.")
     return redirect("portal:dossier", dossier_id=dossier_id)
 
 
@@ -240,8 +228,8 @@ def model(request, dossier_id: int, kind: str):
         raise Http404("Modèle inconnu")
     try:
         content = render_model(kind, dossier)
-    except DocumentRefused as refused:
-        messages.error(request, str(refused))
+    except Refused as refused:
+        messages.error(request, refused.message)
         return redirect("portal:dossier", dossier_id=dossier_id)
     return pdf_response(content, f"{FILE_NAMES[kind]}-dossier-{dossier.pk}.pdf")
 

@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
 from sons import clock
 from sons.directory.enums import Profession
-from sons.directory.models import Centre, Professional
 from sons.dossiers import actions
 from sons.dossiers.enums import DossierState
+from sons.dossiers.filters import DOSSIER_FILTERS, TRANCHES
 from sons.dossiers.models import Dossier
-from sons.dossiers.workflow import TransitionRefused
-from sons.exports import BadFilter
+from sons.errors import Refused
+from sons.exports.jobs import enqueue_export, export_job, storage, too_large
 from sons.exports.responses import export_response
+from sons.filtering import BadFilter, filtered
 from sons.recoveries import actions as recoveries
 from sons.recoveries.enums import RecoveryState
 from sons.recoveries.models import RecoveryCase
@@ -29,53 +29,27 @@ from sons.rules import load_parameters
 from sons.rules.money import euros_fr
 from sons.suppliers.enums import Role
 from sons.suppliers.models import Organisation
-from sons.suppliers.perms import Forbidden
 
 from ..access import ASP, role_required
 from ..models import SavedView
 
-FILTERS = ("etat", "fournisseur", "profession", "tranche", "constat", "echeance")
-DEADLINE_WINDOWS = {"30": 30, "60": 60}
-TRANCHES = ["A", "B", "C", "D", "E"]
 BULK_LIMIT = 5000
 
 
-def filtered(params) -> tuple:
-    """The queue's queryset for the filters in `params`, and the filters kept (unknown values ignored)."""
-    queryset = Dossier.objects.select_related("supplier", "solution_version__solution")
-    kept = dict.fromkeys(FILTERS, "")
-    state = params.get("etat", "")
-    if state in DossierState.values:
-        queryset, kept["etat"] = queryset.filter(state=state), state
-    supplier = params.get("fournisseur", "")
-    if supplier.isdigit():
-        queryset, kept["fournisseur"] = queryset.filter(supplier_id=int(supplier)), supplier
-    profession = params.get("profession", "")
-    if profession in Profession.values:
-        rpps = Professional.objects.with_rules_profession().filter(rules_profession=profession).values("rpps")
-        queryset, kept["profession"] = queryset.filter(rpps__in=rpps), profession
-    tranche = params.get("tranche", "")
-    if tranche in TRANCHES:
-        finess = Centre.objects.filter(tranche=tranche).values("finess_geo")
-        queryset, kept["tranche"] = queryset.filter(finess_geo__in=finess), tranche
-    rule = params.get("constat", "").strip()
-    if rule and rule.replace("_", "").isalnum():
-        queryset, kept["constat"] = queryset.filter(findings__icontains=f'"{rule}"'), rule
-    window = params.get("echeance", "")
-    if window in DEADLINE_WINDOWS:
-        # Conditional orders (version without a complete referencing dossier) whose 120 days run out soon.
-        today = clock.today()
-        days = load_parameters().at(today).conditional_order_days
-        queryset = queryset.conditional_orders_running(today, days).filter(
-            order_signed_on__lte=today - timedelta(days=days - DEADLINE_WINDOWS[window])
-        )
-        kept["echeance"] = window
-    return queryset, kept
+def queue_filters(params) -> dict[str, str]:
+    """The queue's filters as given (other parameters, such as the page, left aside)."""
+    return {name: params.get(name, "").strip() for name in DOSSIER_FILTERS if params.get(name, "").strip()}
 
 
 @role_required(Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT)
 def queue(request):
-    queryset, kept = filtered(request.GET)
+    kept = queue_filters(request.GET)
+    try:
+        queryset = filtered(Dossier.objects.select_related("supplier", "solution_version__solution"),
+                            DOSSIER_FILTERS, kept)  # fmt: skip
+    except BadFilter as bad:
+        messages.error(request, bad.message)
+        kept, queryset = {}, Dossier.objects.select_related("supplier", "solution_version__solution")
     page = Paginator(queryset.order_by("advance_filed_on", "pk"), 50).get_page(request.GET.get("page"))
     rows = [
         {"dossier": d, "client": d.rpps or d.finess_geo, "financed": euros_fr(d.financed) if d.financed is not None else "—",
@@ -84,8 +58,10 @@ def queue(request):
         for d in page.object_list
     ]  # fmt: skip
     return render(request, "portal/instruction/queue.html", {
-        "page": page, "rows": rows, "kept": kept, "query": urlencode({k: v for k, v in kept.items() if v}),
+        "page": page, "rows": rows, "kept": {name: kept.get(name, "") for name in DOSSIER_FILTERS},
+        "query": urlencode(kept),
         "states": DossierState.choices, "professions": Profession.choices, "tranches": TRANCHES,
+        "deadline_days": load_parameters().at(clock.today()).conditional_order_days,
         "suppliers": Organisation.objects.order_by("name").values_list("pk", "name")[:500],
         "saved": SavedView.objects.filter(user=request.user).order_by("name"),
         "can_decide": request.principal.holds(Role.ASP_INSTRUCTOR),
@@ -96,11 +72,10 @@ def queue(request):
 @require_POST
 def save_view(request):
     name = request.POST.get("name", "").strip()[:100]
-    _, kept = filtered(request.POST)
+    query = urlencode(queue_filters(request.POST))
     if not name:
         messages.error(request, "Nom de la vue : obligatoire.")
-        return redirect(f"/instruction/?{urlencode({k: v for k, v in kept.items() if v})}")
-    query = urlencode({k: v for k, v in kept.items() if v})
+        return redirect(f"/instruction/?{query}")
     SavedView.objects.update_or_create(user=request.user, name=name, defaults={"query": query})
     messages.success(request, f"Vue « {name} » enregistrée.")
     return redirect(f"/instruction/?{query}")
@@ -184,45 +159,61 @@ def recovery_step(request, case_id: int):
         act, label = RECOVERY_STEPS[step]
         try:
             act(request.principal, case, text)
-        except (TransitionRefused, Forbidden, InvalidOperation) as error:
-            messages.error(
-                request, str(error) if not isinstance(error, InvalidOperation) else "Montant invalide."
-            )
+        except Refused as refused:
+            messages.error(request, refused.message)
+        except InvalidOperation:
+            messages.error(request, "Montant invalide.")
         else:
             messages.success(request, label)
     return redirect("portal:recoveries")
 
 
-# The queue's filters under the export's names (the rule and deadline filters are the queue's own).
-EXPORT_FILTERS = {
-    "etat": "state",
-    "fournisseur": "supplier",
-    "profession": "profession",
-    "tranche": "tranche",
-}
 EXPORTS = {"dossiers": "dossiers", "paiements": "payments", "recouvrements": "recoveries"}
 
 
 @role_required(*ASP)
 def export(request, name: str, extension: str):
-    """The current view exported, streamed (CSV for Excel, « ; », or XLSX)."""
+    """The current view exported, streamed (CSV for Excel, « ; », or XLSX); past SONS_EXPORT_ROWS_IN_REQUEST
+    rows, prepared by a job worker and offered on the job's page when ready."""
     if name not in EXPORTS or extension not in ("csv", "xlsx"):
         raise Http404("Export inconnu")
-    params = []
+    params = {}
     if name == "dossiers":
-        _, kept = filtered(request.GET)
-        params = [(EXPORT_FILTERS[k], v) for k, v in kept.items() if v and k in EXPORT_FILTERS]
+        params = queue_filters(request.GET)  # exactly the queue's view
     elif name == "recouvrements" and request.GET.get("etape") in RecoveryState.values:
-        params = [("state", request.GET["etape"])]
+        params = {"state": request.GET["etape"]}
     try:
+        if too_large(EXPORTS[name], params):
+            job_id = enqueue_export(EXPORTS[name], extension, params, request.user.pk)
+            return redirect("portal:export_job", job_id=job_id)
         return export_response(EXPORTS[name], extension, params)
     except BadFilter as bad:
-        messages.error(request, f"{bad.field} : {bad.message}")
+        messages.error(request, bad.message)
         return redirect("portal:queue")
+
+
+@role_required(*ASP)
+def export_job_page(request, job_id: str):
+    """Where a large export stands; the file once it is ready (the page reloads itself until then)."""
+    job = export_job(job_id, request.user.pk)
+    if job is None:
+        raise Http404("Export introuvable")
+    return render(request, "portal/exports/job.html", {"job": job})
+
+
+@role_required(*ASP)
+def export_job_file(request, job_id: str):
+    job = export_job(job_id, request.user.pk)
+    if job is None or not job.ready:
+        raise Http404("Fichier d'export introuvable ou pas encore prêt")
+    return FileResponse(storage().open(job.stored, "rb"), as_attachment=True, filename=job.filename,
+                        content_type=job.content_type)  # fmt: skip
 
 
 urlpatterns = [
     path("exports/<str:name>.<str:extension>", export, name="export"),
+    path("exports/travaux/<uuid:job_id>/", export_job_page, name="export_job"),
+    path("exports/travaux/<uuid:job_id>/fichier", export_job_file, name="export_job_file"),
     path("instruction/", queue, name="queue"),
     path("instruction/vues/", save_view, name="save_view"),
     path("instruction/vues/<int:view_id>/supprimer/", delete_view, name="delete_view"),

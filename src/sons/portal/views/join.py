@@ -11,9 +11,9 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
 from sons.accounts import proconnect
-from sons.accounts.tokens import sign_up_tokens
 from sons.suppliers import organisations
 from sons.suppliers.errors import Refused
+from sons.suppliers.tokens import sign_up_tokens
 
 from ..forms_accounts import InvitationAcceptForm, SignUpForm, add_refusal
 

@@ -9,12 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from sons.dossiers.workflow import TransitionRefused
+from sons.errors import Refused
 from sons.payments import actions, sepa
 from sons.payments.models import PaymentBatch
 from sons.rules.money import euros_fr
 from sons.suppliers.enums import Role
-from sons.suppliers.perms import Forbidden
 
 from ..access import ASP, role_required
 
@@ -45,8 +44,8 @@ def batch_detail(request, batch_id: int):
 def _run(request, act, success: str, batch_id: int | None = None):
     try:
         batch = act()
-    except (TransitionRefused, Forbidden) as error:
-        messages.error(request, str(error))
+    except Refused as refused:
+        messages.error(request, refused.message)
         return redirect("portal:batch", batch_id=batch_id) if batch_id else redirect("portal:batches")
     if batch is None:
         messages.info(request, "Aucune demande validée à payer.")

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
-import orjson
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,26 +11,21 @@ from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
-from pydantic import ValidationError as PydanticValidationError
 
 from sons import clock
-from sons.api.bulk import file_documents
-from sons.api.errors import french_errors
-from sons.api.schemas import DossierIn
 from sons.directory.models import Centre, Professional
-from sons.dossiers import actions
-from sons.dossiers.actions import FilingRefused
+from sons.dossiers import actions, bulk
 from sons.dossiers.deadlines import RELEVANT, deadlines_of
 from sons.dossiers.enums import ADVANCE_VALIDATED_STATES, ClientKind, DossierState
 from sons.dossiers.models import Dossier, Pilot
 from sons.dossiers.pilots import PilotRefused, submit_pilot
 from sons.dossiers.snapshot import Facts, client_key, evaluate_dossier
-from sons.dossiers.workflow import TransitionRefused
+from sons.errors import Refused
 from sons.registry.models import SolutionVersion
 from sons.rules import load_parameters
 from sons.rules.explain import DEADLINE_LABELS
 from sons.rules.money import euros_fr
-from sons.suppliers.actions import organisation_may_file
+from sons.suppliers import actions as suppliers
 from sons.suppliers.enums import Role
 from sons.suppliers.models import ApiToken
 
@@ -41,10 +33,6 @@ from ..access import ADMINISTRATORS, FILERS, MEMBER_REFUSALS, role_required
 from ..forms import BulkForm, ClientSearchForm, DossierForm, TokenForm
 from ..presenters import finding_rows
 
-BULK_LIMIT = 10_000
-CSV_COLUMNS = ["rpps", "finess_geo", "solution_version_id", "issued_on", "signed_on", "signature", "amount",
-               "vat_rate", "in_client_name", "mention_state_funded", "mention_conditional_referencing",
-               "centre_certificate_commitment", "de_minimis_other_aid"]  # fmt: skip
 CLIENT_RULES = ("client_", "centre_", "solution_has_client_profile")
 supplier_only = role_required(Role.SUPPLIER_MEMBER)
 filer_only = role_required(Role.SUPPLIER_MEMBER, members=FILERS)
@@ -107,7 +95,7 @@ def home(request):
         "organisation": request.principal.organisation, "states": states,
         "total": sum(s["n"] for s in states), "requested": euros_fr(totals["requested"] or Decimal(0)),
         "paid": euros_fr(paid), "conditional": conditional_rows, "upcoming": upcoming[:10],
-        "enrolment_blocked": organisation_may_file(request.principal.organisation),
+        "enrolment_blocked": suppliers.organisation_may_file(request.principal.organisation),
     })  # fmt: skip
 
 
@@ -189,12 +177,8 @@ def dossier_new(request):
         form = DossierForm(request.POST, versions=available)
         if form.is_valid():
             try:
-                payload = DossierIn.model_validate(form.payload()).dict()
-                dossier = actions.file_one(request.principal, payload, draft=True)
-            except PydanticValidationError as error:
-                first = french_errors(error.errors())[0]
-                form.add_error(None, f"{first['field']} : {first['message']}")
-            except FilingRefused as refused:
+                dossier = actions.file_one(request.principal, form.payload(), draft=True)
+            except Refused as refused:
                 form.add_error(None, refused.message)
             else:
                 messages.success(request, "Brouillon enregistré : vérifiez les constats avant de déposer.")
@@ -206,45 +190,11 @@ def dossier_new(request):
     return render(
         request,
         "portal/supplier/new.html",
-        {"form": form, "enrolment_blocked": organisation_may_file(request.principal.organisation)},
+        {"form": form, "enrolment_blocked": suppliers.organisation_may_file(request.principal.organisation)},
     )
 
 
-def bulk_documents(upload) -> list:
-    """JSON array, JSON Lines or CSV (`;`) → one item per dossier; a bad line is reported, not fatal."""
-    raw = upload.read()
-    name = (upload.name or "").lower()
-    text = raw.decode("utf-8-sig")
-    if name.endswith(".csv"):
-        rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
-        return [csv_document(row) for row in rows]
-    stripped = text.strip()
-    if stripped.startswith("["):
-        return orjson.loads(stripped)
-    return [orjson.loads(line) for line in stripped.splitlines() if line.strip()]
-
-
-def _bool(value: str | None):
-    value = (value or "").strip().lower()
-    return {"oui": True, "true": True, "1": True, "non": False, "false": False, "0": False}.get(value)
-
-
-def csv_document(row: dict) -> dict:
-    def get(name):
-        return (row.get(name) or "").strip() or None
-
-    client = {"finess_geo": get("finess_geo")} if get("finess_geo") else {"rpps": get("rpps")}
-    order = {
-        "in_client_name": _bool(get("in_client_name")), "issued_on": get("issued_on"),
-        "signed_on": get("signed_on"), "signature": get("signature"),
-        "lines": [{"label": "Prestation Ségur", "amount": (get("amount") or "").replace(",", ".") or None}],
-        "vat_rate": get("vat_rate"), "mention_state_funded": _bool(get("mention_state_funded")),
-        "mention_conditional_referencing": _bool(get("mention_conditional_referencing")),
-        "centre_certificate_commitment": _bool(get("centre_certificate_commitment")),
-    }  # fmt: skip
-    aid = get("de_minimis_other_aid")
-    return {"client": client, "solution_version_id": get("solution_version_id"), "order": order,
-            "de_minimis_other_aid": aid.replace(",", ".") if aid else None}  # fmt: skip
+NEW_TOKEN_KEY = "sons_new_token_key"
 
 
 @filer_only
@@ -252,24 +202,22 @@ def bulk_filing(request):
     report = None
     form = BulkForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            documents = bulk_documents(form.cleaned_data["file"])
-        except (UnicodeDecodeError, orjson.JSONDecodeError, csv.Error) as error:
-            form.add_error("file", f"Fichier illisible : {error}. JSON, JSON Lines ou CSV UTF-8 attendu.")
-            documents = None
-        if documents is not None and not documents:
-            form.add_error("file", "Le fichier ne contient aucun dossier.")
-        elif documents is not None and len(documents) > BULK_LIMIT:
-            form.add_error("file", f"Au plus {BULK_LIMIT} dossiers par fichier.")
-        elif documents:
+            documents = bulk.checked_count(
+                bulk.read_file(upload.read(), upload.name or ""), "file", "le fichier"
+            )
+        except Refused as refused:
+            form.add_error("file", refused.message)
+        else:
             report = bulk_report(request, documents)
     return render(request, "portal/supplier/bulk.html", {
-        "form": form, "report": report, "columns": ";".join(CSV_COLUMNS),
-        "enrolment_blocked": organisation_may_file(request.principal.organisation)})  # fmt: skip
+        "form": form, "report": report, "columns": ";".join(bulk.CSV_COLUMNS),
+        "enrolment_blocked": suppliers.organisation_may_file(request.principal.organisation)})  # fmt: skip
 
 
 def bulk_report(request, documents: list) -> dict:
-    items = file_documents(request.principal, documents)
+    items = bulk.file_documents(request.principal, documents)
     for item in items:
         item["line"] = item["index"] + 1
         if item["status"] != "refused":
@@ -285,12 +233,17 @@ def bulk_report(request, documents: list) -> dict:
 
 @administrator_only
 def tokens(request):
+    """POST creates a token and redirects (POST/redirect/GET): its key is shown once, by the GET that follows,
+    and reloading the page creates nothing."""
     organisation = request.principal.organisation
     form = TokenForm(request.POST or None)
-    key = None
     if request.method == "POST" and form.is_valid():
-        _, key = ApiToken.issue(form.cleaned_data["label"], organisation=organisation)
-        form = TokenForm()
+        _, key = suppliers.issue_token(
+            request.principal, form.cleaned_data["label"], organisation=organisation
+        )
+        request.session[NEW_TOKEN_KEY] = key
+        return redirect("portal:supplier_tokens")
+    key = request.session.pop(NEW_TOKEN_KEY, None)
     listed = ApiToken.objects.filter(organisation=organisation).order_by("-created_at")
     return render(request, "portal/supplier/tokens.html", {"form": form, "tokens": listed, "key": key})
 
@@ -299,8 +252,7 @@ def tokens(request):
 @require_POST
 def revoke_token(request, token_id: int):
     token = get_object_or_404(ApiToken, pk=token_id, organisation_id=request.principal.organisation_id)
-    token.revoked = True
-    token.save(update_fields=["revoked"])
+    suppliers.revoke_token(request.principal, token)
     messages.success(request, f"Jeton « {token.label} » révoqué.")
     return redirect("portal:supplier_tokens")
 
@@ -346,8 +298,8 @@ def pilot(request):
             except PilotRefused as refused:
                 findings = finding_rows(refused.findings)
                 messages.error(request, "Périmètre pilote refusé par les règles : voir les constats.")
-            except TransitionRefused as error:
-                messages.error(request, str(error))
+            except Refused as refused:
+                messages.error(request, refused.message)
             else:
                 messages.success(request, "Périmètre pilote transmis à l'ANS.")
                 return redirect("portal:supplier_pilot")

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from sons.accounts import demo
-from sons.api.schemas import DossierIn
 from sons.directory.enums import PracticeMode, Profession
 from sons.directory.models import Centre, Professional
 from sons.dossiers import actions
@@ -32,10 +31,11 @@ ORDER = {"in_client_name": True, "issued_on": "2026-08-01", "signed_on": "2026-0
          "lines": [{"label": "Prestation Ségur", "amount": Decimal("270.00")}], "vat_rate": "20",
          "mention_state_funded": True, "mention_conditional_referencing": False, "conditioned_on": []}  # fmt: skip
 BALANCE = {  # the balance request of a service completed on 2026-10-01 (VA and invoice, §4.4, §6.4)
-    "completed_on": date(2026, 10, 1), "va_signed_on": date(2026, 10, 5), "va_signature": "psc",
-    "va_functions": ["psc_login", "ins_qualification", "mss_pro", "mss_patient", "integrate_received", "send_mes",
-                     "consult_mes", "segur_documents"],
-    "invoice_issued_on": date(2026, 10, 6), "invoice_amount": Decimal("270.00"), "invoice_in_client_name": True,
+    "completed_on": date(2026, 10, 1),
+    "va": {"signed_on": date(2026, 10, 5), "signature": "psc",
+           "functions": ["psc_login", "ins_qualification", "mss_pro", "mss_patient", "integrate_received", "send_mes",
+                         "consult_mes", "segur_documents"]},
+    "invoice": {"issued_on": date(2026, 10, 6), "amount": Decimal("270.00"), "in_client_name": True},
 }  # fmt: skip
 PROFILES = [
     "ide",
@@ -168,7 +168,7 @@ class Command(BaseCommand):
         def file(n, chosen=version, draft=False, **order_changes):
             data = {"client": {"rpps": professionals[n].rpps}, "solution_version_id": chosen.pk,
                     "order": {**ORDER, **order_changes}, "de_minimis_other_aid": Decimal("0.00")}  # fmt: skip
-            return actions.file_one(supplier, DossierIn.model_validate(data).dict(), draft=draft)
+            return actions.file_one(supplier, data, draft=draft)
 
         def fresh(dossier):
             return Dossier.objects.get(pk=dossier.pk)
@@ -195,9 +195,9 @@ class Command(BaseCommand):
         actions.reject(instructor, d[6], "Bon de commande signé avant la Date 0 : demande irrecevable.")
         file(6, draft=True)  # a new order for the client whose request was rejected
         cancelled = actions.validate(instructor, d[12])  # advance validated, not yet paid: abandoned
-        actions.declare_incapacity(supplier, cancelled, "Le Client a fermé son cabinet.")
+        recoveries.declare_incapacity(supplier, cancelled, "Le Client a fermé son cabinet.")
         for n in (0, 4, 13):  # paid advances to recover
-            actions.declare_incapacity(supplier, fresh(d[n]), "Le Client a cessé son activité libérale.")
+            recoveries.declare_incapacity(supplier, fresh(d[n]), "Le Client a cessé son activité libérale.")
         recovered = RecoveryCase.objects.get(dossier=d[4])
         recovered = recoveries.send_formal_notice(instructor, recovered, date(2026, 9, 1))
         recovered = recoveries.order_repayment(instructor, recovered, date(2026, 10, 15))

@@ -8,7 +8,7 @@ from django.utils.http import urlsafe_base64_encode
 class SignUpTokenGenerator(PasswordResetTokenGenerator):
     """Valid PASSWORD_RESET_TIMEOUT (3 days); used once, since confirming activates the account."""
 
-    key_salt = "sons.accounts.tokens.SignUpTokenGenerator"
+    key_salt = "sons.suppliers.tokens.SignUpTokenGenerator"
 
     def _make_hash_value(self, user, timestamp):
         return f"{user.pk}{user.password}{user.is_active}{user.email}{timestamp}"
