@@ -117,3 +117,17 @@ def test_an_invitation_refusal_is_json():
     again = api_of(world.admin).post("/organisation/invitations", {"email": "admin-fournisseur@exemple.fr",
                                                                    "member_role": "reader"})  # fmt: skip
     assert again.status_code == 409 and again.json()["field"] == "email"
+
+
+def test_tokens_are_listed_and_revoked_by_the_organisations_administrators():
+    world = joining()
+    org_token, _ = ApiToken.issue("système", organisation=world.organisation)
+    filer = member(world.organisation, "deposant", MemberRole.FILER)
+    filer_api = api_of(filer)
+    own = ApiToken.objects.get(user=filer.user)
+    assert [t["id"] for t in filer_api.get("/tokens").json()] == [own.pk]  # a filer sees only their own
+    assert filer_api.post(f"/tokens/{org_token.pk}/revoke").status_code == 404
+    admin_api = api_of(world.admin)
+    listed = {t["id"] for t in admin_api.get("/tokens").json()}
+    assert {org_token.pk, own.pk} <= listed
+    assert admin_api.post(f"/tokens/{own.pk}/revoke").json()["state"] == "revoked"

@@ -7,6 +7,8 @@ enrols it (`SecondFactorMiddleware`)."""
 
 from __future__ import annotations
 
+import io
+
 import segno
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
@@ -64,7 +66,11 @@ def pending_totp(user) -> TOTPDevice:
 
 def qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// URI as an SVG QR code, for the enrolment page (served as an image)."""
-    return segno.make(device.config_url, error="m").svg_inline(scale=5, border=2, dark="#161616")
+    out = io.BytesIO()  # a standalone SVG document (with its namespace), since the page shows it as an <img>
+    segno.make(device.config_url, error="m").save(
+        out, kind="svg", scale=5, border=2, dark="#161616", xmldecl=False
+    )
+    return out.getvalue().decode()
 
 
 def secret_of(device: TOTPDevice) -> str:
