@@ -68,13 +68,23 @@ def navigation(request):
     if principal is not None:
         entries.append(("portal:account", "Mon compte"))
     current = request.path
-    links = []
-    for name, label in entries:
-        url = reverse(name)
-        active = current == url if url == "/" else current.startswith(url)
-        links.append({"url": url, "label": label, "active": active})
+    urls = [(reverse(name), label) for name, label in entries]
+    # The entry whose address is the longest beginning of the page's is the current one.
+    matching = [url for url, _ in urls if current == url or (url != "/" and current.startswith(url))]
+    active = max(matching, key=len, default=None)
+    links = [{"url": url, "label": label, "active": url == active} for url, label in urls]
     return {
         "nav_links": links,
         "nav_principal": principal,
-        "nav_role_label": Role(principal.role).label if principal else "",
+        "nav_role_label": role_label(principal),
     }
+
+
+def role_label(principal) -> str:
+    if principal is None:
+        return ""
+    if principal.is_supplier and principal.organisation is not None:
+        if not principal.member_role:
+            return principal.organisation.name
+        return f"{principal.organisation.name} ({MemberRole(principal.member_role).label.lower()})"
+    return ", ".join(Role(role).label for role in Role.values if role in principal.roles)
