@@ -111,6 +111,16 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if host not in ("*", "")]
+# The public address the e-mails' links point to (sign-up confirmation, invitations, passwords).
+SONS_BASE_URL = _env("SONS_BASE_URL") or (
+    CSRF_TRUSTED_ORIGINS[0] if CSRF_TRUSTED_ORIGINS else "https://localhost"
+)
+if bool(_env("OIDC_RP_CLIENT_ID")) != bool(_env("OIDC_RP_CLIENT_SECRET")) or (
+    _env("OIDC_RP_CLIENT_ID") and not (_env("OIDC_OP_BASE_URL") or _env("OIDC_OP_ISSUER"))
+):
+    _problems.append(
+        "ProConnect : OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET et OIDC_OP_BASE_URL vont ensemble"
+    )
 
 LOGGING = logging_config(json=True, level=_env("SONS_LOG_LEVEL", "INFO"))
 

@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sons.dossiers.enums import DossierState as S
 from sons.dossiers.models import Dossier
@@ -64,8 +66,8 @@ def shot(page, name: str) -> None:
 
 def sign_in(page, username: str) -> None:
     page.goto("/connexion/")
-    page.get_by_label("Identifiant").fill(username)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
 
 
@@ -139,8 +141,11 @@ def test_whole_path_in_the_browser(browser, live_server, world):
     assert Dossier.objects.filter(state=S.ADVANCE_VALIDATED).count() == 3
     sign_out(page)
 
-    # The paying agent prepares the batch and downloads its SEPA file.
+    # The paying agent signs in with the second factor, prepares the batch and downloads its SEPA file.
+    device = TOTPDevice.objects.create(user=world.paying_agent.user, name="application", confirmed=True)
     sign_in(page, "agent-payeur")
+    page.get_by_label("Code à 6 chiffres, ou code de secours").fill(f"{totp(device.bin_key):06d}")
+    page.get_by_role("button", name="Valider").click()
     page.get_by_role("button", name="Préparer un lot avec les demandes validées").click()
     assert page.get_by_test_id("etat-lot").text_content() == "Préparé"
     batch = PaymentBatch.objects.get()

@@ -13,13 +13,14 @@ from sons.dossiers.enums import DossierState as S
 from sons.dossiers.models import Dossier
 from sons.payments.models import PaymentBatch
 from tests.portal.world import PASSWORD
+from tests.second_factor import verified
 
 pytestmark = pytest.mark.django_db
 
 
 def signed_in(client, principal):
     assert client.login(username=principal.label, password=PASSWORD)
-    return client
+    return verified(client, principal.user)
 
 
 def test_anonymous_users_are_sent_to_sign_in(client):

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from sons import clock
 from sons.audit.journal import record_many
-from sons.errors import Conflict, Invalid, NotFound, Refused
+from sons.errors import Conflict, Forbidden, Invalid, NotFound, Refused
 from sons.rules import ADMISSIBLE_SUBJECT_TO_REFERENCING, NOT_ADMISSIBLE, Evaluation
 from sons.rules.identifiers import is_valid_finess, is_valid_rpps
+from sons.suppliers.actions import organisation_may_file
 from sons.suppliers.enums import Role
 from sons.suppliers.perms import Principal
 
@@ -104,6 +105,10 @@ def file_many(principal: Principal, items: list, *, draft: bool = False) -> list
     concurrent filing races."""
     principal.require(Role.SUPPLIER_MEMBER)
     results = [FilingResult(index) for index in range(len(items))]
+    if not draft and (why := organisation_may_file(principal.organisation)):  # §6: enrolled first
+        for result in results:
+            result.error = Forbidden(why, "supplier")
+        return results
     candidates: list[tuple[FilingResult, Dossier]] = []
     seen: set[str] = set()
     for result, item in zip(results, items, strict=True):
@@ -200,6 +205,9 @@ def financing_instructed_on(dossier: Dossier) -> date | None:
 
 
 def file_advance(principal: Principal, dossier: Dossier) -> Dossier:
+    if why := organisation_may_file(dossier.supplier):
+        raise TransitionRefused(why)
+
     def change(locked):
         locked.advance_filed_on = clock.today()
         reevaluate(locked, "advance")
