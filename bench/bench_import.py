@@ -41,6 +41,8 @@ def bare_columns() -> str:
 
 
 def main() -> None:
+    # `sons` and manage.py default to the production settings: the bench runs with the development ones.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 2_000_000
     folder = ROOT / "var" / "bench"
     folder.mkdir(parents=True, exist_ok=True)

@@ -12,3 +12,17 @@ def _documents_outside_the_repository(settings, tmp_path):
             "OPTIONS": {"location": settings.SONS_DOCUMENTS_DIR},
         },
     }
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """Django sends its e-mails to a real SMTP server on 127.0.0.1 (aiosmtpd); the test reads what arrived."""
+    from tests.smtp import start
+
+    controller, inbox = start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield inbox
+    controller.stop()

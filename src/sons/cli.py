@@ -142,6 +142,7 @@ DJANGO_COMMANDS = {
     "import": "import_directory",
     "gen": "gen_rpps",
     "dashboards": "dashboards",
+    "demo": "demo_accounts",
     "worker": "worker",
     "scheduler": "scheduler",
 }
@@ -155,7 +156,10 @@ def run_django_command(argv: list[str]) -> int:
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")  # dev only when chosen
+    # Production unless chosen otherwise; the demonstration only exists on a developer's machine.
+    os.environ.setdefault(
+        "DJANGO_SETTINGS_MODULE", "config.settings.dev" if argv[0] == "demo" else "config.settings.prod"
+    )
     django.setup()
     name, rest = argv[0], argv[1:]
     command = DJANGO_COMMANDS[name]
@@ -163,6 +167,10 @@ def run_django_command(argv: list[str]) -> int:
         if rest[:1] not in (["verify"], ["checkpoint"]):
             raise UsageError("sous-commande attendue : « sons audit verify » ou « sons audit checkpoint »")
         command, rest = f"audit_{rest[0]}", rest[1:]
+    elif name == "demo":
+        if rest[:1] != ["accounts"]:
+            raise UsageError("sous-commande attendue : « sons demo accounts »")
+        rest = rest[1:]
     elif name == "gen":
         if rest[:1] != ["rpps"]:
             raise UsageError("sous-commande attendue : « sons gen rpps --rows N FICHIER »")

@@ -33,6 +33,11 @@ def test_bench_evaluate():
     assert "dossiers/s" in run_bench("bench_evaluate.py", "300")
 
 
+@pytest.mark.skipif(ON_POSTGRES, reason="sans base : passe SQLite de make test")
+def test_bench_rules_versions():
+    assert "rapport" in run_bench("bench_rules_versions.py", "HEAD", "60", "1")
+
+
 @postgres_only
 def test_bench_api():
     out = run_bench(

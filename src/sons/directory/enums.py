@@ -1,5 +1,7 @@
 from django.db import models
 
+from sons.rules.codes import AID_SOURCES, CENTRE_TYPES
+
 
 class Profession(models.TextChoices):
     SAGE_FEMME = "sage_femme", "Sage-femme"
@@ -18,6 +20,10 @@ class PracticeMode(models.TextChoices):
     OTHER = "other", "Autre (bénévole…)"
 
 
-class AidSource(models.TextChoices):
-    DECLARATION = "declaration", "Déclaration du Client"
-    PLATFORM = "platform", "Versement SONS de la plateforme"
+# Labels from the rules' code lists (sons.rules.codes), declared once there.
+AidSource = models.TextChoices(
+    "AidSource", [(code.upper(), (code, label)) for code, label in AID_SOURCES.choices]
+)
+CentreType = models.TextChoices(
+    "CentreType", [(code.upper(), (code, label)) for code, label in CENTRE_TYPES.choices]
+)

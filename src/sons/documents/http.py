@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 from .safety import download_name
+from .storage import documents_storage
 
 
 def pdf_response(content: bytes, file_name: str, etag: str = "") -> HttpResponse:
@@ -17,8 +18,6 @@ def pdf_response(content: bytes, file_name: str, etag: str = "") -> HttpResponse
 
 def stored_document_response(document) -> HttpResponse | None:
     """The stored piece as a download, or None when the file is missing from the storage."""
-    from .store import documents_storage
-
     try:
         with documents_storage().open(document.path, "rb") as file:
             content = file.read()

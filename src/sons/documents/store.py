@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.db import transaction
 
 from sons.audit.journal import record
@@ -23,6 +22,8 @@ from sons.jobs import enqueue
 
 from .checks import CHECKED_KINDS, UnreadablePdf, open_pdf
 from .safety import active_content, download_name
+from .storage import documents_storage
+from .tasks import check_document
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
@@ -30,10 +31,6 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 class UploadRefused(Invalid):
     def __init__(self, message: str, field: str = "file"):
         super().__init__(message, field)
-
-
-def documents_storage():
-    return storages["documents"]
 
 
 def store_uploaded_file(dossier, kind: str, file, uploaded_by: str) -> Document:
@@ -79,8 +76,6 @@ def store_upload(dossier, kind: str, name: str, content: bytes, uploaded_by: str
             check_state=DocumentCheck.PENDING if checked else DocumentCheck.DONE,
         )  # fmt: skip
         if checked:
-            from .tasks import check_document
-
             enqueue(check_document, document.pk)
         record("document.uploaded", actor=uploaded_by, target=document,
                payload={"dossier": dossier.pk, "kind": kind, "sha256": digest, "size": len(content)})  # fmt: skip

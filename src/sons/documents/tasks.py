@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 
-from django.core.files.storage import storages
 from django_tasks import task
 
 from sons.dossiers.enums import DocumentCheck
@@ -14,6 +13,7 @@ from sons.dossiers.models import Document
 
 from .checks import check_text, timed_out
 from .extract import TextUnavailable, read_text_limited
+from .storage import documents_storage
 
 logger = logging.getLogger("sons.documents")
 
@@ -23,7 +23,7 @@ def check_document(document_id: int) -> str:
     document = Document.objects.select_related("dossier").filter(pk=document_id).first()
     if document is None or document.check_state != DocumentCheck.PENDING:
         return "rien à contrôler"
-    with storages["documents"].open(document.path, "rb") as file:  # as store.documents_storage (no circle)
+    with documents_storage().open(document.path, "rb") as file:
         content = file.read()
     try:
         text = read_text_limited(content)

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from sons import clock
 from sons.audit.journal import record_many
-from sons.errors import Conflict, Invalid, NotFound, Refused
-from sons.rules import ADMISSIBLE_SUBJECT_TO_REFERENCING, NOT_ADMISSIBLE
+from sons.errors import Conflict, Forbidden, Invalid, NotFound, Refused
+from sons.rules import ADMISSIBLE_SUBJECT_TO_REFERENCING, NOT_ADMISSIBLE, Evaluation
 from sons.rules.identifiers import is_valid_finess, is_valid_rpps
+from sons.suppliers.actions import organisation_may_file
 from sons.suppliers.enums import Role
 from sons.suppliers.perms import Principal
 
@@ -28,12 +29,13 @@ ORDER_FIELDS = {  # the contract's name → the dossier's field
     name: f"order_{name}"
     for name in (
         "in_client_name", "issued_on", "signed_on", "signature", "lines", "vat_rate", "mention_state_funded",
-        "conditioned_on", "paid_version_catch_up", "client_version_obsolete", "centre_certificate_commitment",
+        "conditioned_on", "paid_version_catch_up", "client_version_obsolete", "client_version",
+        "centre_certificate_commitment",
     )
 } | {"mention_conditional_referencing": "order_mention_conditional"}  # fmt: skip
 BALANCE_FIELDS = (
     "completed_on", "end_of_service_attested_on", "va_signed_on", "va_signature", "va_functions",
-    "invoice_issued_on", "invoice_amount", "invoice_in_client_name",
+    "invoice_issued_on", "invoice_amount", "invoice_in_client_name", "training_delivered",
 )  # fmt: skip
 
 
@@ -82,6 +84,8 @@ def apply_order(dossier: Dossier, order: dict) -> None:
             value = [{"label": line["label"], "amount": f"{Decimal(line['amount']):.2f}"} for line in value]
         elif name == "paid_version_catch_up":
             value = bool(value)
+        elif name == "client_version":
+            value = (value or {}).get("version") or ""
         elif value is None and name in ("signature", "vat_rate"):
             value = ""
         setattr(dossier, attribute, value)
@@ -101,6 +105,10 @@ def file_many(principal: Principal, items: list, *, draft: bool = False) -> list
     concurrent filing races."""
     principal.require(Role.SUPPLIER_MEMBER)
     results = [FilingResult(index) for index in range(len(items))]
+    if not draft and (why := organisation_may_file(principal.organisation)):  # §6: enrolled first
+        for result in results:
+            result.error = Forbidden(why, "supplier")
+        return results
     candidates: list[tuple[FilingResult, Dossier]] = []
     seen: set[str] = set()
     for result, item in zip(results, items, strict=True):
@@ -176,14 +184,30 @@ def file_one(principal: Principal, document, *, draft: bool = False) -> Dossier:
     return result.dossier
 
 
-def reevaluate(dossier: Dossier, request: str) -> None:
+def reevaluate(dossier: Dossier, request: str, instructing: bool = False) -> Evaluation:
+    """The rules on the dossier's request; `instructing`: the ASP decides on it today (§5.2: the VAT rate
+    in force at the instruction of the financing request)."""
     filed_on = (
         dossier.balance_filed_on if request == "balance" else dossier.advance_filed_on
     ) or clock.today()
-    store_evaluation(dossier, evaluate_dossier(dossier, request, filed_on), timezone.now())
+    if request == "advance":
+        instructed_on = clock.today() if instructing else None
+    else:
+        instructed_on = financing_instructed_on(dossier)
+    evaluation = evaluate_dossier(dossier, request, filed_on, instructed_on=instructed_on)
+    store_evaluation(dossier, evaluation, timezone.now())
+    return evaluation
+
+
+def financing_instructed_on(dossier: Dossier) -> date | None:
+    """The day the ASP validated the financing request (its instruction, §5.2), if it did."""
+    return dossier.advance_validated_on
 
 
 def file_advance(principal: Principal, dossier: Dossier) -> Dossier:
+    if why := organisation_may_file(dossier.supplier):
+        raise TransitionRefused(why)
+
     def change(locked):
         locked.advance_filed_on = clock.today()
         reevaluate(locked, "advance")
@@ -265,7 +289,15 @@ def validate(principal: Principal, dossier: Dossier, message: str = "") -> Dossi
     request = "balance" if dossier.state == S.BALANCE_FILED else "advance"
 
     def change(locked):
-        reevaluate(locked, request)
+        evaluation = reevaluate(locked, request, instructing=True)
+        if request == "advance":
+            locked.advance_validated_on = clock.today()
+        if evaluation.amounts.advance_to_recover is not None:
+            raise TransitionRefused(
+                f"L'avance versée dépasse le montant facturé de {evaluation.amounts.advance_to_recover:.2f} € : "
+                "l'excédent est à reverser (§7) et le solde, nul, ne peut être validé avant que ce reversement "
+                "soit organisé."
+            )
         if locked.decision == NOT_ADMISSIBLE:
             blocking = [f["message"] for f in locked.findings if f["severity"] == "blocking"]
             raise TransitionRefused("Constats bloquants : " + " ; ".join(blocking))

@@ -45,6 +45,13 @@ class LineIn(BaseModel):
     amount: SignedAmount
 
 
+class ClientVersionIn(BaseModel):
+    version: Annotated[str, Field(max_length=50), Clean] = Field(
+        description="version de la Solution installée chez le Client (§4.3 : rattrapage payant depuis une version "
+        "déclarée obsolète à l'ANS)"
+    )
+
+
 class OrderIn(BaseModel):
     in_client_name: bool | None = None
     issued_on: date | None = None
@@ -59,6 +66,7 @@ class OrderIn(BaseModel):
     ] = []
     paid_version_catch_up: bool = False
     client_version_obsolete: bool | None = None
+    client_version: ClientVersionIn | None = None
     centre_certificate_commitment: bool | None = None
 
 
@@ -87,6 +95,9 @@ class BalanceIn(BaseModel):
     completed_on: date | None = None
     va: VaIn
     invoice: InvoiceIn
+    training_delivered: bool | None = Field(
+        None, description="formations des utilisateurs réalisées (AF §3.1 et §4.4 : exigibles pour le solde)"
+    )
 
 
 class CorrectionIn(BaseModel):
@@ -120,4 +131,5 @@ def flatten_balance(balance: dict) -> dict:
         "invoice_issued_on": invoice.get("issued_on"),
         "invoice_amount": invoice.get("amount"),
         "invoice_in_client_name": invoice.get("in_client_name"),
+        "training_delivered": balance.get("training_delivered"),
     }

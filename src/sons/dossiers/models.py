@@ -66,6 +66,9 @@ class Dossier(models.Model):
     order_conditioned_on = models.JSONField("conditions", default=list)
     order_paid_version_catch_up = models.BooleanField("rattrapage de version payant", default=False)
     order_client_version_obsolete = models.BooleanField("version du Client obsolète", null=True)
+    order_client_version = models.CharField(
+        "version de la Solution installée chez le Client", max_length=50, blank=True
+    )
     order_centre_certificate_commitment = models.BooleanField("engagement certificat (centre)", null=True)
     de_minimis_declared = models.DecimalField("autres aides de minimis déclarées", null=True, **MONEY)
 
@@ -79,9 +82,11 @@ class Dossier(models.Model):
     invoice_issued_on = models.DateField("facture émise le", null=True)
     invoice_amount = models.DecimalField("montant facturé", null=True, **MONEY)
     invoice_in_client_name = models.BooleanField("facture au nom du Client", null=True)
+    training_delivered = models.BooleanField("formations réalisées", null=True)
 
     advance_filed_on = models.DateField("demande d'avance déposée le", null=True)
     balance_filed_on = models.DateField("demande de solde déposée le", null=True)
+    advance_validated_on = models.DateField("demande d'avance instruite et validée le", null=True)
 
     # The last evaluation by the rules engine, kept for the queues and the dossier page.
     decision = models.CharField("décision du moteur", max_length=40, blank=True)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 
 from sons.directory.enums import AidSource
 from sons.directory.models import Centre, DeMinimisAid, Professional
 from sons.registry.enums import Referencing
-from sons.registry.models import DistributorDeclaration, SolutionVersion
+from sons.registry.models import DistributorDeclaration, ObsoleteVersion, SolutionVersion
 from sons.rules import Evaluation, evaluate, load_parameters, parse_dossier
 from sons.suppliers.enums import EnrolmentState
 from sons.suppliers.models import Organisation
@@ -91,44 +91,62 @@ class Facts:
             .annotate(n=Count("pk"))
         )
         self.parameters = load_parameters()
+        named = {(v.solution_id, d.order_client_version) for d in dossiers if d.order_client_version
+                 for v in [self.versions[d.solution_version_id]]}  # fmt: skip
+        self.obsolete = {}
+        if named:
+            rows = ObsoleteVersion.objects.filter(
+                solution_id__in={solution for solution, _ in named},
+                version__in={version for _, version in named},
+            )
+            self.obsolete = {(row.solution_id, row.version): row for row in rows}
 
     def other_orders(self, dossier: Dossier) -> int:
         count = self.live_orders.get(dossier.client_key, 0)
         return count - 1 if dossier.pk and dossier.state_is_live else count
 
-    def de_minimis_other_aid(self, dossier: Dossier, on: date) -> str | None:
-        """The client's declaration plus this platform's payments in the window, this dossier's excepted."""
+    def de_minimis_aids(self, dossier: Dossier, on: date) -> list[dict] | None:
+        """The client's dated register of de minimis aids (§5.1), as the rules read it: the client's
+        declaration of its other aids (at the filing date), then the register's aids of the window (this
+        platform's payments, the ASP's payments under other SONS dispositifs), this dossier's own excepted.
+        None for a centre, or when the client has declared nothing."""
         if dossier.client_kind == ClientKind.CENTRE or dossier.de_minimis_declared is None:
             return None
-        platform = sum(
-            (
-                total
-                for dossier_id, total in self.platform_aid(on).get(dossier.client_key, ())
-                if dossier_id != dossier.pk
-            ),
-            Decimal("0.00"),
-        )
-        return money(dossier.de_minimis_declared + platform)
+        aids = [{"granted_on": iso(on), "amount": money(dossier.de_minimis_declared),
+                 "source": AidSource.DECLARATION.value, "label": "Déclaration du Client : autres aides sur trois ans"}]  # fmt: skip
+        for dossier_id, granted_on, amount, source, label in self.register(on).get(dossier.client_key, ()):
+            if dossier_id is None or dossier_id != dossier.pk:
+                aids.append(
+                    {"granted_on": iso(granted_on), "amount": money(amount), "source": source, "label": label}
+                )
+        return aids
 
-    def platform_aid(self, on: date) -> dict[str, list[tuple[int | None, Decimal]]]:
-        """One query for all the dossiers: the platform's aids per client and dossier, in the window ending `on`."""
+    def register(self, on: date) -> dict[str, list[tuple]]:
+        """One query for all the dossiers: the register's aids per client, in the window ending `on`."""
         if on not in self._platform_aid:
             years = self.parameters.at(on).de_minimis_window_years
             rows = (
                 DeMinimisAid.objects.in_window(on, years)
-                .filter(client_key__in=self.keys, source=AidSource.PLATFORM)
-                .values_list("client_key", "dossier_id")
-                .annotate(total=Sum("amount"))
+                .filter(client_key__in=self.keys)
+                .order_by("granted_on", "pk")
+                .values_list("client_key", "dossier_id", "granted_on", "amount", "source", "description")
             )
-            by_client: dict[str, list[tuple[int | None, Decimal]]] = {}
-            for key, dossier_id, total in rows:
-                by_client.setdefault(key, []).append((dossier_id, total))
+            by_client: dict[str, list[tuple]] = {}
+            for key, *aid in rows:
+                by_client.setdefault(key, []).append(tuple(aid))
             self._platform_aid[on] = by_client
         return self._platform_aid[on]
 
 
-def snapshot(dossier: Dossier, request: str, filed_on: date, facts: Facts | None = None) -> dict:
-    """The dossier as the simulator contract describes it (JSON form)."""
+def snapshot(
+    dossier: Dossier,
+    request: str,
+    filed_on: date,
+    facts: Facts | None = None,
+    instructed_on: date | None = None,
+) -> dict:
+    """The dossier as the simulator contract describes it (JSON form); `instructed_on`: the day the financing
+    request is (or was) instructed, when known (§5.2)."""
     facts = facts or Facts([dossier])
     supplier = facts.suppliers[dossier.supplier_id]
     version = facts.versions[dossier.solution_version_id]
@@ -139,6 +157,7 @@ def snapshot(dossier: Dossier, request: str, filed_on: date, facts: Facts | None
         "dispositif": "SFP-LGC-Va2",
         "request": request,
         "filed_on": iso(filed_on),
+        "financing_instructed_on": iso(instructed_on),
         "supplier": {
             "role": "publisher" if is_publisher else "distributor",
             "declared_by_publisher": None if is_publisher else declaration is not None,
@@ -173,6 +192,7 @@ def snapshot(dossier: Dossier, request: str, filed_on: date, facts: Facts | None
             "paid_version_catch_up": dossier.order_paid_version_catch_up,
             "client_version_obsolete": dossier.order_client_version_obsolete,
             "centre_certificate_commitment": dossier.order_centre_certificate_commitment,
+            "client_version": client_version(dossier, facts, solution.pk),
         },
         "balance": None,
     }
@@ -191,8 +211,28 @@ def snapshot(dossier: Dossier, request: str, filed_on: date, facts: Facts | None
                 "amount": money(dossier.invoice_amount),
                 "in_client_name": dossier.invoice_in_client_name,
             },
+            "training_delivered": dossier.training_delivered,
+            "advance_paid": money(dossier.paid_advance) if dossier.paid_advance else None,
         }
     return data
+
+
+def client_version(dossier: Dossier, facts: Facts, solution_id: int) -> dict | None:
+    """The Client's version as the supplier declares it, with its obsolescence declaration from the ANS's
+    public list (§4.3), or None when the supplier names no version."""
+    if not dossier.order_client_version:
+        return None
+    row = facts.obsolete.get((solution_id, dossier.order_client_version))
+    if row is None:
+        return {"version": dossier.order_client_version, "declared_obsolete": False}
+    return {
+        "version": row.version,
+        "version_rank": row.rank,
+        "declared_obsolete": True,
+        "end_announced_on": iso(row.end_announced_on),
+        "latest_in_production_at_date_0": row.latest_in_production_at_date_0 or None,
+        "vague_1_version_rank": row.vague_1_version_rank,
+    }
 
 
 def client_facts(dossier: Dossier, facts: Facts, on: date) -> dict:
@@ -200,7 +240,7 @@ def client_facts(dossier: Dossier, facts: Facts, on: date) -> dict:
         "kind": dossier.client_kind, "rpps": None, "profession": None, "practice": None,
         "registered_with_order": None, "finess_geo": None, "tranche": None, "accord_national_2015": None,
         "staff_declared": None, "other_orders": facts.other_orders(dossier),
-        "de_minimis_other_aid": facts.de_minimis_other_aid(dossier, on),
+        "de_minimis_other_aid": None, "de_minimis_aids": facts.de_minimis_aids(dossier, on), "centre_type": None,
     }  # fmt: skip
     if dossier.client_kind == ClientKind.PROFESSIONAL:
         base["rpps"] = dossier.rpps
@@ -216,14 +256,19 @@ def client_facts(dossier: Dossier, facts: Facts, on: date) -> dict:
             base["tranche"] = centre.tranche or None
             base["accord_national_2015"] = centre.accord_national_2015
             base["staff_declared"] = centre.staff_declared
+            base["centre_type"] = centre.centre_type or None
     return base
 
 
 def evaluate_dossier(
-    dossier: Dossier, request: str, filed_on: date, facts: Facts | None = None
+    dossier: Dossier,
+    request: str,
+    filed_on: date,
+    facts: Facts | None = None,
+    instructed_on: date | None = None,
 ) -> Evaluation:
     """Ask the rules engine, the only place where decisions are computed."""
-    return evaluate(parse_dossier(snapshot(dossier, request, filed_on, facts)))
+    return evaluate(parse_dossier(snapshot(dossier, request, filed_on, facts, instructed_on)))
 
 
 def store_evaluation(dossier: Dossier, evaluation: Evaluation, now) -> None:
@@ -233,3 +278,9 @@ def store_evaluation(dossier: Dossier, evaluation: Evaluation, now) -> None:
     amounts = evaluation.amounts
     dossier.cap, dossier.financed = amounts.cap, amounts.financed
     dossier.advance_amount, dossier.balance_amount = amounts.advance, amounts.balance
+    paid = dossier.paid_advance + dossier.paid_balance
+    if amounts.financed is not None and amounts.financed < paid:
+        # An invoice below the advance paid (§5.1): the excess is to be recovered (§7, the balance's
+        # finding says how much); until a recovery case holds it, the amount financed stays the amount
+        # paid, which the ledger's constraint (paid ≤ financed) requires.
+        dossier.financed = paid

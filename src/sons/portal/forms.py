@@ -133,6 +133,10 @@ class BalanceForm(DsfrForm):
         help_text="Toutes taxes comprises, au taux de TVA du bon de commande ; hors taxe au taux de 0 %.",
     )  # fmt: skip
     invoice_in_client_name = forms.BooleanField(label="Facture au nom du Client", required=False)
+    training_delivered = forms.BooleanField(
+        label="Formations des utilisateurs réalisées", required=False,
+        help_text="Les formations de l'annexe de l'AF sont exigibles pour le versement du solde (AF §3.1 et §4.4).",
+    )  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,7 +147,8 @@ class BalanceForm(DsfrForm):
         return {"completed_on": d["completed_on"],
                 "va": {"signed_on": d["va_signed_on"], "signature": d["va_signature"], "functions": d["va_functions"]},
                 "invoice": {"issued_on": d["invoice_issued_on"], "amount": d["invoice_amount"],
-                            "in_client_name": d["invoice_in_client_name"]}}  # fmt: skip
+                            "in_client_name": d["invoice_in_client_name"]},
+                "training_delivered": d["training_delivered"]}  # fmt: skip
 
 
 class DocumentForm(DsfrForm):

@@ -28,7 +28,7 @@ from sons.rules.explain import DEADLINE_LABELS
 from sons.rules.money import euros_fr
 from sons.suppliers.enums import Role
 
-from ..access import role_required
+from ..access import FILERS, role_required
 from ..forms import BalanceForm, DocumentForm, MessageForm
 from ..presenters import finding_rows, trace_rows
 
@@ -114,14 +114,14 @@ def _message(request) -> str | None:
     return form.cleaned_data["message"]
 
 
-@role_required(Role.SUPPLIER_MEMBER)
+@role_required(Role.SUPPLIER_MEMBER, members=FILERS)
 @require_POST
 def file_advance(request, dossier_id: int):
     return _act(request, dossier_id, lambda d: actions.file_advance(request.principal, d),
                 "Demande d'avance déposée.")  # fmt: skip
 
 
-@role_required(Role.SUPPLIER_MEMBER)
+@role_required(Role.SUPPLIER_MEMBER, members=FILERS)
 @require_POST
 def answer(request, dossier_id: int):
     dossier_or_404(request.principal, dossier_id)  # another supplier's dossier: 404 before anything
@@ -146,7 +146,7 @@ def answer(request, dossier_id: int):
     return _act(request, dossier_id, act, "Réponse envoyée : les règles ont été réévaluées.")
 
 
-@role_required(Role.SUPPLIER_MEMBER)
+@role_required(Role.SUPPLIER_MEMBER, members=FILERS)
 @require_POST
 def file_balance(request, dossier_id: int):
     dossier_or_404(request.principal, dossier_id)  # another supplier's dossier: 404 before anything
@@ -161,14 +161,14 @@ def file_balance(request, dossier_id: int):
                 "Demande de solde déposée.")  # fmt: skip
 
 
-@role_required(Role.SUPPLIER_MEMBER)
+@role_required(Role.SUPPLIER_MEMBER, members=FILERS)
 @require_POST
 def attest(request, dossier_id: int):
     return _act(request, dossier_id, lambda d: actions.attest_end_of_service(request.principal, d),
                 "Attestation de fin de Prestation enregistrée.")  # fmt: skip
 
 
-@role_required(Role.SUPPLIER_MEMBER)
+@role_required(Role.SUPPLIER_MEMBER, members=FILERS)
 @require_POST
 def incapacity(request, dossier_id: int):
     dossier_or_404(request.principal, dossier_id)  # another supplier's dossier: 404 before anything
@@ -197,7 +197,7 @@ def decide(request, dossier_id: int):
                 labels[decision])  # fmt: skip
 
 
-@role_required(Role.SUPPLIER_MEMBER)
+@role_required(Role.SUPPLIER_MEMBER, members=FILERS)
 @require_POST
 def upload(request, dossier_id: int):
     dossier = dossier_or_404(request.principal, dossier_id)

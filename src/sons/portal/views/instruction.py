@@ -64,7 +64,7 @@ def queue(request):
         "deadline_days": load_parameters().at(clock.today()).conditional_order_days,
         "suppliers": Organisation.objects.order_by("name").values_list("pk", "name")[:500],
         "saved": SavedView.objects.filter(user=request.user).order_by("name"),
-        "can_decide": request.principal.may(Role.ASP_INSTRUCTOR),
+        "can_decide": request.principal.holds(Role.ASP_INSTRUCTOR),
     })  # fmt: skip
 
 
