@@ -47,13 +47,13 @@ def test_recovery_at_date_5(world, settings, capsys):
     assert world.instructor.post(f"/recoveries/{case.pk}/repayment-order").status_code == 409
     assert (
         world.instructor.post(f"/recoveries/{case.pk}/formal-notice").json()["state"]
-        == "awaiting_observations"
+        == "recovery_notice_sent"
     )
     settings.SONS_TODAY = "2028-03-17"  # the 30th day of the delay
     assert world.instructor.post(f"/recoveries/{case.pk}/repayment-order").status_code == 409
     settings.SONS_TODAY = "2028-03-18"
     assert (
-        world.instructor.post(f"/recoveries/{case.pk}/repayment-order").json()["state"] == "repayment_order"
+        world.instructor.post(f"/recoveries/{case.pk}/repayment-order").json()["state"] == "recovery_ordered"
     )
     over = world.paying_agent.post(f"/recoveries/{case.pk}/repayments", {"amount": "108.01"})
     assert over.status_code == 409

@@ -133,7 +133,9 @@ def test_a_second_decision_is_refused_with_an_error_alert(ans):
     )
     version.refresh_from_db()
     assert version.referencing == Referencing.GRANTED
-    assert messages_of(response) == ["Une décision de référencement a déjà été prise pour cette version."]
+    assert messages_of(response) == [
+        "Action « Refuser le référencement » impossible : la version est à l'état « Référencée »."
+    ]
     assert "fr-alert--error" in response.content.decode()
 
 
@@ -348,6 +350,8 @@ def test_a_pilot_is_decided_once(ans, pilot):
     response = ans.post(
         reverse("portal:ans_pilot", args=[pilot.pk]), {"decision": "refuse", "reason": "x"}, follow=True
     )
-    assert messages_of(response) == ["Ce périmètre pilote a déjà été instruit."]
+    assert messages_of(response) == [
+        "Action « Refuser le périmètre pilote » impossible : le périmètre pilote est à l'état « Validé »."
+    ]
     pilot.refresh_from_db()
     assert pilot.state == PilotState.VALIDATED

@@ -17,7 +17,9 @@ class DossierState(models.TextChoices):
     BALANCE_REJECTED = "balance_rejected", "Demande de solde rejetée"
     BALANCE_VALIDATED = "balance_validated", "Solde validé"
     BALANCE_PAID = "balance_paid", "Solde versé"
-    IN_RECOVERY = "in_recovery", "En recouvrement"
+    IN_RECOVERY = "in_recovery", "En recouvrement"  # the formal notice is to be sent
+    RECOVERY_NOTICE_SENT = "recovery_notice_sent", "En recouvrement : mise en demeure adressée"
+    RECOVERY_ORDERED = "recovery_ordered", "En recouvrement : ordre de reversement émis"
     RECOVERED = "recovered", "Recouvré"
     RECOVERY_CANCELLED = "recovery_cancelled", "Recouvrement abandonné"
     CANCELLED = "cancelled", "Abandonné"
@@ -26,6 +28,14 @@ class DossierState(models.TextChoices):
 # A client may hold another order once its dossier is rejected or abandoned (§4.2 unicity).
 DEAD_STATES = (DossierState.ADVANCE_REJECTED, DossierState.CANCELLED)
 
+
+# The recovery of a dossier (§7), open then closed: its one state is the dossier's.
+RECOVERY_OPEN_STATES = (
+    DossierState.IN_RECOVERY,
+    DossierState.RECOVERY_NOTICE_SENT,
+    DossierState.RECOVERY_ORDERED,
+)
+RECOVERY_STATES = (*RECOVERY_OPEN_STATES, DossierState.RECOVERED, DossierState.RECOVERY_CANCELLED)
 
 # States reached only once the ASP has validated the advance request.
 ADVANCE_VALIDATED_STATES = (

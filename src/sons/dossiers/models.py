@@ -2,11 +2,11 @@
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 
+from sons.lifecycle import StepRecord
 from sons.registry.enums import Referencing
 
 from .enums import DEAD_STATES, ClientKind, DocumentKind, DossierState, MessageKind, PilotState
@@ -151,21 +151,15 @@ class Dossier(models.Model):
         return self.state not in DEAD_STATES
 
 
-class Transition(models.Model):
+class Transition(StepRecord):
     """Who moved a dossier from one state to another, when and why."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="transitions")
-    name = models.CharField("transition", max_length=50)
     from_state = models.CharField("de", max_length=40, choices=DossierState.choices)
     to_state = models.CharField("vers", max_length=40, choices=DossierState.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT)
-    actor_label = models.CharField("auteur", max_length=200)
-    at = models.DateTimeField("le")
-    reason = models.TextField("motif", blank=True)
 
-    class Meta:
+    class Meta(StepRecord.Meta):
         verbose_name = "transition"
-        ordering = ["at", "pk"]
 
 
 class Message(models.Model):
@@ -215,6 +209,15 @@ class Pilot(models.Model):
                 name="one_open_pilot_per_supplier_and_version",
             )
         ]
+
+
+class PilotTransition(StepRecord):
+    pilot = models.ForeignKey(Pilot, on_delete=models.PROTECT, related_name="transitions")
+    from_state = models.CharField("de", max_length=40, choices=PilotState.choices)
+    to_state = models.CharField("vers", max_length=40, choices=PilotState.choices)
+
+    class Meta(StepRecord.Meta):
+        verbose_name = "décision sur un périmètre pilote"
 
 
 class PilotClient(models.Model):

@@ -1,4 +1,5 @@
-"""Payment batches: validated requests are grouped, sent, then confirmed (booked) or rejected (payable again)."""
+"""Payment batches: validated requests are grouped, sent, then confirmed (booked) or rejected (payable again), along
+the batch's lifecycle (payments.workflow)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ from sons.dossiers.enums import ClientKind
 from sons.dossiers.enums import DossierState as S
 from sons.dossiers.models import Dossier
 from sons.dossiers.workflow import perform
-from sons.errors import Conflict
+from sons.lifecycle import TransitionRefused
 from sons.suppliers.enums import Role
 from sons.suppliers.perms import Principal
 
 from . import sepa
-from .enums import BatchState, PaymentKind, PaymentStatus
+from .enums import PaymentKind, PaymentStatus
 from .models import Payment, PaymentBatch
+from .workflow import BATCH
 
 PAYABLE = {S.ADVANCE_VALIDATED: PaymentKind.ADVANCE, S.BALANCE_VALIDATED: PaymentKind.BALANCE}
 
@@ -60,65 +62,55 @@ def prepare_batch(principal: Principal, limit: int = 10_000) -> PaymentBatch | N
     return batch
 
 
-def _move(principal: Principal, batch: PaymentBatch, sources: tuple[str, ...], target: str) -> PaymentBatch:
-    batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.state not in sources:
-        raise Conflict(f"Lot à l'état « {BatchState(batch.state).label} » : action impossible.")
-    batch.state = target
-    return batch
-
-
 def send_batch(principal: Principal, batch: PaymentBatch) -> PaymentBatch:
-    principal.require(Role.ASP_PAYING_AGENT)
-    with transaction.atomic():
-        batch = _move(principal, batch, (BatchState.PREPARED,), BatchState.SENT)
-        batch.sent_at = timezone.now()
+    """The SEPA file is written and its creditors frozen; refused (nothing saved) if an IBAN or BIC is invalid."""
+
+    def change(locked):
+        locked.sent_at = timezone.now()
         try:
-            sepa.freeze(batch)
-        except sepa.SepaRefused as refused:  # a supplier's IBAN or BIC is invalid: nothing is saved
-            raise Conflict(refused.message, refused.field) from None
-        batch.save()
-        record("payment.batch_sent", actor=principal.label, target=batch,
-               payload={"total": batch.total, "sepa_sha256": batch.sepa_sha256})  # fmt: skip
-    return batch
+            sepa.freeze(locked)
+        except sepa.SepaRefused as refused:
+            raise TransitionRefused(refused.message, refused.field) from None
+
+    return BATCH.perform(batch, "send", principal, change=change,
+                         audit_payload=lambda sent: {"total": sent.total, "sepa_sha256": sent.sepa_sha256})  # fmt: skip
 
 
 def confirm_batch(principal: Principal, batch: PaymentBatch) -> PaymentBatch:
     """The bank paid: each payment is booked once, the dossier moves to paid, the de minimis register grows."""
-    principal.require(Role.ASP_PAYING_AGENT)
     today = clock.today()
-    with transaction.atomic():
-        batch = _move(principal, batch, (BatchState.SENT,), BatchState.CONFIRMED)
-        batch.closed_at = timezone.now()
-        batch.save()
-        for payment in batch.payments.select_related("dossier").order_by("pk"):
-            dossier = payment.dossier
-            field = "paid_advance" if payment.kind == PaymentKind.ADVANCE else "paid_balance"
 
-            def book(locked, payment=payment, field=field):
-                setattr(locked, field, getattr(locked, field) + payment.amount)
+    def change(locked):
+        locked.closed_at = timezone.now()
+        for payment in locked.payments.select_related("dossier").order_by("pk"):
+            book(principal, locked, payment, today)
 
-            step = "pay_advance" if payment.kind == PaymentKind.ADVANCE else "pay_balance"
-            perform(dossier, step, principal, f"Lot n° {batch.pk}", change=book,
-                    audit_payload={"amount": payment.amount, "batch": batch.pk})  # fmt: skip
-            payment.status = PaymentStatus.BOOKED
-            payment.booked_on = today
-            payment.save(update_fields=["status", "booked_on"])
-            if dossier.client_kind == ClientKind.PROFESSIONAL:
-                DeMinimisAid.objects.create(
-                    client_key=dossier.client_key, amount=payment.amount, granted_on=today,
-                    source=AidSource.PLATFORM, dossier=dossier, description=f"SONS SFP-LGC-Va2, lot n° {batch.pk}",
-                )  # fmt: skip
-        record("payment.batch_confirmed", actor=principal.label, target=batch, payload={"total": batch.total})
-    return batch
+    return BATCH.perform(batch, "confirm", principal, change=change, audit_payload={"total": batch.total})
+
+
+def book(principal: Principal, batch: PaymentBatch, payment: Payment, today) -> None:
+    dossier = payment.dossier
+    field = "paid_advance" if payment.kind == PaymentKind.ADVANCE else "paid_balance"
+
+    def pay(locked):
+        setattr(locked, field, getattr(locked, field) + payment.amount)
+
+    step = "pay_advance" if payment.kind == PaymentKind.ADVANCE else "pay_balance"
+    perform(dossier, step, principal, f"Lot n° {batch.pk}", change=pay,
+            audit_payload={"amount": payment.amount, "batch": batch.pk})  # fmt: skip
+    payment.status = PaymentStatus.BOOKED
+    payment.booked_on = today
+    payment.save(update_fields=["status", "booked_on"])
+    if dossier.client_kind == ClientKind.PROFESSIONAL:
+        DeMinimisAid.objects.create(
+            client_key=dossier.client_key, amount=payment.amount, granted_on=today,
+            source=AidSource.PLATFORM, dossier=dossier, description=f"SONS SFP-LGC-Va2, lot n° {batch.pk}",
+        )  # fmt: skip
 
 
 def reject_batch(principal: Principal, batch: PaymentBatch, reason: str) -> PaymentBatch:
-    principal.require(Role.ASP_PAYING_AGENT)
-    with transaction.atomic():
-        batch = _move(principal, batch, (BatchState.PREPARED, BatchState.SENT), BatchState.REJECTED)
-        batch.closed_at = timezone.now()
-        batch.save()
-        batch.payments.update(status=PaymentStatus.REJECTED)
-        record("payment.batch_rejected", actor=principal.label, target=batch, payload={"reason": reason})
-    return batch
+    def change(locked):
+        locked.closed_at = timezone.now()
+        locked.payments.update(status=PaymentStatus.REJECTED)
+
+    return BATCH.perform(batch, "reject", principal, reason, change=change)

@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models import Q
 
+from sons.lifecycle import StepRecord
+
 from .enums import BatchState, PaymentKind, PaymentStatus
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -20,6 +22,15 @@ class PaymentBatch(models.Model):
 
     class Meta:
         verbose_name = "lot de paiement"
+
+
+class BatchTransition(StepRecord):
+    batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="transitions")
+    from_state = models.CharField("de", max_length=40, choices=BatchState.choices)
+    to_state = models.CharField("vers", max_length=40, choices=BatchState.choices)
+
+    class Meta(StepRecord.Meta):
+        verbose_name = "étape d'un lot"
 
 
 class Payment(models.Model):

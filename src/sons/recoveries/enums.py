@@ -6,18 +6,3 @@ class RecoveryGround(models.TextChoices):
     INCAPACITY = "incapacity", "Incapacité déclarée par le Fournisseur"
     ERRONEOUS_DECLARATION = "erroneous_declaration", "Déclaration erronée constatée au contrôle"
     REFERENCING_WITHDRAWN = "referencing_withdrawn", "Retrait du référencement de la Solution"
-
-
-class RecoveryState(models.TextChoices):
-    FORMAL_NOTICE = "formal_notice", "Mise en demeure à adresser"
-    AWAITING_OBSERVATIONS = "awaiting_observations", "Mise en demeure adressée : délai en cours"
-    REPAYMENT_ORDER = "repayment_order", "Ordre de reversement émis"
-    RECOVERED = "recovered", "Recouvré"
-    CANCELLED = "cancelled", "Abandonné"
-
-
-OPEN_STATES = (
-    RecoveryState.FORMAL_NOTICE,
-    RecoveryState.AWAITING_OBSERVATIONS,
-    RecoveryState.REPAYMENT_ORDER,
-)

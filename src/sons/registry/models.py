@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from sons.lifecycle import StepRecord
+
 from .enums import Market, Referencing
 
 
@@ -58,6 +60,15 @@ class SolutionVersion(models.Model):
 
     def __str__(self):
         return f"{self.solution} {self.version}"
+
+
+class ReferencingTransition(StepRecord):
+    version = models.ForeignKey(SolutionVersion, on_delete=models.PROTECT, related_name="transitions")
+    from_state = models.CharField("de", max_length=40, choices=Referencing.choices)
+    to_state = models.CharField("vers", max_length=40, choices=Referencing.choices)
+
+    class Meta(StepRecord.Meta):
+        verbose_name = "décision de référencement"
 
 
 class DistributorDeclaration(models.Model):

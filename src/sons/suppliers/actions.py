@@ -1,4 +1,4 @@
-"""Enrolment with the ASP (§6.1): filed → to_complete ⇄ filed → validated | rejected."""
+"""Enrolment with the ASP (§6.1): filed, then moved along its lifecycle (suppliers.workflow)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,12 @@ from django.utils import timezone
 
 from sons import clock
 from sons.audit.journal import record
-from sons.errors import Conflict
+from sons.lifecycle import TransitionRefused
 from sons.rules import evaluate_enrolment
 
-from .enums import EnrolmentState as E
-from .enums import Role
 from .models import Enrolment, Organisation
 from .perms import Principal
-
-ENROLMENT_STEPS = {
-    "request_completion": ((E.FILED,), E.TO_COMPLETE, Role.ASP_INSTRUCTOR),
-    "complete": ((E.TO_COMPLETE,), E.FILED, Role.SUPPLIER_MEMBER),
-    "validate": ((E.FILED,), E.VALIDATED, Role.ASP_INSTRUCTOR),
-    "reject": ((E.FILED,), E.REJECTED, Role.ASP_INSTRUCTOR),
-}
+from .workflow import ENROLMENT
 
 
 def file_enrolment(principal: Principal, organisation: Organisation) -> Enrolment:
@@ -52,25 +44,18 @@ def enrolment_facts(organisation: Organisation) -> dict:
 
 
 def move_enrolment(principal: Principal, enrolment: Enrolment, step: str, message: str = "") -> Enrolment:
-    sources, target, role = ENROLMENT_STEPS[step]
-    principal.require(role)
-    with transaction.atomic():
-        enrolment = Enrolment.objects.select_for_update().select_related("organisation").get(pk=enrolment.pk)
-        if enrolment.state not in sources:
-            raise Conflict(f"Enrôlement à l'état « {E(enrolment.state).label} » : action impossible.")
+    """Take the enrolment's step `step` (suppliers.workflow); a validation is checked by the §6.1 rules."""
+
+    def change(locked):
         if step == "validate":
-            outcome = evaluate_enrolment(enrolment_facts(enrolment.organisation), clock.today())
-            enrolment.findings = [f.as_dict() for f in outcome.findings]
+            outcome = evaluate_enrolment(enrolment_facts(locked.organisation), clock.today())
             if not outcome.ok:
-                raise Conflict(
+                raise TransitionRefused(
                     "Enrôlement non conforme : "
                     + " ; ".join(f.message for f in outcome.findings if f.severity == "blocking")
                 )
-        before = enrolment.state
-        enrolment.state = target
-        enrolment.message = message or enrolment.message
-        enrolment.decided_at = timezone.now()
-        enrolment.save()
-        record("enrolment.transition", actor=principal.label, target=enrolment,
-               payload={"step": step, "from": before, "to": target, "reason": message})  # fmt: skip
-    return enrolment
+            locked.findings = [f.as_dict() for f in outcome.findings]
+        locked.message = message or locked.message
+        locked.decided_at = timezone.now()
+
+    return ENROLMENT.perform(enrolment, step, principal, message, change=change)

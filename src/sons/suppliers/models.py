@@ -12,6 +12,8 @@ from stdnum import iban as stdnum_iban
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
+from sons.lifecycle import StepRecord
+
 from .enums import EnrolmentState, Role
 
 
@@ -91,6 +93,15 @@ class Enrolment(models.Model):
 
     class Meta:
         verbose_name = "enrôlement"
+
+
+class EnrolmentTransition(StepRecord):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="transitions")
+    from_state = models.CharField("de", max_length=40, choices=EnrolmentState.choices)
+    to_state = models.CharField("vers", max_length=40, choices=EnrolmentState.choices)
+
+    class Meta(StepRecord.Meta):
+        verbose_name = "étape de l'enrôlement"
 
 
 def hash_token(key: str) -> str:

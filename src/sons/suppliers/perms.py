@@ -24,8 +24,12 @@ class Principal:
     def is_supplier(self) -> bool:
         return self.role == Role.SUPPLIER_MEMBER
 
+    def may(self, *roles: str) -> bool:
+        """One of `roles`, or the administrator, who may do everything."""
+        return self.role in roles or self.role == Role.ADMIN
+
     def require(self, *roles: str) -> None:
-        if self.role not in roles and self.role != Role.ADMIN:
+        if not self.may(*roles):
             labels = ", ".join(Role(role).label for role in roles)
             raise Forbidden(f"Action réservée au rôle : {labels}.")
 

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from sons.directory.enums import Profession
 from sons.directory.models import Professional
-from sons.dossiers.enums import ADVANCE_VALIDATED_STATES, ClientKind, DossierState
+from sons.dossiers.enums import ADVANCE_VALIDATED_STATES, RECOVERY_STATES, ClientKind, DossierState
 from sons.dossiers.models import Dossier, Transition
 from sons.rules.money import euros_fr, to_cents
 
@@ -41,12 +41,7 @@ MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
           "novembre", "décembre")  # fmt: skip
 # The State commits the financed amount once the ASP has validated the advance request (AF §6.2); the recovery
 # states come after a validated advance too.
-COMMITTED_STATES = (
-    *ADVANCE_VALIDATED_STATES,
-    DossierState.IN_RECOVERY,
-    DossierState.RECOVERED,
-    DossierState.RECOVERY_CANCELLED,
-)
+COMMITTED_STATES = (*ADVANCE_VALIDATED_STATES, *RECOVERY_STATES)
 DELAYS = (
     ("Demande d’avance", "file_advance", ("validate_advance", "reject_advance")),
     ("Demande de solde", "file_balance", ("validate_balance", "reject_balance")),

@@ -15,14 +15,14 @@ from django.views.decorators.http import require_POST
 from sons import clock
 from sons.directory.enums import Profession
 from sons.dossiers import actions
-from sons.dossiers.enums import DossierState
+from sons.dossiers.enums import RECOVERY_STATES, DossierState
 from sons.dossiers.filters import DOSSIER_FILTERS, TRANCHES
 from sons.dossiers.models import Dossier
+from sons.dossiers.workflow import STEPS, allowed_steps
 from sons.errors import Refused
 from sons.exports.responses import export_response
 from sons.filtering import BadFilter, filtered
 from sons.recoveries import actions as recoveries
-from sons.recoveries.enums import RecoveryState
 from sons.recoveries.models import RecoveryCase
 from sons.rules import load_parameters
 from sons.rules.money import euros_fr
@@ -119,51 +119,35 @@ def decide_bulk(request):
 
 @role_required(*ASP)
 def recovery_list(request):
-    state = request.GET.get("etape", "")
+    state = request.GET.get("state", "")
     cases = RecoveryCase.objects.select_related("dossier__supplier").order_by("-opened_on", "-pk")
-    if state in RecoveryState.values:
-        cases = cases.filter(state=state)
+    if state in RECOVERY_STATES:
+        cases = cases.filter(dossier__state=state)
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    for case in page.object_list:  # the steps the dossier's lifecycle opens to this agent
+        case.steps = [
+            step for step in allowed_steps(case.dossier, request.principal) if step.name in recoveries.STEPS
+        ]
     return render(request, "portal/instruction/recoveries.html", {
-        "page": page, "states": RecoveryState.choices, "state": state,
+        "page": page, "states": [(s, DossierState(s).label) for s in RECOVERY_STATES], "state": state,
     })  # fmt: skip
-
-
-RECOVERY_STEPS = {
-    "formal_notice": (lambda p, c, text: recoveries.send_formal_notice(p, c), "Mise en demeure adressée."),
-    "observations": (
-        lambda p, c, text: recoveries.record_observations(p, c, text),
-        "Observations enregistrées.",
-    ),
-    "order": (lambda p, c, text: recoveries.order_repayment(p, c), "Ordre de reversement émis."),
-    "repayment": (
-        lambda p, c, text: recoveries.record_repayment(p, c, Decimal(text.replace(",", "."))),
-        "Reversement enregistré.",
-    ),
-    "cancel": (lambda p, c, text: recoveries.cancel(p, c, text), "Recouvrement abandonné."),
-}
 
 
 @role_required(*ASP)
 @require_POST
 def recovery_step(request, case_id: int):
-    case = get_object_or_404(RecoveryCase, pk=case_id)
-    step = request.POST.get("etape", "")
+    case = get_object_or_404(RecoveryCase.objects.select_related("dossier__solution_version"), pk=case_id)
+    step = request.POST.get("step", "")
     text = request.POST.get("message", "").strip()
-    if step not in RECOVERY_STEPS:
-        messages.error(request, "Étape inconnue.")
-    elif step in ("observations", "cancel", "repayment") and not text:
-        messages.error(request, "Message : obligatoire pour cette étape.")
+    try:
+        amount = Decimal(text.replace(",", ".")) if step == "record_repayment" else None
+        recoveries.take(request.principal, case, step, text=text, amount=amount)
+    except Refused as refused:
+        messages.error(request, refused.message)
+    except InvalidOperation:
+        messages.error(request, "Montant invalide.")
     else:
-        act, label = RECOVERY_STEPS[step]
-        try:
-            act(request.principal, case, text)
-        except Refused as refused:
-            messages.error(request, refused.message)
-        except InvalidOperation:
-            messages.error(request, "Montant invalide.")
-        else:
-            messages.success(request, label)
+        messages.success(request, f"Étape « {STEPS[step].label} » enregistrée.")
     return redirect("portal:recoveries")
 
 
@@ -178,8 +162,8 @@ def export(request, name: str, extension: str):
     params = {}
     if name == "dossiers":
         params = queue_filters(request.GET)  # exactly the queue's view
-    elif name == "recouvrements" and request.GET.get("etape") in RecoveryState.values:
-        params = {"state": request.GET["etape"]}
+    elif name == "recouvrements" and request.GET.get("state"):
+        params = {"state": request.GET["state"]}
     try:
         return export_response(EXPORTS[name], extension, params)
     except BadFilter as bad:
