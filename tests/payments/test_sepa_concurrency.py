@@ -69,7 +69,9 @@ def test_concurrent_batches_and_files_never_pay_a_request_twice(settings):
     reject_batch(agents[0], other, "Rejet par la banque")
     again = run_together(lambda agent: prepare_batch(agent, limit=20), agents)
     new = [b for b in again if b is not None]
-    assert all(isinstance(b, PaymentBatch) for b in new) and not any(isinstance(b, TransitionRefused) for b in again)
+    assert all(isinstance(b, PaymentBatch) for b in new) and not any(
+        isinstance(b, TransitionRefused) for b in again
+    )
     refiled = [request for b in new for request in requests_in(batch_xml(b))]
     assert sorted(refiled) == sorted(requests_in(prepared[1][1]))
     live = list(Payment.objects.exclude(status=PaymentStatus.REJECTED).values_list("dossier_id", "kind"))
