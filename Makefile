@@ -3,17 +3,28 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-LINTED := src config tests bench manage.py
+DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
+LINTED := src config tests bench deploy manage.py
 PG_FREE_TESTS := --ignore=tests/rules --ignore=tests/acceptance --ignore=tests/cli --ignore=tests/browser
 
-.PHONY: install browser run test lint bench-evaluate clean
+.PHONY: install lock browser run test lint bench-evaluate clean
 
-$(STAMP): pyproject.toml
+# Every version, transitive ones included, comes from the lock files, checked by hash; production installs
+# requirements.lock (no development tools, deploy/release.sh), development requirements-dev.lock.
+$(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# After a change of pyproject.toml's dependencies: both lock files again, with their hashes.
+LOCK := $(BIN)/uv pip compile pyproject.toml --generate-hashes --no-header --quiet --python-version 3.11 \
+	--python-platform x86_64-manylinux_2_28
+lock: install
+	$(LOCK) -o requirements.lock
+	$(LOCK) --extra dev -o requirements-dev.lock
 
 # The browser tests drive Debian's Chromium (never a downloaded browser).
 browser:
@@ -21,12 +32,14 @@ browser:
 		(apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q chromium)) || \
 		echo "Chromium n'a pas pu être installé : les tests dans le navigateur seront ignorés."
 
+# The development settings are chosen here explicitly: manage.py defaults to production.
+# run_all starts the web server, one worker and the scheduler together; Ctrl-C stops all three.
 run: install
 	mkdir -p var
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py createcachetable
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py createcachetable
+	$(DEV) $(BIN)/python manage.py seed_demo
+	$(DEV) $(BIN)/python manage.py run_all 127.0.0.1:8000
 
 lint: install
 	$(BIN)/ruff check $(LINTED)

@@ -21,7 +21,14 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
-DB_NAME = "sons_bench"
+
+
+def database_name(base: str) -> str:
+    """A benchmark's database; SONS_BENCH_DB_SUFFIX keeps concurrent runs (the tests' tiny runs, CI) apart."""
+    return base + os.environ.get("SONS_BENCH_DB_SUFFIX", "")
+
+
+DB_NAME = database_name("sons_bench")
 DATABASE_URL = f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{DB_NAME}"
 SETTINGS = "bench.settings_bench"
 
@@ -113,7 +120,7 @@ def seed(professionals: int) -> World:
     from sons.directory.models import Professional
     from sons.registry.enums import Referencing
     from sons.registry.models import Publisher, Solution, SolutionVersion
-    from sons.rules.dossier import PROFILES
+    from sons.rules.contract import PROFILES
     from sons.rules.identifiers import with_luhn_key
     from sons.suppliers.enums import EnrolmentState
     from sons.suppliers.models import ApiToken, Enrolment, Organisation
@@ -286,14 +293,13 @@ def _principal(world: World):
 
 
 def _items(world: World, numbers: list[str], de_minimis: bool = True) -> list[dict]:
-    """The declarations as the API hands them to file_many (validated by DossierIn, then as_declaration)."""
-    from sons.api.routes.dossiers import as_declaration
+    """The declarations as the API hands them to file_many (validated by DossierIn)."""
     from sons.api.schemas import DossierIn
 
     documents = [filing(world, number) for number in numbers]
     if not de_minimis:
         documents = [{k: v for k, v in d.items() if k != "de_minimis_other_aid"} for d in documents]
-    return [as_declaration(DossierIn.model_validate(document)) for document in documents]
+    return [DossierIn.model_validate(document).dict() for document in documents]
 
 
 def time_file_many(world: World, numbers: list[str], *, de_minimis: bool) -> str:

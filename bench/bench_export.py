@@ -32,7 +32,7 @@ if str(ROOT) not in sys.path:
 
 from bench import api_world  # noqa: E402
 
-DB_NAME = "bench_export"
+DB_NAME = api_world.database_name("bench_export")
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 PEAK_TARGET_MB = 200
 STATES = ("advance_filed", "advance_validated", "advance_paid", "balance_filed", "balance_validated",

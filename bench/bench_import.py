@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PG = "postgres://postgres@127.0.0.1:5432/"
+DB_NAME = "sons_import_bench" + os.environ.get("SONS_BENCH_DB_SUFFIX", "")
 sys.path.insert(0, str(ROOT / "src"))
 
 from sons.directory.imports.rpps_format import COLUMNS  # noqa: E402
@@ -59,10 +60,10 @@ def main() -> None:
         ours, peak = timed([str(BIN / "sons"), "import", "rpps", str(extract), "--apply"], env=env)
         print(f"SQLite : sqlite3 .import {shell:.1f} s ; sons import rpps {ours:.1f} s ({ours / shell:.2f}×) ; "
               f"pic mémoire {peak / 1024:.0f} Mo")  # fmt: skip
-    subprocess.run(["psql", PG + "postgres", "-qc", "DROP DATABASE IF EXISTS sons_import_bench"], check=True)
-    subprocess.run(["psql", PG + "postgres", "-qc", "CREATE DATABASE sons_import_bench"], check=True)
+    subprocess.run(["psql", PG + "postgres", "-qc", f"DROP DATABASE IF EXISTS {DB_NAME}"], check=True)
+    subprocess.run(["psql", PG + "postgres", "-qc", f"CREATE DATABASE {DB_NAME}"], check=True)
     try:
-        url = PG + "sons_import_bench"
+        url = PG + DB_NAME
         subprocess.run(["psql", url, "-qc", f"CREATE TABLE bare ({bare_columns()})"], check=True)
         copy = f"\\copy bare FROM '{extract}' WITH (FORMAT text, DELIMITER '|', HEADER true)"
         bare_copy, _ = timed(["psql", url, "-qc", copy])
@@ -72,9 +73,7 @@ def main() -> None:
         print(f"PostgreSQL : \\copy {bare_copy:.1f} s ; sons import rpps {ours:.1f} s ({ours / bare_copy:.2f}×) ; "
               f"pic mémoire {peak / 1024:.0f} Mo")  # fmt: skip
     finally:
-        subprocess.run(
-            ["psql", PG + "postgres", "-qc", "DROP DATABASE IF EXISTS sons_import_bench"], check=False
-        )
+        subprocess.run(["psql", PG + "postgres", "-qc", f"DROP DATABASE IF EXISTS {DB_NAME}"], check=False)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ if str(ROOT) not in sys.path:
 
 from bench import api_world, bench_export  # noqa: E402
 
-DB_NAME = "bench_pages"
+DB_NAME = api_world.database_name("bench_pages")
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 TARGET_MS = 300
 
@@ -80,8 +80,9 @@ def pages() -> list[tuple[str, str, str]]:
     from sons.directory.models import Professional
     from sons.dossiers.models import Dossier
 
-    dossier = Dossier.objects.order_by("pk")[125_000 if Dossier.objects.count() > 125_000 else 0]
-    rpps = Professional.objects.order_by("pk").values_list("rpps", flat=True)[1000]
+    count = Dossier.objects.count()
+    dossier = Dossier.objects.order_by("pk")[min(125_000, count // 2)]
+    rpps = Professional.objects.order_by("pk").values_list("rpps", flat=True)[min(1000, count // 2)]
     return [
         ("", "accueil", "/"),
         ("", "barème", "/bareme/"),

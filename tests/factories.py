@@ -87,6 +87,7 @@ BALANCE = {
     "end_of_service_attested_on": None,
     "va": {"signed_on": "2027-12-05", "signature": "psc", "functions": VA_FUNCTIONS},
     "invoice": {"issued_on": "2027-12-06", "amount": "270.00", "in_client_name": True},
+    "training_delivered": True,
 }
 
 

@@ -5,13 +5,14 @@ import os
 import dj_database_url
 
 from .base import *  # noqa: F403
+from .local import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 _url = os.environ.get("SONS_TEST_DATABASE_URL")
 if _url:
-    DATABASES = {"default": tuned(dj_database_url.parse(_url))}  # noqa: F405
+    DATABASES = {"default": tuned(dj_database_url.parse(_url, conn_health_checks=True))}  # noqa: F405
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 

@@ -15,6 +15,7 @@ from typing import BinaryIO
 import orjson
 
 from .rules import InvalidDossier
+from .rules.fastparse import parse_dossier_fast
 from .simulator import evaluate_document, json_error_message
 
 CHUNK_LINES = 2000
@@ -39,7 +40,7 @@ def evaluate_line(raw: bytes, number: int, explain: bool, date_0: date | None = 
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as error:
             raise InvalidDossier("dossier", json_error_message(error)) from None
-        result = evaluate_document(data, date_0).as_dict(explain)
+        result = evaluate_document(data, date_0, parse_dossier_fast).as_dict(explain)
     except InvalidDossier as error:
         return dumps({"line": number, "error": {"field": error.path, "message": error.message}})
     except Exception as error:  # a defect on one line must not stop the others

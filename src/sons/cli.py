@@ -10,7 +10,8 @@ from pathlib import Path
 
 from .batch import dumps, run_batch
 from .rules import InvalidDossier, json_schema, load_parameters
-from .rules.calendar import build_calendar
+from .rules.calendar import CalendarOutOfRange, build_calendar
+from .rules.codes import PROFILES
 from .rules.explain import bareme_table, render_calendar, render_text
 from .rules.money import euros_fr
 from .rules.params import ParameterNotInForce
@@ -108,7 +109,7 @@ def render_bareme(table: dict, p) -> str:
     out = "Barème des prix plafonds de la Prestation Ségur (AF §5.3)\n\nProfessionnels exerçant en cabinet libéral\n"
     out += header
     for number, values in enumerate(table["professionals"].values(), start=1):
-        professions = ", ".join(p.profiles[x] for x in values["professions"])
+        professions = ", ".join(PROFILES.labels(values["professions"]))
         out += row(f"Ligne {number}", values) + f"{'':<12}({professions})\n"
     out += "\nCentres de santé infirmiers (tranche de la Base de référence)\n" + header
     for tranche, values in table["centres"].items():
@@ -141,6 +142,8 @@ DJANGO_COMMANDS = {
     "import": "import_directory",
     "gen": "gen_rpps",
     "dashboards": "dashboards",
+    "worker": "worker",
+    "scheduler": "scheduler",
 }
 
 
@@ -152,7 +155,7 @@ def run_django_command(argv: list[str]) -> int:
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")  # dev only when chosen
     django.setup()
     name, rest = argv[0], argv[1:]
     if name == "audit":
@@ -230,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Erreur dans le dossier, champ « {error.path} » : {error.message}", file=sys.stderr)
     except UsageError as error:
         print(f"Erreur : {error}", file=sys.stderr)
-    except ParameterNotInForce as error:
+    except (ParameterNotInForce, CalendarOutOfRange) as error:
         print(f"Erreur : {error}", file=sys.stderr)
     except BrokenPipeError:
         return 0

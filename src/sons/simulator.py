@@ -6,8 +6,7 @@ from datetime import date
 
 import orjson
 
-from .rules import Evaluation, InvalidDossier, evaluate
-from .rules.fastparse import parse_dossier_fast
+from .rules import Evaluation, InvalidDossier, evaluate, parse_dossier
 from .rules.params import ParameterNotInForce
 
 
@@ -15,9 +14,12 @@ def json_error_message(error: orjson.JSONDecodeError) -> str:
     return f"JSON invalide (ligne {error.lineno}, colonne {error.colno})"
 
 
-def evaluate_document(data, date_0: date | None = None) -> Evaluation:
-    """Evaluate one decoded JSON document; raises InvalidDossier with a field path on bad input."""
-    dossier = parse_dossier_fast(data)
+def evaluate_document(data, date_0: date | None = None, parse=parse_dossier) -> Evaluation:
+    """Evaluate one decoded JSON document; raises InvalidDossier with a field path on bad input.
+
+    The batch passes the generated parser (`rules.fastparse`); every other caller the declared one.
+    """
+    dossier = parse(data)
     try:
         return evaluate(dossier, date_0=date_0)
     except ParameterNotInForce as error:

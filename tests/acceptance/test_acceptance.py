@@ -55,6 +55,10 @@ def _mismatches(expect, result):
             errors.append(f"aucun constat bloquant en §{wanted} (bloquants : {blocking})")
     if expect.get("no_blocking") and blocking:
         errors.append(f"constats bloquants inattendus : {blocking}")
+    warnings = [f.get("section") for f in result.get("findings", []) if f.get("severity") == "warning"]
+    for wanted in expect.get("warning_sections", []):
+        if not any(_section_matches(wanted, str(got)) for got in warnings):
+            errors.append(f"aucun avertissement en §{wanted} (avertissements : {warnings})")
     # The contract does not name the keys of "deadlines": a calendar key ("date_4") is checked as is
     # when the result has it, otherwise the expected date must be one of the deadline dates.
     deadlines = result.get("deadlines") or {}

@@ -308,3 +308,10 @@ def test_batch_takes_the_date_0_option(capsys, write):
     path = write(json.dumps(data) + "\n", name="lot.jsonl")
     _, out, _ = sons(capsys, "evaluate", "--batch", path, "--workers", "1", "--date-0", "2025-07-31")
     assert json.loads(out)["date_0"] == "2025-07-31"
+
+
+def test_a_date_0_whose_calendar_passes_the_year_9999_is_bad_input_not_a_traceback(capsys, write):
+    code, out, err = sons(capsys, "calendar", "--date-0", "9999-12-31")
+    assert code == 2 and out == "" and "Date 0 hors du calendrier calculable" in err
+    code, out, err = sons(capsys, "evaluate", write({**dossier(), "date_0": "9999-12-31"}))
+    assert code == 2 and "champ « date_0 »" in err and "Traceback" not in err

@@ -86,3 +86,14 @@ def upload(api, dossier_id: int, kind: str, content: bytes, name: str = "piece.p
         {"kind": kind, "file": SimpleUploadedFile(name, content, content_type="application/pdf")},
         headers=api.headers,
     )
+
+
+def checked(api, dossier_id: int, response) -> dict:
+    """The uploaded document once its check has run in the queue (as a worker runs it), as the API lists it."""
+    from tests.queue import run_pending
+
+    assert response.status_code == 201, response.content
+    assert response.json()["check_state"] in ("pending", "done")
+    run_pending()
+    listed = api.get(f"/dossiers/{dossier_id}/documents").json()
+    return next(document for document in listed if document["id"] == response.json()["id"])

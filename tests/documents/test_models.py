@@ -11,6 +11,7 @@ from sons.documents.mentions import mentions_for
 from sons.documents.render import MODEL_KINDS, DocumentRefused, render
 from sons.documents.text import compact
 from sons.registry.models import SolutionVersion
+from sons.rules.codes import VA_KEY_FUNCTIONS
 from tests.documents.conftest import filed_for_centre, pdf_text
 
 
@@ -58,8 +59,8 @@ def test_va_lists_the_eight_key_functions_and_the_training(dossier):
     assert "Attestation de vérification d'aptitude (VA)" in text
     functions = context_for(dossier).p.va_key_functions
     assert len(functions) == 8
-    for _, label in functions:
-        assert label in text
+    for code in functions:
+        assert VA_KEY_FUNCTIONS.label(code) in text
     assert "formation collective d'une heure" in text
     assert "note de vaccination" in text  # the client is an IDE
     assert "partage et exclusion" not in text  # only for a centre

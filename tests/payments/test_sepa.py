@@ -12,7 +12,7 @@ import xmlschema
 from django.utils import timezone
 
 from sons.payments.models import Payment, PaymentBatch
-from sons.payments.sepa import ASP_DEBTOR, sepa_text
+from sons.payments.sepa import debtor, sepa_text
 from sons.suppliers.models import Organisation
 from tests.api.conftest import filing
 
@@ -66,7 +66,7 @@ def test_the_file_follows_the_schema_and_lists_each_payment(world):
     assert texts(xml, "p:CstmrCdtTrfInitn/p:GrpHdr/p:NbOfTxs") == ["3"]
     assert texts(xml, "p:CstmrCdtTrfInitn/p:GrpHdr/p:CtrlSum") == [f"{batch.total:.2f}"] == ["324.00"]
     assert texts(xml, ".//p:PmtInf/p:PmtInfId") == [f"SONS-LOT-{batch_id}-VIREMENTS"]
-    assert texts(xml, ".//p:DbtrAcct/p:Id/p:IBAN") == [ASP_DEBTOR["IBAN"]]
+    assert texts(xml, ".//p:DbtrAcct/p:Id/p:IBAN") == [debtor()["IBAN"]]
     assert texts(xml, ".//p:EndToEndId") == [f"SONS-PAIEMENT-{p.pk}" for p in payments]
     assert texts(xml, ".//p:InstdAmt") == ["108.00"] * 3
     assert texts(xml, ".//p:CdtrAcct/p:Id/p:IBAN") == [world.organisation.iban] * 3

@@ -48,8 +48,12 @@ def test_simulator_shows_amounts(client):
 
 @pytest.mark.parametrize(
     ("raw", "field"),
-    [("{", "dossier"), (json.dumps({**dossier(), "filed_on": "2026-13-01"}), "filed_on")],
-    ids=["invalid-json", "bad-date"],
+    [
+        ("{", "dossier"),
+        (json.dumps({**dossier(), "filed_on": "2026-13-01"}), "filed_on"),
+        (json.dumps({**dossier(), "date_0": "9999-12-31"}), "date_0"),
+    ],
+    ids=["invalid-json", "bad-date", "date-0-beyond-9999"],
 )
 def test_simulator_bad_input_is_a_400_naming_the_field(client, raw, field):
     response = client.post(reverse("portal:simulator"), {"dossier": raw})
@@ -68,6 +72,12 @@ def test_calendar_bad_date_is_a_400(client):
     response = client.get(reverse("portal:calendar"), {"date_0": "31/07/2025"})
     assert response.status_code == 400
     assert "Date 0 invalide" in response.content.decode()
+
+
+def test_calendar_of_a_date_0_whose_dates_pass_the_year_9999_is_a_400_not_a_500(client):
+    response = client.get(reverse("portal:calendar"), {"date_0": "9999-12-31"})
+    assert response.status_code == 400
+    assert "Date 0 hors du calendrier calculable" in response.content.decode()
 
 
 def test_bareme_page_shows_the_21_figures(client):

@@ -130,3 +130,37 @@ def test_exception_does_not_apply_to_a_refused_solution():
 def test_exception_does_not_move_date_5():
     evaluation = run(pending(EXCEPTION_FROM))
     assert evaluation.deadlines["service_completion_until"].isoformat() == "2028-02-15"
+
+
+@pytest.mark.parametrize(
+    ("signed_on", "decision"),
+    [
+        (EXCEPTION_FROM - DAY, "admissible_subject_to_referencing"),
+        (EXCEPTION_FROM, "admissible_subject_to_referencing"),
+        (EXCEPTION_FROM + DAY, "not_admissible"),
+    ],
+    ids=["day-before", "on-the-date", "day-after"],
+)
+def test_exception_covers_only_the_orders_concluded_fifteen_days_before_date_4(signed_on, decision):
+    """§6.2 « les demandes […] correspondant aux commandes conclues à cette date »."""
+    evaluation = run(pending(DATE_4, order__signed_on=signed_on))
+    assert evaluation.decision == decision
+    if decision == "not_admissible":
+        assert blocking_rules(evaluation) == {"solution_referenced"}
+        entry = evaluation.trace["advance_exception_for_delayed_referencing"]
+        assert "commandes conclues au plus tard le 30/09/2027" in entry.check.message
+
+
+def test_a_referencing_granted_on_an_unknown_date_blocks_as_unknown():
+    evaluation = run(dossier(solution__referenced_on=None))
+    assert evaluation.decision == "not_admissible"
+    assert blocking_rules(evaluation) == {"solution_referenced"}
+    assert outcome(evaluation, "solution_referenced") == "unknown"
+
+
+@pytest.mark.parametrize(("issued_on", "ok"), [("2026-08-09", True), ("2026-08-10", True), ("2026-08-11", False)],
+                         ids=["day-before-signature", "signature-day", "day-after-signature"])  # fmt: skip
+def test_an_order_is_issued_then_signed(issued_on, ok):
+    evaluation = run(dossier(order__issued_on=issued_on))
+    assert ("dossier_dates_in_order" not in blocking_rules(evaluation)) is ok
+    assert (evaluation.decision == "admissible") is ok

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from sons.rules import load_parameters
+from sons.rules import evaluate, load_parameters, parse_dossier
 from sons.rules.money import to_cents
 from tests.factories import blocking_rules, centre, dossier, outcome, run
 
@@ -180,3 +180,95 @@ def test_de_minimis_does_not_apply_to_centres():
     (info,) = evaluation.findings
     assert info.severity == "info"
     assert "2012/21/UE" in info.message
+
+
+# De minimis over three rolling years, from the dated register of aids (§5.1).
+
+
+def aid(granted_on, amount, source="declaration"):
+    return {"granted_on": granted_on, "amount": amount, "source": source, "label": "aide"}
+
+
+@pytest.mark.parametrize(
+    ("granted_on", "counted"),
+    [("2023-09-01", False), ("2023-09-02", True), ("2026-09-01", True), ("2026-09-02", False)],
+    ids=["three-years-before-to-the-day", "day-after", "filing-day", "after-the-filing"],
+)
+def test_de_minimis_register_counts_three_rolling_years(granted_on, counted):
+    # Filed on 2026-09-01: the window runs from 2023-09-02 to 2026-09-01.
+    data = dossier(client__de_minimis_other_aid=None, client__de_minimis_aids=[aid(granted_on, "749730.01")])
+    evaluation = run(data)
+    assert ("de_minimis_ceiling_respected" in blocking_rules(evaluation)) is counted
+    facts = evaluation.trace["de_minimis_ceiling_respected"].check.facts
+    assert str(facts["counted_from"]) == "2023-09-01"
+
+
+@pytest.mark.parametrize(
+    ("amounts", "ok"),
+    [
+        (("500000.00", "249729.99"), True),
+        (("500000.00", "249730.00"), True),
+        (("500000.00", "249730.01"), False),
+    ],
+    ids=["cent-below", "at-ceiling", "cent-above"],
+)
+def test_de_minimis_register_sums_every_aid_including_other_sons_dispositifs(amounts, ok):
+    register = [aid("2025-01-10", amounts[0]), aid("2026-03-01", amounts[1], source="sons")]
+    evaluation = run(dossier(client__de_minimis_other_aid=None, client__de_minimis_aids=register))
+    assert ("de_minimis_ceiling_respected" not in blocking_rules(evaluation)) is ok
+
+
+def test_the_register_takes_precedence_over_the_declared_sum():
+    evaluation = run(dossier(client__de_minimis_other_aid="749999.00", client__de_minimis_aids=[]))
+    assert evaluation.decision == "admissible"
+
+
+# The VAT rate applicable at the time of instruction (§5.2), from the dated parameters.
+
+
+def raised_rate(on=date(2027, 1, 1)):
+    return load_parameters().with_value(
+        "vat_rates_in_force", on, {"20": "21", "8.5": "8.5"}, "test : taux modifié"
+    )
+
+
+@pytest.mark.parametrize(
+    ("instructed_on", "cap", "financed", "warned"),
+    [("2026-12-31", "270.00", "270.00", False), ("2027-01-01", "272.25", "272.25", True)],
+    ids=["day-before-the-change", "day-of-the-change"],
+)
+def test_the_cap_uses_the_rate_in_force_at_instruction(instructed_on, cap, financed, warned):
+    data = dossier(financing_instructed_on=instructed_on)
+    evaluation = evaluate(parse_dossier(data), raised_rate())
+    assert (str(evaluation.amounts.cap), str(evaluation.amounts.financed)) == (cap, financed)
+    assert evaluation.decision == "admissible"
+    assert (
+        any(f.rule == "vat_rate_at_instruction" and f.severity == "warning" for f in evaluation.findings)
+        is warned
+    )
+    assert ("vat_rate_at_instruction" in evaluation.as_dict()["amounts"]) is warned
+
+
+def test_without_an_instruction_date_the_filing_date_is_the_instruction_date():
+    evaluation = evaluate(parse_dossier(dossier()), raised_rate(on=date(2026, 9, 1)))
+    assert str(evaluation.amounts.cap) == "272.25"
+
+
+def test_a_rate_change_leaves_the_ht_financing_alone():
+    data = dossier(financing_instructed_on="2027-06-01", supplier__vat_liable=False, order__vat_rate="0",
+                   order__lines=[{"label": "Prestation Ségur", "amount": "225.00"}])  # fmt: skip
+    evaluation = evaluate(parse_dossier(data), raised_rate())
+    assert str(evaluation.amounts.cap) == "225.00"
+    assert outcome(evaluation, "vat_rate_at_instruction") == "not_applicable"
+
+
+def test_a_supplier_not_vat_liable_with_20_percent_keeps_todays_reading():
+    """Issue 14: the order is checked against the stated rate's barème, only the HT maximum is financed (§5.2)."""
+    evaluation = run(dossier(supplier__vat_liable=False, order__vat_rate="20"))
+    assert evaluation.decision == "admissible"
+    assert (str(evaluation.amounts.cap), str(evaluation.amounts.financed)) == ("225.00", "225.00")
+    (warning,) = [f for f in evaluation.findings if f.severity == "warning"]
+    assert warning.rule == "applicable_cap_column" and warning.section == "5.2"
+    over = run(dossier(supplier__vat_liable=False, order__vat_rate="20",
+                       order__lines=[{"label": "Prestation Ségur", "amount": "270.01"}]))  # fmt: skip
+    assert blocking_rules(over) == {"order_segur_amount_within_cap"}

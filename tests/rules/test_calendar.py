@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from sons.rules import load_parameters
-from sons.rules.calendar import add_months, build_calendar
+from sons.rules.calendar import CalendarOutOfRange, add_months, build_calendar
 
 P = load_parameters().at(date(2026, 1, 1))
 
@@ -75,3 +75,21 @@ def test_an_amended_offset_applies_from_its_effective_date():
     after = build_calendar(date(2025, 6, 15), parameters.at(date(2027, 1, 1)))
     assert before.date_4 == date(2027, 10, 15)
     assert after.date_4 == date(2027, 12, 15)
+
+
+def test_next_deadline_is_the_earliest_listed_and_the_first_listed_on_a_tie():
+    from sons.rules.deadlines import next_deadline
+
+    days = {"a": date(2027, 1, 2), "b": date(2027, 1, 1), "c": date(2027, 1, 1)}
+    assert next_deadline(days, ("a", "b", "c")) == {"name": "b", "date": date(2027, 1, 1)}
+    assert next_deadline(days, ("c", "b")) == {"name": "c", "date": date(2027, 1, 1)}
+    assert next_deadline(days, ("a", "b"), on=date(2027, 1, 2)) == {"name": "a", "date": date(2027, 1, 2)}
+    assert next_deadline(days, ("b",), on=date(2027, 1, 2)) is None
+    assert next_deadline(days, ("x",)) is None
+
+
+def test_a_calendar_beyond_the_year_9999_is_refused_in_french():
+    p = load_parameters().at(date(2026, 1, 1))
+    build_calendar(date(9990, 1, 31), p)  # Date 6 still in 9999 or before: computable
+    with pytest.raises(CalendarOutOfRange, match="Date 0 hors du calendrier calculable : avec le 31/12/9999"):
+        build_calendar(date(9999, 12, 31), p)

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from sons.rules import ADMISSIBLE, NOT_ADMISSIBLE, InvalidDossier
+from sons.rules.identifiers import with_luhn_key
 from tests.factories import (
     ALL_PROFILES,
     BALANCE,
@@ -380,3 +381,151 @@ def test_finess_with_wrong_luhn_key_is_invalid_input(finess):
         run(centre("A", client__finess_geo=finess))
     assert raised.value.path == "client.finess_geo"
     assert "Luhn" in raised.value.message
+
+
+# Centre types (§1.2 note 3, §4.2): only the centres de santé infirmiers.
+
+
+@pytest.mark.parametrize(
+    ("centre_type", "tranche", "decision"),
+    [
+        ("infirmier", "A", ADMISSIBLE),
+        (
+            None,
+            "A",
+            ADMISSIBLE,
+        ),  # read from the Base de référence, which lists only centres de santé infirmiers
+        ("polyvalent", "A", NOT_ADMISSIBLE),
+        ("medical", "A", NOT_ADMISSIBLE),
+        ("dentaire", "A", NOT_ADMISSIBLE),
+    ],
+)
+def test_only_a_centre_de_sante_infirmier_is_eligible(centre_type, tranche, decision):
+    evaluation = run(centre(tranche, client__centre_type=centre_type))
+    assert evaluation.decision == decision
+    if decision == NOT_ADMISSIBLE:
+        assert blocking_rules(evaluation) == {"centre_is_centre_de_sante_infirmier"}
+        assert (
+            "relève d'un autre dispositif"
+            in finding(evaluation, "centre_is_centre_de_sante_infirmier").message
+        )
+    else:
+        assert outcome(evaluation, "centre_is_centre_de_sante_infirmier") == "passed"
+
+
+def test_a_centre_type_is_not_silently_assumed_when_the_base_does_not_list_the_centre():
+    evaluation = run(centre(None))
+    assert blocking_rules(evaluation) == {"centre_in_base_de_reference"}
+    assert outcome(evaluation, "centre_is_centre_de_sante_infirmier") == "not_applicable"
+    entry = evaluation.trace["centre_is_centre_de_sante_infirmier"]
+    assert "Type du centre non renseigné" in entry.check.message
+
+
+def test_an_excluded_centre_type_only_warns_at_the_balance():
+    evaluation = run(centre_balance("A", client__centre_type="dentaire"))
+    assert evaluation.decision == ADMISSIBLE
+    assert finding(evaluation, "centre_is_centre_de_sante_infirmier").severity == "warning"
+
+
+def test_a_professional_has_no_centre_type():
+    assert outcome(run(dossier()), "centre_is_centre_de_sante_infirmier") == "not_applicable"
+
+
+# Orders for several centres (§4.2 « un ou plusieurs Centres de santé infirmier »), per FINESS géographique.
+
+FINESS_2 = with_luhn_key("75000002")
+FINESS_3 = with_luhn_key("75000003")
+
+
+def other_centre(finess=FINESS_2, tranche="B", **changes):
+    facts = {"finess_geo": finess, "tranche": tranche, "centre_type": "infirmier", "accord_national_2015": True,
+             "staff_declared": True, "other_orders": 0, "certificate_commitment": True}  # fmt: skip
+    return {**facts, **changes}
+
+
+def line(finess, amount):
+    return {"label": "Prestation Ségur", "amount": amount, "finess_geo": finess}
+
+
+def several(*others, lines=None, **changes):
+    """An order for the baseline centre (tranche A) and `others`, one line per centre at its cap."""
+    lines = lines or [line(FINESS, "1890.00"), *(line(o["finess_geo"], CAPS[o["tranche"]]) for o in others)]
+    return centre("A", client__additional_centres=list(others), order__lines=lines, **changes)
+
+
+CAPS = {tranche: str(cap) for tranche, cap in TRANCHES.items()}
+
+
+def test_an_order_for_two_centres_is_financed_per_finess():
+    evaluation = run(several(other_centre()))
+    assert evaluation.decision == ADMISSIBLE, evaluation.findings
+    assert str(evaluation.amounts.cap) == "4860.00"  # 1 890 (A) + 2 970 (B)
+    assert str(evaluation.amounts.financed) == "4860.00"
+    assert str(evaluation.amounts.advance) == "1944.00"
+    assert evaluation.as_dict()["amounts"]["centres"] == [
+        {"finess_geo": FINESS, "tranche": "A", "cap": "1890.00", "financed": "1890.00"},
+        {"finess_geo": FINESS_2, "tranche": "B", "cap": "2970.00", "financed": "2970.00"},
+    ]
+
+
+@pytest.mark.parametrize(("amount", "ok"), [("2969.99", True), ("2970.00", True), ("2970.01", False)],
+                         ids=["cent-below", "at-cap", "cent-above"])  # fmt: skip
+def test_each_centre_line_is_held_to_its_own_tranche(amount, ok):
+    evaluation = run(several(other_centre(), lines=[line(FINESS, "1890.00"), line(FINESS_2, amount)]))
+    assert ("order_segur_amount_within_cap" not in blocking_rules(evaluation)) is ok
+    if not ok:
+        assert FINESS_2 in finding(evaluation, "order_segur_amount_within_cap").message
+
+
+def test_a_centre_line_cannot_lend_its_margin_to_another():
+    # 1 900 for A (cap 1 890) and 2 960 for B (cap 2 970): the total is within the sum, each line is not.
+    evaluation = run(several(other_centre(), lines=[line(FINESS, "1900.00"), line(FINESS_2, "2960.00")]))
+    assert blocking_rules(evaluation) == {"order_segur_amount_within_cap"}
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [line(FINESS, "1890.00")],  # no line for the second centre
+        [line(FINESS, "1890.00"), line(FINESS, "100.00"), line(FINESS_2, "2970.00")],  # two for the first
+        [line(FINESS, "1890.00"), line(FINESS_3, "2970.00")],  # a centre the order does not cover
+        [line(FINESS, "1890.00"), {"label": "Prestation Ségur", "amount": "2970.00"}],  # no FINESS
+    ],
+    ids=["missing", "twice", "stranger", "without-finess"],
+)
+def test_one_segur_line_per_centre_naming_its_finess(lines):
+    evaluation = run(several(other_centre(), lines=lines))
+    assert "order_has_single_segur_line" in blocking_rules(evaluation)
+
+
+@pytest.mark.parametrize(
+    ("changes", "rule"),
+    [
+        ({"tranche": None}, "centre_in_base_de_reference"),
+        ({"centre_type": "polyvalent"}, "centre_is_centre_de_sante_infirmier"),
+        ({"accord_national_2015": False}, "centre_signed_accord_national_2015"),
+        ({"staff_declared": None}, "centre_declared_staff"),
+        ({"other_orders": 1}, "client_single_segur_order"),
+        ({"certificate_commitment": False}, "centre_certificate_commitment"),
+    ],
+)
+def test_each_condition_applies_to_each_centre(changes, rule):
+    evaluation = run(
+        several(other_centre(**changes), lines=[line(FINESS, "1890.00"), line(FINESS_2, "100.00")])
+    )
+    assert rule in blocking_rules(evaluation)
+    assert FINESS_2 in finding(evaluation, rule).message
+    assert FINESS not in finding(evaluation, rule).message.replace(FINESS_2, "")
+
+
+def test_a_centre_named_twice_in_one_order_is_refused():
+    evaluation = run(several(other_centre(finess=FINESS, tranche="A"),
+                             lines=[line(FINESS, "1890.00"), line(FINESS, "1890.00")]))  # fmt: skip
+    assert "client_single_segur_order" in blocking_rules(evaluation)
+    assert "plusieurs fois le même centre" in finding(evaluation, "client_single_segur_order").message
+
+
+def test_a_single_centre_order_reads_as_before():
+    evaluation = run(centre("C"))
+    assert "centres" not in evaluation.as_dict()["amounts"]
+    assert evaluation.trace["client_single_segur_order"].check.facts == {"client.other_orders": 0}

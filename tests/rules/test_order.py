@@ -30,11 +30,11 @@ def test_order_issued_strictly_after_date_0(issued_on, ok):
     [(ORDER_SIGNATURE_FROM - DAY, False), (ORDER_SIGNATURE_FROM, True), (ORDER_SIGNATURE_FROM + DAY, True)],
     ids=["day-before", "on", "day-after"],
 )
-def test_order_signed_from_date_0_plus_12_months(signed_on, ok):
+def test_order_signed_not_before_signature_opening(signed_on, ok):
     evaluation = run(
         dossier(order__signed_on=signed_on, order__issued_on=signed_on, solution__referenced_on="2026-06-01")
     )
-    assert ("order_signed_from_date_0_plus_12_months" not in blocking_rules(evaluation)) is ok
+    assert ("order_signed_not_before_signature_opening" not in blocking_rules(evaluation)) is ok
     assert (evaluation.decision == "admissible") is ok
 
 
@@ -53,8 +53,8 @@ def test_month_end_date_0_clamps_the_signature_start():
     data = dossier(date_0="2024-02-29", order__issued_on="2025-02-01")
     before = run({**data, "order": {**data["order"], "signed_on": "2025-02-27"}, "filed_on": "2025-03-01"})
     on = run({**data, "order": {**data["order"], "signed_on": "2025-02-28"}, "filed_on": "2025-03-01"})
-    assert "order_signed_from_date_0_plus_12_months" in blocking_rules(before)
-    assert "order_signed_from_date_0_plus_12_months" not in blocking_rules(on)
+    assert "order_signed_not_before_signature_opening" in blocking_rules(before)
+    assert "order_signed_not_before_signature_opening" not in blocking_rules(on)
 
 
 @pytest.mark.parametrize("signature", ["handwritten", "cpx", "psc", "rgs1", "eidas_simple"])
@@ -221,7 +221,7 @@ def conditional(signed_on: date, complete_dossier_on: date | None, mention=True,
 def test_conditional_order_signed_at_most_120_days_before_the_complete_dossier(days, ok):
     complete = date(2026, 11, 20)
     evaluation = run(conditional(complete - timedelta(days=days), complete))
-    assert ("conditional_order_within_120_days_of_complete_dossier" not in blocking_rules(evaluation)) is ok
+    assert ("conditional_order_within_delay_of_complete_dossier" not in blocking_rules(evaluation)) is ok
     assert (evaluation.decision == "admissible") is ok
 
 
@@ -245,5 +245,82 @@ def test_conditional_order_without_complete_dossier_past_120_days():
     signed = date(2026, 7, 1)
     data = conditional(signed, None, solution__referencing="pending", solution__referenced_on=None)
     evaluation = run(data)
-    assert "conditional_order_within_120_days_of_complete_dossier" in blocking_rules(evaluation)
+    assert "conditional_order_within_delay_of_complete_dossier" in blocking_rules(evaluation)
     assert evaluation.deadlines["complete_dossier_until"] == signed + timedelta(days=120)
+
+
+# The order line's label (issue 14): case, accents and repeated spaces ignored; the finding says what was read.
+
+
+@pytest.mark.parametrize(
+    "label", ["PRESTATION SEGUR", "prestation  ségur", " Prestation Segur ", "Prestation\u00a0Se\u0301gur"]
+)
+def test_the_segur_line_label_ignores_case_accents_and_spaces(label):
+    evaluation = run(dossier(order__lines=[{"label": label, "amount": "270.00"}]))
+    assert evaluation.decision == "admissible"
+    (note,) = [f for f in evaluation.findings if f.rule == "order_has_single_segur_line"]
+    assert note.severity == "info"
+    assert f"« {label} »" in note.message
+
+
+@pytest.mark.parametrize("label", ["Prestation Ségur 2", "Prestations Ségur", "Prestation"])
+def test_another_label_is_not_the_segur_line_and_the_finding_quotes_it(label):
+    evaluation = run(dossier(order__lines=[{"label": label, "amount": "270.00"}]))
+    (finding,) = [f for f in evaluation.findings if f.rule == "order_has_single_segur_line"]
+    assert finding.severity == "blocking"
+    assert f"lu : « {label} »" in finding.message
+
+
+def test_the_exact_label_adds_no_finding():
+    assert [f for f in run(dossier()).findings if f.rule == "order_has_single_segur_line"] == []
+
+
+# A paid catch-up from a version declared obsolete (§4.3), checked against the declaration's rules.
+
+CLIENT_VERSION = {
+    "version": "3.0", "version_rank": 3, "declared_obsolete": True, "end_announced_on": "2025-06-14",
+    "latest_in_production_at_date_0": "4.0", "vague_1_version_rank": 4,
+}  # fmt: skip
+
+
+def catch_up(**changes):
+    version = {**CLIENT_VERSION, **changes}
+    return run(dossier(order__paid_version_catch_up=True, order__client_version_obsolete=None,
+                       order__client_version=version))  # fmt: skip
+
+
+def test_a_paid_catch_up_from_a_properly_declared_obsolete_version():
+    assert catch_up().decision == "admissible"
+
+
+@pytest.mark.parametrize(("announced_on", "ok"), [("2025-06-14", True), ("2025-06-15", False), ("2025-06-16", False)],
+                         ids=["day-before-date-0", "date-0", "day-after-date-0"])  # fmt: skip
+def test_the_end_of_sale_was_made_public_before_date_0(announced_on, ok):
+    evaluation = catch_up(end_announced_on=announced_on)
+    assert ("paid_catch_up_only_from_obsolete_version" not in blocking_rules(evaluation)) is ok
+
+
+@pytest.mark.parametrize(("version", "rank", "ok"), [("3.0", 3, True), ("4.0", 4, False)],
+                         ids=["older-version", "latest-in-production-at-date-0"])  # fmt: skip
+def test_the_latest_version_in_production_at_date_0_cannot_be_obsolete(version, rank, ok):
+    evaluation = catch_up(version=version, version_rank=rank, vague_1_version_rank=None)
+    assert ("paid_catch_up_only_from_obsolete_version" not in blocking_rules(evaluation)) is ok
+
+
+@pytest.mark.parametrize(("vague_1", "ok"), [(4, True), (3, False), (2, False), (None, True)],
+                         ids=["vague-1-after", "vague-1-version", "after-vague-1", "no-vague-1"])  # fmt: skip
+def test_neither_the_vague_1_version_nor_a_later_one(vague_1, ok):
+    evaluation = catch_up(vague_1_version_rank=vague_1)
+    assert ("paid_catch_up_only_from_obsolete_version" not in blocking_rules(evaluation)) is ok
+
+
+@pytest.mark.parametrize(
+    ("changes", "outcome_"),
+    [({"end_announced_on": None}, "unknown"), ({"latest_in_production_at_date_0": None}, "unknown"),
+     ({"declared_obsolete": False}, "failed")],
+    ids=["announcement-unknown", "latest-unknown", "not-on-the-ans-list"],
+)  # fmt: skip
+def test_an_unverifiable_or_absent_declaration_blocks(changes, outcome_):
+    evaluation = catch_up(**changes)
+    assert blocking_rules(evaluation) == {"paid_catch_up_only_from_obsolete_version"}
+    assert outcome(evaluation, "paid_catch_up_only_from_obsolete_version") == outcome_

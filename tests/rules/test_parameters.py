@@ -88,7 +88,7 @@ def test_published_figures():
     assert p.advance_share == Decimal("0.40")
     assert p.pilot_size == 5
     assert p.de_minimis_ceiling == Decimal("750000.00")
-    assert [code for code, _ in p.va_key_functions] == [
+    assert p.va_key_functions == [
         "psc_login", "ins_qualification", "mss_pro", "mss_patient", "integrate_received", "send_mes",
         "consult_mes", "segur_documents",
     ]  # fmt: skip

@@ -147,14 +147,22 @@ def test_announcement_message_names_the_dates():
     ids=["some-left", "first-declared", "last-one-left"],
 )
 def test_not_every_version_existing_at_date_0(version, rank, already, ok):
-    result = declare(version=version, version_rank=rank, already_obsolete=already,
-                     latest_in_production_at_date_0=None)  # fmt: skip
+    result = declare(version=version, version_rank=rank, already_obsolete=already)
     assert result.ok is ok
     if ok:
         assert blocking(result) == set()
     else:
         assert blocking(result) == {"not_every_version_existing_at_date_0"}
         assert "Toutes les versions" in message(result, "not_every_version_existing_at_date_0")
+
+
+def test_an_unknown_latest_version_in_production_leaves_the_declaration_unchecked():
+    """§4.3 « a minima, la version la plus récente installée en production à la Date 0 ne peut être déclarée
+    obsolète » : without that version the condition cannot be checked, and an unknown fact blocks."""
+    result = declare(latest_in_production_at_date_0=None)
+    assert result.ok is False
+    assert blocking(result) == {"not_latest_version_in_production_at_date_0"}
+    assert "non renseignée" in message(result, "not_latest_version_in_production_at_date_0")
 
 
 @pytest.mark.parametrize(
@@ -392,3 +400,17 @@ def test_formal_notice_without_ground_leads_nowhere():
     result = recover(DATE_5 - DAY, formal_notice_sent_on=DATE_5 - 40 * DAY)
     assert result.step == "none"
     assert result.amount == ZERO
+
+
+@pytest.mark.parametrize(
+    ("excess", "amount"),
+    [(None, ZERO), (Decimal("0.00"), ZERO), (Decimal("0.01"), Decimal("0.01")), (Decimal("200.00"), ADVANCE)],
+    ids=["none", "zero", "one-cent", "above-what-was-paid"],
+)
+def test_an_advance_above_the_invoice_is_a_ground_for_recovery(excess, amount):
+    """Issue 14: an invoice below the advance paid leaves a zero balance and the excess to be repaid (§7)."""
+    result = recover(DATE_5 - 30 * DAY, balance_filed_on=DATE_5 - 40 * DAY, advance_to_recover=excess)
+    assert result.amount == amount
+    assert ("invoice_below_advance" in result.grounds) is (amount > ZERO)
+    if amount > ZERO:
+        assert result.step == "formal_notice"

@@ -1,7 +1,7 @@
 """Properties: amounts never negative and split exactly; identifiers; the fast parser equals the declared one."""
 
 import copy
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -74,6 +74,10 @@ FIELDS = [
     ("solution", "profiles"), ("solution", "referenced_on"), ("client", "rpps"), ("client", "other_orders"),
     ("client", "de_minimis_other_aid"), ("client", "kind"), ("order", "lines"), ("order", "signed_on"),
     ("order", "vat_rate"), ("order", "conditioned_on"), ("balance", "va", "functions"), ("balance", "invoice"),
+    ("balance", "invoice", "amount"), ("balance", "va", "signed_on"), ("order", "issued_on"),
+    ("financing_instructed_on",), ("client", "centre_type"), ("client", "additional_centres"),
+    ("client", "de_minimis_aids"), ("order", "client_version"), ("balance", "training_delivered"),
+    ("balance", "advance_paid"),
     ("balance",), ("order",),
 ]  # fmt: skip
 VALUES = st.one_of(
@@ -82,6 +86,16 @@ VALUES = st.one_of(
                      "2026-W01-1", "balance", "centre"]),
     st.lists(st.sampled_from(["ide", "x", {"label": "Prestation Ségur", "amount": "1.00"}, None]), max_size=3),
     st.dictionaries(st.sampled_from(["label", "amount", "signed_on"]), st.sampled_from(["1.00", None, 3])),
+    # The platform's own values: real dates and amounts (and a datetime, which is not a day).
+    st.dates(min_value=date(2025, 1, 1), max_value=date(2030, 12, 31)),
+    st.decimals(min_value=-1000, max_value=100_000, places=2),
+    st.sampled_from([Decimal("270.001"), Decimal("NaN"), Decimal("1E+13"), datetime(2026, 9, 1, 12, 0)]),
+    # The sections added by issue 14, well formed or not.
+    st.sampled_from([
+        [{"finess_geo": "750000028", "tranche": "B"}], [{"finess_geo": "750000027"}], [{"tranche": "B"}],
+        [{"granted_on": "2025-01-01", "amount": "10.00", "source": "sons"}], [{"granted_on": "2025-01-01"}],
+        {"version": "3.0", "version_rank": 3, "declared_obsolete": True}, {"version_rank": -1},
+    ]),
 )  # fmt: skip
 
 

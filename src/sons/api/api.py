@@ -33,3 +33,4 @@ api.add_router("", staff.payment_files)  # first: staff.router's {action} route 
 api.add_router("", staff.router)
 api.add_router("", staff.public)
 api.add_router("", "sons.api.routes.exports.router")
+api.add_router("", "sons.api.routes.tokens.router")

@@ -2,13 +2,19 @@
 (sons.errors.Refused) with the status they carry, the body's validation errors, authentication and 404s."""
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404
+from django.http import Http404, UnreadablePostError
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from sons.errors import Refused, validation_errors
 from sons.rules import InvalidDossier
 
-NINJA_MESSAGES = {"Cannot parse request body": "Corps de la requête illisible : JSON invalide."}
+from .middleware import incomplete_body_response
+
+NINJA_MESSAGES = {
+    "Cannot parse request body": "Corps de la requête illisible : JSON invalide.",
+    "CSRF check Failed": "Jeton CSRF absent ou invalide : une session du portail n'agit sur l'API qu'avec son "
+    "jeton CSRF (en-tête X-CSRFToken).",
+}
 
 
 def install(api):
@@ -46,6 +52,10 @@ def install(api):
     def http_error(request, exc):
         message = NINJA_MESSAGES.get(str(exc), str(exc))
         return api.create_response(request, {"message": message, "field": "corps"}, status=exc.status_code)
+
+    @api.exception_handler(UnreadablePostError)
+    def incomplete_body(request, exc):
+        return incomplete_body_response(request, exc)
 
     @api.exception_handler(InvalidDossier)
     def invalid_dossier(request, exc):

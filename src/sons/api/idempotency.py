@@ -1,51 +1,57 @@
-"""Idempotency-Key on API POSTs: the first answer is stored and replayed to any retry with the same key."""
+"""Idempotency-Key on API POSTs: the first answer is stored and replayed to any retry with the same key.
+
+Keys belong to the authenticated caller (a supplier organisation, or a staff user): an anonymous request, or
+one with a token that does not authenticate, records nothing. The record is written in the request's own
+transaction (sons.api.middleware.AtomicWritesMiddleware), so it commits with the change it answers for, or
+not at all: a worker killed, a connection cut or a database restart mid-request leaves no key « in
+progress », and the retry simply runs. A retry arriving while the first request still runs waits for it (at
+most the request's timeout, SONS_REQUEST_TIMEOUT_SECONDS), then replays its answer. Records are kept
+SONS_IDEMPOTENCY_HOURS (24 h): `purge_idempotency` removes older ones, and a key older than that is new again.
+"""
+
+from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
-from django.db import IntegrityError, transaction
-from django.http import JsonResponse
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.http import HttpResponse, JsonResponse, UnreadablePostError
+from django.utils import timezone
 
+from .auth import principal_of_request
+from .middleware import incomplete_body_response
 from .models import IdempotencyRecord
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
+# Answers not stored: the request was not processed (not authenticated or not allowed), or failed.
+NOT_STORED = (401, 403)
 
 
-def owner_of(request) -> str | None:
-    authorization = request.META.get("HTTP_AUTHORIZATION", "")
-    if authorization.lower().startswith("bearer "):
-        return "token:" + hashlib.sha256(authorization[7:].strip().encode()).hexdigest()[:40]
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return f"user:{user.pk}"
-    return None
+def request_timeout() -> int:
+    return int(getattr(settings, "SONS_REQUEST_TIMEOUT_SECONDS", 60))
 
 
-class JsonErrorsMiddleware:
-    """Under /api/ even Django's own 404 and 405 answers are JSON in French."""
+def retention() -> timedelta:
+    return timedelta(hours=int(getattr(settings, "SONS_IDEMPOTENCY_HOURS", 24)))
 
-    MESSAGES = {
-        400: "Requête invalide ou trop volumineuse (16 Mo au plus).",
-        404: "Introuvable.",
-        405: "Méthode non autorisée pour cette adresse.",
-    }
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+def purge_idempotency(older_than: timedelta | None = None) -> int:
+    """Delete the records older than `older_than` (24 h by default); returns how many were deleted."""
+    cutoff = timezone.now() - (older_than if older_than is not None else retention())
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
 
-    def __call__(self, request):
-        response = self.get_response(request)
-        if (
-            request.path.startswith("/api/")
-            and response.status_code in self.MESSAGES
-            and not response.get("Content-Type", "").startswith("application/json")
-        ):
-            json_response = JsonResponse(
-                {"message": self.MESSAGES[response.status_code]}, status=response.status_code
-            )
-            if response.has_header("Allow"):
-                json_response["Allow"] = response["Allow"]
-            return json_response
-        return response
+
+def owner_of(principal) -> str:
+    """Whose keys: a supplier's keys are its organisation's, whatever token or member sends them."""
+    if principal.is_supplier and principal.organisation_id is not None:
+        return f"org:{principal.organisation_id}"
+    return f"user:{principal.user.pk}"
+
+
+def _refusal(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"message": message, "field": "Idempotency-Key"}, status=status)
 
 
 class IdempotencyMiddleware:
@@ -56,22 +62,37 @@ class IdempotencyMiddleware:
         key = request.META.get(HEADER)
         if request.method != "POST" or not key or not request.path.startswith("/api/"):
             return self.get_response(request)
-        owner = owner_of(request)
-        if owner is None:
-            return self.get_response(request)  # unauthenticated: the view answers 401
+        principal = principal_of_request(request)
+        if principal is None or (principal.user is None and not principal.is_supplier):
+            return self.get_response(request)  # unauthenticated: the view answers 401, nothing is kept
         if len(key) > 200:
-            return JsonResponse({"message": "En-tête Idempotency-Key trop long (200 caractères au plus).",
-                                 "field": "Idempotency-Key"}, status=422)  # fmt: skip
-        fingerprint = hashlib.sha256(request.path.encode() + b"\n" + request.body).hexdigest()
+            return _refusal("En-tête Idempotency-Key trop long (200 caractères au plus).", 422)
         try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(owner=owner, key=key, fingerprint=fingerprint)
-        except IntegrityError:
-            return self.replay(owner, key, fingerprint)
-        response = self.get_response(request)
-        if response.status_code >= 500:
-            record.delete()
-        else:
+            body = request.body
+        except UnreadablePostError as error:
+            return incomplete_body_response(request, error)
+        owner = owner_of(principal)
+        fingerprint = hashlib.sha256(request.path.encode() + b"\n" + body).hexdigest()
+        with transaction.atomic():
+            previous = self.previous(owner, key)
+            if previous is not None:
+                return self.replay(previous, fingerprint)
+            try:
+                record = self.claim(owner, key, fingerprint)
+            except IntegrityError:  # a request with this key committed while we waited for it
+                return self.replay(IdempotencyRecord.objects.get(owner=owner, key=key), fingerprint)
+            except OperationalError:
+                if connection.vendor != "postgresql":
+                    raise
+                return _refusal(
+                    "Une requête avec cette clé d'idempotence est en cours de traitement depuis plus de "
+                    f"{request_timeout()} s ; réessayez plus tard.",
+                    409,
+                )
+            response = self.get_response(request)
+            if response.status_code >= 500 or response.status_code in NOT_STORED:
+                transaction.set_rollback(True)  # nothing stored: the retry runs
+                return response
             record.status = response.status_code
             record.body = response.content
             record.content_type = response.get("Content-Type", "application/json")
@@ -79,16 +100,38 @@ class IdempotencyMiddleware:
         return response
 
     @staticmethod
-    def replay(owner: str, key: str, fingerprint: str):
-        from django.http import HttpResponse
-
+    def previous(owner: str, key: str) -> IdempotencyRecord | None:
+        """The committed record of this key, unless expired; an unfinished one older than the request's
+        timeout (left by an older version that committed keys apart from their request) is released."""
         record = IdempotencyRecord.objects.filter(owner=owner, key=key).first()
-        if record is None or record.status is None:
-            return JsonResponse({"message": "Une requête avec cette clé d'idempotence est en cours de traitement.",
-                                 "field": "Idempotency-Key"}, status=409)  # fmt: skip
+        if record is None:
+            return None
+        now = timezone.now()
+        stale = record.status is None and record.created_at < now - timedelta(seconds=request_timeout())
+        if stale or record.created_at < now - retention():
+            record.delete()
+            return None
+        return record
+
+    @staticmethod
+    def claim(owner: str, key: str, fingerprint: str) -> IdempotencyRecord:
+        """Insert the key's record; a concurrent request with the same key makes this wait for its outcome."""
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL lock_timeout = '{request_timeout()}s'")
+            record = IdempotencyRecord.objects.create(owner=owner, key=key, fingerprint=fingerprint)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+        return record
+
+    @staticmethod
+    def replay(record: IdempotencyRecord, fingerprint: str) -> HttpResponse:
+        if record.status is None:
+            return _refusal("Une requête avec cette clé d'idempotence est en cours de traitement.", 409)
         if record.fingerprint != fingerprint:
-            return JsonResponse({"message": "Cette clé d'idempotence a déjà servi pour une autre requête.",
-                                 "field": "Idempotency-Key"}, status=422)  # fmt: skip
+            return _refusal("Cette clé d'idempotence a déjà servi pour une autre requête.", 422)
         response = HttpResponse(bytes(record.body), status=record.status, content_type=record.content_type)
         response["Idempotent-Replayed"] = "true"
         return response

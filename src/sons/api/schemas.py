@@ -197,3 +197,8 @@ class DocumentOut(Schema):
     findings: list[DocumentFindingOut] = Field(
         [], description="constats du contrôle du document (mentions obligatoires, montant)"
     )
+    check_state: Literal["pending", "done", "timed_out"] = Field(
+        "done",
+        description="contrôle du bon de commande ou de la facture : pending (en cours, quelques secondes), "
+        "done (fait), timed_out (texte illisible dans le temps imparti : constat unreadable_in_time)",
+    )

@@ -1,8 +1,10 @@
 """Checks of an uploaded document against its dossier: the mandatory mentions and the amount (AF §4.3, §4.4).
 
-`check_upload(kind, dossier, content)` returns findings (French message, AF section, severity) or raises
-`UnreadablePdf` when the file is not a PDF pypdf can open. The findings inform the instructor: the
-decision stays with the rules engine, which judges the supplier's declarations.
+`check_text(kind, dossier, text)` returns findings (French message, AF section, severity) on a document's
+text; an upload's text is read by a job worker under limits (`tasks.check_document`, `extract`).
+`check_upload(kind, dossier, content)` does both in this process, for trusted files (our own models, tests).
+`open_pdf` raises `UnreadablePdf` when the file is not a PDF pypdf can open. The findings inform the
+instructor: the decision stays with the rules engine, which judges the supplier's declarations.
 """
 
 from __future__ import annotations
@@ -40,9 +42,9 @@ def finding(code: str, message: str, section: str, severity: str = BLOCKING) -> 
     return {"code": code, "message": message, "section": section, "severity": severity}
 
 
-def read_text(content: bytes, extract: bool = True) -> str:
-    """The text of the PDF's first pages ("" unless `extract`); raises UnreadablePdf for a corrupt or
-    locked file."""
+def open_pdf(content: bytes) -> PdfReader:
+    """The PDF opened (its structure, not its pages' content); raises UnreadablePdf for a corrupt, locked or
+    empty file."""
     try:
         with warnings.catch_warnings():
             # pypdf warns about every oddity of real-world files; they are not the supplier's concern.
@@ -50,16 +52,35 @@ def read_text(content: bytes, extract: bool = True) -> str:
             reader = PdfReader(io.BytesIO(content), strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
                 raise UnreadablePdf("PDF protégé par un mot de passe : déposez une version non protégée.")
-            pages = reader.pages
-            if len(pages) == 0:
+            if len(reader.pages) == 0:
                 raise UnreadablePdf("Le PDF ne contient aucune page.")
-            if not extract:
-                return ""
-            return "\n".join((page.extract_text() or "") for page in list(pages)[:MAX_PAGES_READ])
+            return reader
     except UnreadablePdf:
         raise
     except Exception as error:  # any parser failure on untrusted bytes means « unreadable », never a 500
         raise UnreadablePdf("Fichier PDF illisible ou endommagé : il ne peut pas être ouvert.") from error
+
+
+def read_text(content: bytes) -> str:
+    """The text of the PDF's first pages, read here (trusted files only: uploads go through `extract`)."""
+    reader = open_pdf(content)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return "\n".join((page.extract_text() or "") for page in list(reader.pages)[:MAX_PAGES_READ])
+
+
+def timed_out(kind: str) -> list[dict]:
+    """The finding of a document whose text could not be read within the worker's limits."""
+    _, of_document, _, section = CHECKED_KINDS[kind]
+    return [
+        finding(
+            "unreadable_in_time",
+            f"Document illisible dans le temps imparti : les mentions obligatoires {of_document} n'ont pas pu "
+            "être vérifiées automatiquement ; une vérification visuelle est nécessaire.",
+            section,
+            WARNING,
+        )
+    ]
 
 
 def check_text(kind: str, dossier: Dossier, text: str) -> list[dict]:
@@ -119,6 +140,8 @@ def amount_findings(mention: Mention, read: set[Decimal], on_document: str) -> l
 
 
 def check_upload(kind: str, dossier: Dossier, content: bytes) -> list[dict]:
-    """Open the uploaded PDF (UnreadablePdf if it cannot be) and check it when it is an order or an invoice."""
-    text = read_text(content, extract=kind in CHECKED_KINDS)
-    return check_text(kind, dossier, text)
+    """Open a trusted PDF (UnreadablePdf if it cannot be) and check it when it is an order or an invoice."""
+    if kind not in CHECKED_KINDS:
+        open_pdf(content)
+        return []
+    return check_text(kind, dossier, read_text(content))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from sons.rules.codes import SIGNATURE_MODES, TRAINING_TOPICS, VA_KEY_FUNCTIONS
 from sons.rules.money import euros_fr
 
 from .context import DocumentContext
@@ -91,7 +92,9 @@ def state_funded(ctx: DocumentContext, checked: bool = True) -> Mention:
 
 
 def signature_methods(ctx: DocumentContext, section: str) -> Mention:
-    methods = " ; ".join(ctx.p.signature_methods.values())
+    methods = " ; ".join(
+        label[0].lower() + label[1:] for label in SIGNATURE_MODES.labels(ctx.p.signature_methods)
+    )
     return Mention(
         "signature_methods", section, "modes de signature admis",
         f"Signature manuscrite ou électronique, selon l'un des modes admis : {methods}.",
@@ -132,7 +135,8 @@ def order_mentions(ctx: DocumentContext) -> list[Mention]:
 def training_topics(ctx: DocumentContext) -> list[tuple[str, str]]:
     """The annex's topics for this client: vaccination only for sage-femme, IDE, IPA; sharing only for a centre."""
     topics = []
-    for code, label in ctx.p.training_topics:
+    for code in ctx.p.training_topics:
+        label = TRAINING_TOPICS.label(code)
         if code == "vaccination" and not (ctx.is_centre or ctx.profession in ("sage_femme", "ide", "ipa")):
             continue
         if code == "centre_partage" and not ctx.is_centre:
@@ -159,7 +163,8 @@ def va_mentions(ctx: DocumentContext) -> list[Mention]:
         client_name(ctx, "6.4", "Client"),
         Mention("solution", "4.4", "Solution logicielle", f"Solution logicielle : {ctx.solution_label}"),
     ]
-    for code, label in ctx.p.va_key_functions:
+    for code in ctx.p.va_key_functions:
+        label = VA_KEY_FUNCTIONS.label(code)
         mentions.append(Mention(f"va_function:{code}", "4.4", f"fonction clé « {label} »", label))
     mentions.append(Mention("training_terms", "3.1", "modalités de la formation", TRAINING_TERMS))
     for code, label in training_topics(ctx):

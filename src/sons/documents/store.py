@@ -1,18 +1,27 @@
-"""A supplier's uploaded document: PDF only, 10 MB at most, read and checked, stored by its SHA-256 outside the
-web root. The API and the portal both go through `store_uploaded_file`."""
+"""A supplier's uploaded document: PDF only, 10 MB at most, without active content, stored by its SHA-256 in
+the storage "documents" (a folder outside the web root, or an S3-compatible store). The API and the portal
+both go through `store_uploaded_file`.
+
+The upload answers at once: the file is opened (structure only) and refused if it carries JavaScript, a
+launch action or embedded files; the reading of its text and the check of its mentions run in a job worker
+(`sons.documents.tasks.check_document`), enqueued in the transaction that records the document.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
-from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 
+from sons.dossiers.enums import DocumentCheck
 from sons.dossiers.models import Document
 from sons.errors import Invalid
+from sons.jobs import enqueue
 
-from .checks import UnreadablePdf, check_upload
+from .checks import CHECKED_KINDS, UnreadablePdf, open_pdf
+from .safety import active_content, download_name
+from .storage import documents_storage
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
@@ -23,28 +32,49 @@ class UploadRefused(Invalid):
 
 
 def store_uploaded_file(dossier, kind: str, file, uploaded_by: str) -> Document:
-    """A Django uploaded file: its declared size is checked before it is read."""
+    """A Django uploaded file: its size (as received, sons.web counts it) is checked before it is read."""
     if file.size > MAX_DOCUMENT_BYTES:
         raise UploadRefused("Fichier trop volumineux (10 Mo au plus).")
     return store_upload(dossier, kind, file.name, file.read(), uploaded_by)
 
 
-def store_upload(dossier, kind: str, name: str, content: bytes, uploaded_by: str) -> Document:
+def inspect_upload(content: bytes) -> None:
+    """Refuse what is not a PDF we accept (UploadRefused, French, naming the problem)."""
     if len(content) > MAX_DOCUMENT_BYTES:
         raise UploadRefused("Fichier trop volumineux (10 Mo au plus).")
     if not content.startswith(b"%PDF-"):
         raise UploadRefused("Seuls les fichiers PDF sont acceptés.")
     try:
-        findings = check_upload(kind, dossier, content)
+        reader = open_pdf(content)
+        features = active_content(reader)
     except UnreadablePdf as error:
         raise UploadRefused(str(error)) from None
+    except Exception:  # any parser failure on untrusted bytes means « unreadable », never a 500
+        raise UploadRefused("Fichier PDF illisible ou endommagé : il ne peut pas être ouvert.") from None
+    if features:
+        raise UploadRefused(
+            f"PDF refusé : il contient {' et '.join(features)}. Déposez une version sans contenu actif "
+            "(imprimez-le en PDF, par exemple)."
+        )
+
+
+def store_upload(dossier, kind: str, name: str, content: bytes, uploaded_by: str) -> Document:
+    inspect_upload(content)
     digest = hashlib.sha256(content).hexdigest()
-    folder = Path(settings.SONS_DOCUMENTS_DIR) / str(dossier.pk)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{digest}.pdf"
-    path.write_bytes(content)
+    stored_name = f"{dossier.pk}/{digest}.pdf"
+    storage = documents_storage()
+    if not storage.exists(stored_name):  # the same bytes are the same file: stored once
+        saved = storage.save(stored_name, ContentFile(content))
+        assert saved == stored_name, saved
+    checked = kind in CHECKED_KINDS
     with transaction.atomic():
-        return Document.objects.create(
-            dossier=dossier, kind=kind, name=(name or "document.pdf")[:255], path=str(path), sha256=digest,
-            size=len(content), uploaded_by=uploaded_by, findings=findings,
+        document = Document.objects.create(
+            dossier=dossier, kind=kind, name=download_name(name)[:255], path=stored_name, sha256=digest,
+            size=len(content), uploaded_by=uploaded_by, findings=[],
+            check_state=DocumentCheck.PENDING if checked else DocumentCheck.DONE,
         )  # fmt: skip
+        if checked:
+            from .tasks import check_document
+
+            enqueue(check_document, document.pk)
+    return document

@@ -70,6 +70,14 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", "Autre pièce"
 
 
+class DocumentCheck(models.TextChoices):
+    """Where the automatic check of an uploaded document stands (it runs in a worker, sons.documents.tasks)."""
+
+    PENDING = "pending", "Contrôle en cours"
+    DONE = "done", "Contrôlé"
+    TIMED_OUT = "timed_out", "Illisible dans le temps imparti"
+
+
 class PilotState(models.TextChoices):
     SUBMITTED = "submitted", "Transmis à l'ANS"
     VALIDATED = "validated", "Validé"

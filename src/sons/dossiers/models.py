@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from sons.lifecycle import StepRecord
 from sons.registry.enums import Referencing
 
-from .enums import DEAD_STATES, ClientKind, DocumentKind, DossierState, MessageKind, PilotState
+from .enums import DEAD_STATES, ClientKind, DocumentCheck, DocumentKind, DossierState, MessageKind, PilotState
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -178,13 +178,17 @@ class Document(models.Model):
     pilot = models.ForeignKey("Pilot", null=True, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField("pièce", max_length=30, choices=DocumentKind.choices)
     name = models.CharField("nom du fichier", max_length=255)
-    path = models.CharField("chemin de stockage", max_length=255)
+    # The file's name in the storage "documents" (settings.STORAGES), relative: « 12/<sha256>.pdf ».
+    path = models.CharField("nom dans le stockage", max_length=255)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField("taille (octets)")
     uploaded_by = models.CharField("déposé par", max_length=200)
     at = models.DateTimeField(auto_now_add=True)
     # What the upload checks found (mandatory mentions, amount): [{code, message, section, severity}].
     findings = models.JSONField("constats du contrôle", default=list, encoder=DjangoJSONEncoder)
+    check_state = models.CharField(
+        "contrôle", max_length=20, choices=DocumentCheck.choices, default=DocumentCheck.DONE
+    )
 
 
 class Pilot(models.Model):

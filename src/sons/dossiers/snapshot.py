@@ -15,8 +15,7 @@ from sons.directory.enums import AidSource
 from sons.directory.models import Centre, DeMinimisAid, Professional
 from sons.registry.enums import Referencing
 from sons.registry.models import DistributorDeclaration, SolutionVersion
-from sons.rules import Evaluation, evaluate, load_parameters
-from sons.rules.fastparse import parse_dossier_fast
+from sons.rules import Evaluation, evaluate, load_parameters, parse_dossier
 from sons.suppliers.enums import EnrolmentState
 from sons.suppliers.models import Organisation
 
@@ -224,7 +223,7 @@ def evaluate_dossier(
     dossier: Dossier, request: str, filed_on: date, facts: Facts | None = None
 ) -> Evaluation:
     """Ask the rules engine, the only place where decisions are computed."""
-    return evaluate(parse_dossier_fast(snapshot(dossier, request, filed_on, facts)))
+    return evaluate(parse_dossier(snapshot(dossier, request, filed_on, facts)))
 
 
 def store_evaluation(dossier: Dossier, evaluation: Evaluation, now) -> None:

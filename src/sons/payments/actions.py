@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from sons import clock
+from sons import clock, locks
 from sons.audit.journal import record
 from sons.directory.enums import AidSource
 from sons.directory.models import DeMinimisAid
@@ -17,6 +17,7 @@ from sons.dossiers.enums import ClientKind
 from sons.dossiers.enums import DossierState as S
 from sons.dossiers.models import Dossier
 from sons.dossiers.workflow import perform
+from sons.errors import Conflict
 from sons.lifecycle import TransitionRefused
 from sons.suppliers.enums import Role
 from sons.suppliers.perms import Principal
@@ -27,13 +28,37 @@ from .models import Payment, PaymentBatch
 from .workflow import BATCH
 
 PAYABLE = {S.ADVANCE_VALIDATED: PaymentKind.ADVANCE, S.BALANCE_VALIDATED: PaymentKind.BALANCE}
+# A preparation takes well under a second; another one waits at most this long for it.
+PREPARATION_WAIT_SECONDS = 10
+
+
+class PreparationBusy(Conflict):
+    """Another paying agent is preparing a batch: this one stops, cleanly (409), and may try again."""
 
 
 def prepare_batch(principal: Principal, limit: int = 10_000) -> PaymentBatch | None:
-    """Group the validated requests not yet in a live payment. Concurrent preparers take disjoint sets
-    (rows locked, locked ones skipped); the unique constraint on payments is the last guard."""
+    """Group the validated requests not yet in a live payment.
+
+    Preparations take turns (an advisory lock, waited for PREPARATION_WAIT_SECONDS at most): each one then
+    reads the payments its predecessor committed, so they take disjoint sets. The unique constraint on
+    payments stays the last guard, and a conflict it raises is a refusal (409), not an error."""
     principal.require(Role.ASP_PAYING_AGENT)
+    try:
+        return _prepare(principal, limit)
+    except locks.Busy:
+        raise PreparationBusy(
+            "Un autre lot est en cours de préparation : réessayez dans un instant (rien n'a été mis en lot)."
+        ) from None
+    except IntegrityError:
+        raise PreparationBusy(
+            "Ces demandes viennent d'être mises en lot par une autre préparation : rien n'a été mis en lot, "
+            "réessayez pour préparer les demandes restantes."
+        ) from None
+
+
+def _prepare(principal: Principal, limit: int) -> PaymentBatch | None:
     with transaction.atomic():
+        locks.wait_in_transaction("payment-batch", PREPARATION_WAIT_SECONDS)
         live = Payment.objects.exclude(status=PaymentStatus.REJECTED)
         advance_due = Q(state=S.ADVANCE_VALIDATED) & ~Q(
             pk__in=live.filter(kind=PaymentKind.ADVANCE).values("dossier")

@@ -30,14 +30,6 @@ from .models import Payment, PaymentBatch
 SCHEMA = "pain.001.001.03"
 XSD = Path(sepaxml.__file__).parent / "schemas" / f"{SCHEMA}.xsd"
 
-# The paying account of the ASP. Placeholder with valid check digits (Banque de France bank code): the real
-# account is set in production by the SONS_ASP_DEBTOR setting, a dict with the same keys.
-ASP_DEBTOR = {
-    "name": "Agence de services et de paiement",
-    "IBAN": "FR7630001007941234567890185",
-    "BIC": "BDFEFRPPCCT",
-}
-
 # The EPC's basic Latin set, which every SEPA bank accepts in names and remittance information.
 NOT_SEPA = re.compile(r"[^A-Za-z0-9/?:().,'+ -]")
 NAME_LENGTH, REMITTANCE_LENGTH = 70, 140
@@ -61,7 +53,9 @@ def sepa_text(value: str, length: int) -> str:
 
 
 def debtor() -> dict:
-    return dict(getattr(settings, "SONS_ASP_DEBTOR", ASP_DEBTOR))
+    """The ASP's paying account {name, IBAN, BIC}: SONS_ASP_NAME, SONS_ASP_IBAN and SONS_ASP_BIC in production,
+    checked at start-up (config/settings/prod.py); a placeholder in development and tests (local.py)."""
+    return dict(settings.SONS_ASP_ACCOUNT)
 
 
 def checked_creditor(organisation) -> Creditor:

@@ -5,6 +5,7 @@ from django import forms
 
 from sons import clock
 from sons.rules import load_parameters
+from sons.rules.codes import VA_KEY_FUNCTIONS
 
 from .forms_dsfr import DsfrForm
 
@@ -22,7 +23,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def va_functions() -> list[tuple[str, str]]:
-    return [tuple(pair) for pair in load_parameters().at(clock.today()).va_key_functions]
+    return [
+        (code, VA_KEY_FUNCTIONS.label(code)) for code in load_parameters().at(clock.today()).va_key_functions
+    ]
 
 
 class SimulatorForm(forms.Form):

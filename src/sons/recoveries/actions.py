@@ -189,7 +189,11 @@ def open_due_at_date_5(today: date | None = None) -> list[RecoveryCase]:
     for dossier in candidates.iterator(chunk_size=500):
         evaluation = evaluate_recovery(recovery_facts(dossier), today)
         if RecoveryGround.NOT_COMPLETED_AT_DATE_5 in evaluation.grounds:
-            cases.append(
-                open_case(dossier, RecoveryGround.NOT_COMPLETED_AT_DATE_5, Principal.system(), today=today)
-            )
+            try:
+                case = open_case(
+                    dossier, RecoveryGround.NOT_COMPLETED_AT_DATE_5, Principal.system(), today=today
+                )
+            except Conflict:
+                continue  # the dossier moved since it was read (a balance filed, another run): nothing due
+            cases.append(case)
     return cases

@@ -1,6 +1,6 @@
 """The AF-SFP-LGC-Va2 as code: pure Python, no Django, no I/O once the parameters are loaded."""
 
-from .dossier import DISPOSITIF, InvalidDossier, json_schema, parse_dossier
+from .contract import DISPOSITIF, InvalidDossier, json_schema, parse_dossier
 from .engine import (
     ADMISSIBLE,
     ADMISSIBLE_SUBJECT_TO_REFERENCING,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from .codes import CALENDAR_DATES
 from .params import Snapshot
 
 
@@ -16,6 +17,17 @@ def add_months(start: date, months: int) -> date:
     year += start.year
     day = min(start.day, monthrange(year, month0 + 1)[1])
     return date(year, month0 + 1, day)
+
+
+class CalendarOutOfRange(ValueError):
+    """A Date 0 whose calendar leaves the dates Python can hold (years 1 to 9999): bad input, not a fault."""
+
+    def __init__(self, date_0: date):
+        super().__init__(
+            f"Date 0 hors du calendrier calculable : avec le {date_0.day:02d}/{date_0.month:02d}/{date_0.year:04d}, les "
+            "Dates 1 à 6 sortiraient des "
+            "années 1 à 9999."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,33 +46,25 @@ class Calendar:
         return {name: getattr(self, name) for name in self.__slots__}
 
 
-LABELS = {
-    "date_0": "Date 0 — parution au JO de l'arrêté, lancement du SONS",
-    "date_1": "Date 1 — date limite de dépôt du dossier administratif à l'ANS",
-    "date_2": "Date 2 — date limite de dépôt d'un dossier complet de preuves de conformité",
-    "date_3": "Date 3 — fin des échanges entre l'Éditeur et l'ANS",
-    "date_4": "Date 4 — fin de réception des demandes de financement et d'avance",
-    "date_5": "Date 5 — fin de réalisation des Prestations Ségur",
-    "date_6": "Date 6 — fin de réception des demandes de paiement du solde",
-    "order_signature_from": "Début de signature des bons de commande (Date 0 + 12 mois)",
-    "exception_from": "Dépôt par exception en attente de référencement (Date 4 − 15 jours)",
-}
+LABELS = dict(CALENDAR_DATES.choices)
 
 
 def build_calendar(date_0: date, p: Snapshot) -> Calendar:
-    """The calendar for `date_0` under the parameters `p` (memoised on the snapshot)."""
-    calendars = p.__dict__.setdefault("_calendars", {})
-    calendar = calendars.get(date_0)
-    if calendar is None:
-        offsets = p.date_offsets_months
-        calendar = _build(
+    """The calendar for `date_0` under the parameters `p`."""
+    return p.derived(("calendar", date_0), lambda: _calendar(date_0, p))
+
+
+def _calendar(date_0: date, p: Snapshot) -> Calendar:
+    offsets = p.date_offsets_months
+    try:
+        return _build(
             date_0,
             tuple(offsets[f"date_{i}"] for i in range(1, 7)),
             p.order_signature_from_months,
             p.exception_days_before_date_4,
         )
-        calendars[date_0] = calendar
-    return calendar
+    except (ValueError, OverflowError):
+        raise CalendarOutOfRange(date_0) from None
 
 
 @lru_cache(maxsize=256)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .codes import CENTRE_TYPES, PROFILES
 from .core import BLOCKING, WARNING, confirmed, failed, not_applicable, passed, rule, unknown
 
 BOTH = ("advance", "balance")
@@ -83,6 +84,25 @@ def client_registered_with_ordre(ctx):
     return passed(facts)
 
 
+def finess_list(finess) -> str:
+    return ", ".join(finess)
+
+
+def each_centre_confirmed(ctx, key: str, single_fact: str, missing: str, refused: str):
+    """A yes/no fact the AF requires of each centre of the order: unknown when null, failed when no."""
+    if len(ctx.centres) == 1:
+        return confirmed(single_fact, ctx.centres[0][key], missing, refused)
+    values = {centre["finess_geo"]: centre[key] for centre in ctx.centres}
+    facts = {f"centres.{key}": values}
+    refusing = [finess for finess, value in values.items() if value is False]
+    if refusing:
+        return failed(f"{refused} (FINESS géographique {finess_list(refusing)})", facts)
+    missing_for = [finess for finess, value in values.items() if value is None]
+    if missing_for:
+        return unknown(f"{missing} (FINESS géographique {finess_list(missing_for)})", facts)
+    return passed(facts)
+
+
 @rule("4.2", *BOTH)
 def centre_has_finess_geo(ctx):
     """§4.2 : les centres de santé infirmiers « sont identifiés par leur n° FINESS Géographique »."""
@@ -96,11 +116,49 @@ def centre_has_finess_geo(ctx):
 
 
 @rule("4.2", *BOTH, severity=STATUS)
+def centre_is_centre_de_sante_infirmier(ctx):
+    """§4.2 et §1.2 (note 3) : seuls les Centres de santé infirmiers sont éligibles, « hors centres de santé
+    polyvalents, médical ou dentaire, qui relèvent de dispositifs distincts »."""
+    if skip := _centre_only(ctx):
+        return skip
+    types = {centre["finess_geo"]: centre["centre_type"] for centre in ctx.centres}
+    facts = (
+        {"client.centre_type": types} if len(types) > 1 else {"client.centre_type": ctx.client["centre_type"]}
+    )
+    excluded = [finess for finess, kind in types.items() if kind is not None and kind != "infirmier"]
+    if excluded:
+        kinds = ", ".join(sorted({CENTRE_TYPES.label(types[finess]).lower() for finess in excluded}))
+        where = f" (FINESS géographique {finess_list(excluded)})" if len(types) > 1 else ""
+        return failed(
+            f"Le Client n'est pas un centre de santé infirmier mais un {kinds}{where} : il relève d'un autre "
+            "dispositif SONS.",
+            facts,
+        )
+    if any(c["centre_type"] is None and c["tranche"] is None for c in ctx.centres):
+        # Neither declared nor read in the Base de référence: centre_in_base_de_reference says so.
+        return not_applicable("Type du centre non renseigné et centre absent de la Base de référence.", facts)
+    if any(kind is None for kind in types.values()):
+        # The Base de référence lists only centres de santé infirmiers (§1.2): a centre found there is one.
+        return passed(facts, value="infirmier (Base de référence)")
+    return passed(facts, value="infirmier")
+
+
+@rule("4.2", *BOTH, severity=STATUS)
 def centre_in_base_de_reference(ctx):
     """§4.2 et §5.3 : la Base de référence liste les Centres de santé infirmiers éligibles et associe à
     chaque n° FINESS géographique sa tranche de financement."""
     if skip := _centre_only(ctx):
         return skip
+    if len(ctx.centres) > 1:
+        tranches = {centre["finess_geo"]: centre["tranche"] for centre in ctx.centres}
+        absent = [finess for finess, tranche in tranches.items() if tranche is None]
+        if absent:
+            return failed(
+                f"Centre(s) absent(s) de la Base de référence des centres de santé infirmiers : FINESS "
+                f"géographique {finess_list(absent)}.",
+                {"centres.tranche": tranches},
+            )
+        return passed({"centres.tranche": tranches})
     tranche = ctx.client["tranche"]
     facts = {"client.finess_geo": ctx.client["finess_geo"], "client.tranche": tranche}
     if tranche is None:
@@ -115,9 +173,10 @@ def centre_signed_accord_national_2015(ctx):
     """§4.2 : centres « signataires de l'accord national des centres de santé, signé le 8 juillet 2015 »."""
     if skip := _centre_only(ctx):
         return skip
-    return confirmed(
+    return each_centre_confirmed(
+        ctx,
+        "accord_national_2015",
         "client.accord_national_2015",
-        ctx.client["accord_national_2015"],
         "Signature de l'accord national du 8 juillet 2015 non renseignée.",
         "Le centre n'est pas signataire de l'accord national des centres de santé du 8 juillet 2015.",
     )
@@ -129,9 +188,10 @@ def centre_declared_staff(ctx):
     maladie »."""
     if skip := _centre_only(ctx):
         return skip
-    return confirmed(
+    return each_centre_confirmed(
+        ctx,
+        "staff_declared",
         "client.staff_declared",
-        ctx.client["staff_declared"],
         "Déclaration des effectifs à l'Assurance maladie non renseignée.",
         "Le centre n'a pas satisfait à ses obligations de déclaration d'effectifs.",
     )
@@ -140,7 +200,10 @@ def centre_declared_staff(ctx):
 @rule("4.2", *BOTH)
 def client_single_segur_order(ctx):
     """§4.2 Unicité : « Chaque Client […] ne peut bénéficier que d'une seule commande comprenant une
-    Prestation Ségur au titre du SONS SFP-LGC-Va2 »."""
+    Prestation Ségur au titre du SONS SFP-LGC-Va2 » ; les centres sont identifiés par leur n° FINESS
+    géographique, chacun une fois."""
+    if len(ctx.centres) > 1:
+        return _each_centre_single_order(ctx)
     others = ctx.client["other_orders"]
     facts = {"client.other_orders": others}
     if others is None:
@@ -149,6 +212,32 @@ def client_single_segur_order(ctx):
         return failed(
             f"Le Client bénéficie déjà de {others} autre(s) commande(s) comprenant une Prestation Ségur "
             "(tout Fournisseur confondu).",
+            facts,
+        )
+    return passed(facts)
+
+
+def _each_centre_single_order(ctx):
+    finess = [centre["finess_geo"] for centre in ctx.centres]
+    others = {centre["finess_geo"]: centre["other_orders"] for centre in ctx.centres}
+    facts = {"centres.other_orders": others}
+    twice = sorted({key for key in finess if key is not None and finess.count(key) > 1})
+    if twice:
+        return failed(
+            f"Le bon de commande nomme plusieurs fois le même centre : FINESS géographique {finess_list(twice)}.",
+            facts,
+        )
+    ordered = [key for key, count in others.items() if count]
+    if ordered:
+        return failed(
+            "Centre(s) bénéficiant déjà d'une autre commande comprenant une Prestation Ségur (tout Fournisseur "
+            f"confondu) : FINESS géographique {finess_list(ordered)}.",
+            facts,
+        )
+    unknown_for = [key for key, count in others.items() if count is None]
+    if unknown_for:
+        return unknown(
+            f"Nombre d'autres commandes Ségur non renseigné pour : FINESS géographique {finess_list(unknown_for)}.",
             facts,
         )
     return passed(facts)
@@ -167,7 +256,7 @@ def solution_has_client_profile(ctx):
         return not_applicable("Profession non éligible : aucun Profil requis.", facts)
     missing = [p for p in required if p not in profiles]
     if missing:
-        labels = ", ".join(f"« {ctx.p.profiles[p]} »" for p in missing)
+        labels = ", ".join(f"« {PROFILES.label(p)} »" for p in missing)
         return failed(
             f"La Solution ne dispose pas du ou des Profils requis pour ce Client : {labels}.", facts
         )

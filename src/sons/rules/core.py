@@ -2,6 +2,10 @@
 
 A rule returns a `Check`; the engine turns failed and unknown checks into findings and keeps
 every check in the trace (publicodes-style: the explanation is data).
+
+Order of evaluation, whatever the order in which modules are imported: the computations first, in
+their declared `step` (each stores on the context what the conditions read: the cap, the financed
+amount…), then the conditions by AF section (4.1, 4.2, 4.3…), in the order of their module's text.
 """
 
 from __future__ import annotations
@@ -9,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
+
+from .codes import CHECK_STATUSES, SEVERITIES
 
 BLOCKING = "blocking"
 WARNING = "warning"
@@ -20,14 +26,8 @@ NOT_APPLICABLE = "not_applicable"
 UNKNOWN = "unknown"
 COMPUTED = "computed"
 
-OUTCOME_LABELS = {
-    PASSED: "respectée",
-    FAILED: "non respectée",
-    NOT_APPLICABLE: "sans objet",
-    UNKNOWN: "information manquante",
-    COMPUTED: "calculé",
-}
-SEVERITY_LABELS = {BLOCKING: "bloquant", WARNING: "avertissement", INFO: "information"}
+OUTCOME_LABELS = dict(CHECK_STATUSES.choices)
+SEVERITY_LABELS = dict(SEVERITIES.choices)
 
 
 class Check(NamedTuple):
@@ -75,6 +75,11 @@ def confirmed(fact: str, value: bool | None, missing: str, refused: str) -> Chec
     return passed(facts)
 
 
+def section_key(section: str) -> tuple[int, ...]:
+    """ "4.3" → (4, 3), so that 4.10 would follow 4.9."""
+    return tuple(int(part) for part in section.split("."))
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     name: str
@@ -83,11 +88,26 @@ class Rule:
     severity: str | dict[str, str]
     function: Callable[[Any], Check]
     doc: str
+    step: int | None = None  # a computation's place among the computations; None: a condition
+    if_unknown: str | None = None  # the severity of an unknown fact, when it differs from a failure's
+
+    @property
+    def is_computation(self) -> bool:
+        return self.step is not None
+
+    def evaluation_order(self) -> tuple:
+        if self.step is not None:
+            return (0, self.step)
+        code = self.function.__code__
+        return (1, section_key(self.section), self.function.__module__, code.co_firstlineno)
 
     def severity_for(self, request: str) -> str:
         if isinstance(self.severity, dict):
             return self.severity[request]
         return self.severity
+
+    def unknown_severity_for(self, request: str) -> str:
+        return self.if_unknown or self.severity_for(request)
 
 
 class Finding(NamedTuple):
@@ -131,15 +151,23 @@ REGISTRY: dict[str, list[Rule]] = {}
 RULES_BY_NAME: dict[str, Rule] = {}
 
 
-def rule(section: str, *rulesets: str, severity: str | dict[str, str] = BLOCKING):
-    """Register a provision's rule for the rulesets (requests) it governs."""
+def rule(
+    section: str,
+    *rulesets: str,
+    severity: str | dict[str, str] = BLOCKING,
+    step: int | None = None,
+    if_unknown: str | None = None,
+):
+    """Register a provision's rule (a condition) for the rulesets (requests) it governs; `if_unknown`: the
+    severity of a missing fact when it is not the severity of a failure."""
 
     def register(function: Callable[[Any], Check]) -> Callable[[Any], Check]:
         name = function.__name__
         if name in RULES_BY_NAME:
             raise ValueError(f"Règle déclarée deux fois : {name}")
         for ruleset in rulesets:
-            entry = Rule(name, section, ruleset, severity, function, (function.__doc__ or "").strip())
+            doc = (function.__doc__ or "").strip()
+            entry = Rule(name, section, ruleset, severity, function, doc, step, if_unknown)
             REGISTRY.setdefault(ruleset, []).append(entry)
             RULES_BY_NAME.setdefault(name, entry)
         return function
@@ -147,13 +175,28 @@ def rule(section: str, *rulesets: str, severity: str | dict[str, str] = BLOCKING
     return register
 
 
-_PLANS: dict[tuple[str, str], tuple[tuple[Rule, str], ...]] = {}
+def computation(section: str, *rulesets: str, step: int, severity: str | dict[str, str] = BLOCKING):
+    """Register a computation: it runs at its `step`, before every condition, and stores its result on
+    the context for the rules that follow."""
+    return rule(section, *rulesets, severity=severity, step=step)
 
 
-def _plan(ruleset: str, request: str) -> tuple[tuple[Rule, str], ...]:
+def evaluation_order(ruleset: str) -> list[Rule]:
+    """The rules of `ruleset` in the order they are evaluated (see the module's docstring)."""
+    return sorted(REGISTRY[ruleset], key=Rule.evaluation_order)
+
+
+Plan = tuple[tuple[Rule, str, str], ...]  # each rule with its severity when failed and when unknown
+_PLANS: dict[tuple[str, str], Plan] = {}
+
+
+def _plan(ruleset: str, request: str) -> Plan:
     plan = _PLANS.get((ruleset, request))
     if plan is None:
-        plan = tuple((entry, entry.severity_for(request)) for entry in REGISTRY[ruleset])
+        plan = tuple(
+            (entry, entry.severity_for(request), entry.unknown_severity_for(request))
+            for entry in evaluation_order(ruleset)
+        )
         _PLANS[(ruleset, request)] = plan
     return plan
 
@@ -163,13 +206,13 @@ class Trace:
 
     __slots__ = ("checks", "plan")
 
-    def __init__(self, plan: tuple[tuple[Rule, str], ...], checks: list[Check]):
+    def __init__(self, plan: Plan, checks: list[Check]):
         self.plan = plan
         self.checks = checks
 
     def __iter__(self):
-        for (rule, severity), check in zip(self.plan, self.checks, strict=True):
-            yield TraceEntry(rule, check, severity)
+        for (rule, severity, if_unknown), check in zip(self.plan, self.checks, strict=True):
+            yield TraceEntry(rule, check, if_unknown if check.outcome is UNKNOWN else severity)
 
     def __len__(self) -> int:
         return len(self.checks)
@@ -182,17 +225,19 @@ class Trace:
 
 
 def run(ruleset: str, ctx: Any, request: str | None = None) -> tuple[Trace, list[Finding]]:
-    """Evaluate every rule of `ruleset` in declaration order."""
+    """Evaluate every rule of `ruleset` in the order of evaluation."""
     plan = _plan(ruleset, request or ruleset)
     checks: list[Check] = []
     findings: list[Finding] = []
     append = checks.append
-    for entry, severity in plan:
+    for entry, severity, if_unknown in plan:
         check = entry.function(ctx)
         append(check)
         outcome = check[0]
-        if outcome is FAILED or outcome is UNKNOWN:
+        if outcome is FAILED:
             findings.append(Finding(entry.name, entry.section, severity, check.message, check.facts))
+        elif outcome is UNKNOWN:
+            findings.append(Finding(entry.name, entry.section, if_unknown, check.message, check.facts))
         elif check[3]:
             findings.append(Finding(entry.name, entry.section, INFO, check.note, check.facts))
     return Trace(plan, checks), findings

@@ -6,73 +6,78 @@ This is the one place where decisions are computed; the CLI, the portal and the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from . import amounts as _amounts  # noqa: F401  (each module registers its rules)
-from . import client, order, recovery, requests, supplier  # noqa: F401
-from .calendar import Calendar, build_calendar
+# Each module registers its rules when imported; the order of evaluation does not depend on these imports.
+from . import amounts as _amounts  # noqa: F401
+from . import client as _client  # noqa: F401
+from . import order as _order  # noqa: F401
+from . import recovery as _recovery  # noqa: F401
+from . import requests as _requests  # noqa: F401
+from . import supplier as _supplier  # noqa: F401
+from .calendar import Calendar, CalendarOutOfRange, build_calendar
+from .codes import DECISIONS, REQUESTS
+from .contract import DISPOSITIF, InvalidDossier
 from .core import BLOCKING, Finding, Trace, run
-from .dossier import DISPOSITIF
+from .deadlines import calendar_deadlines, dossier_deadlines, next_deadline
 from .money import euros
 from .params import ParameterSet, load
 
 ADMISSIBLE = "admissible"
 ADMISSIBLE_SUBJECT_TO_REFERENCING = "admissible_subject_to_referencing"
 NOT_ADMISSIBLE = "not_admissible"
-DECISION_LABELS = {
-    ADMISSIBLE: "Recevable",
-    ADMISSIBLE_SUBJECT_TO_REFERENCING: "Recevable sous réserve de la décision de référencement",
-    NOT_ADMISSIBLE: "Non recevable",
-}
-REQUEST_LABELS = {
-    "advance": "demande de financement et de versement de l'avance",
-    "balance": "demande de solde",
-}
+DECISION_LABELS = dict(DECISIONS.choices)
+# In a sentence: « demande de solde déposée le … ».
+REQUEST_LABELS = {code: label[0].lower() + label[1:] for code, label in REQUESTS.choices}
 
 
 class DossierContext:
     """Facts of one dossier plus the values the computation rules derive from them."""
 
     __slots__ = (
-        "advance",
-        "agreed",
-        "balance",
-        "balance_due",
-        "cal",
-        "cap",
-        "category",
-        "client",
-        "exception_applies",
-        "filed_on",
-        "financed",
-        "financing_column",
-        "order",
-        "order_cap",
-        "order_column",
-        "other_lines",
-        "p",
-        "request",
-        "segur_amounts",
-        "solution",
-        "supplier",
+        "advance", "advance_to_recover", "agreed", "agreed_by_centre", "balance", "balance_due", "cal", "cap",
+        "caps", "categories", "category", "centres", "client", "exception_applies", "filed_on", "financed",
+        "financed_by_centre", "financing_column", "instructed_on", "order", "order_cap", "order_caps",
+        "order_column", "order_financed", "other_lines", "p", "parameters", "request", "segur_amounts",
+        "segur_lines", "solution", "supplier", "vat_rate",
     )  # fmt: skip
 
-    def __init__(self, dossier: dict, p, cal: Calendar):
+    def __init__(self, dossier: dict, parameters: ParameterSet, p, cal: Calendar):
         self.request = dossier["request"]
         self.filed_on = dossier["filed_on"]
+        self.instructed_on = dossier["financing_instructed_on"] or self.filed_on
+        self.parameters = parameters
         self.p = p
         self.cal = cal
         self.supplier = dossier["supplier"]
         self.solution = dossier["solution"]
-        self.client = dossier["client"]
+        self.client = client = dossier["client"]
         self.order = dossier["order"]
         self.balance = dossier["balance"]
-        self.category = self.order_column = self.financing_column = None
+        self.centres = () if client["kind"] == "professional" else order_centres(client, self.order)
+        self.category = self.order_column = self.financing_column = self.vat_rate = None
         self.cap = self.order_cap = self.agreed = self.financed = self.advance = self.balance_due = None
+        self.order_financed = self.advance_to_recover = None
         self.exception_applies = False
-        self.segur_amounts = self.other_lines = ()
+        self.categories = self.caps = self.order_caps = self.agreed_by_centre = self.financed_by_centre = ()
+        self.segur_amounts = self.segur_lines = self.other_lines = ()
+
+
+def order_centres(client: dict, order: dict) -> tuple[dict, ...]:
+    """The centres de santé infirmiers of the order (§4.2 « un ou plusieurs »): the client's own, then the
+    others the order names, each with the facts the rules read."""
+    first = {
+        "finess_geo": client["finess_geo"],
+        "tranche": client["tranche"],
+        "centre_type": client["centre_type"],
+        "accord_national_2015": client["accord_national_2015"],
+        "staff_declared": client["staff_declared"],
+        "other_orders": client["other_orders"],
+        "certificate_commitment": order["centre_certificate_commitment"],
+    }
+    return (first, *client["additional_centres"])
 
 
 # Not frozen: a frozen dataclass sets each field through object.__setattr__, a cost paid per dossier.
@@ -83,15 +88,26 @@ class Amounts:
     advance: Decimal | None
     balance: Decimal | None
     column: str | None
+    advance_to_recover: Decimal | None = None  # §7: an advance paid above the invoiced amount
+    vat_rate: str | None = None  # §5.2: the rate in force at instruction, when it differs from the order's
+    centres: list[dict] | None = None  # §4.2: an order for several centres, per FINESS géographique
 
-    def as_dict(self) -> dict[str, str | None]:
-        return {
+    def as_dict(self) -> dict[str, Any]:
+        result = {
             "cap": euros(self.cap),
             "financed": euros(self.financed),
             "advance": euros(self.advance),
             "balance": euros(self.balance),
             "cap_column": self.column if self.cap is not None else None,
         }
+        # Added by issue 14, present only when they apply: a dossier without them reads as before.
+        if self.advance_to_recover is not None:
+            result["advance_to_recover"] = euros(self.advance_to_recover)
+        if self.vat_rate is not None:
+            result["vat_rate_at_instruction"] = self.vat_rate
+        if self.centres is not None:
+            result["centres"] = self.centres
+        return result
 
 
 @dataclass(slots=True)
@@ -125,19 +141,7 @@ class Evaluation:
         return result
 
 
-def calendar_deadlines(cal: Calendar) -> dict[str, date]:
-    return {
-        "date_0": cal.date_0,
-        "order_signature_from": cal.order_signature_from,
-        "order_signature_until": cal.date_4,
-        "advance_request_until": cal.date_4,
-        "exception_from": cal.exception_from,
-        "service_completion_until": cal.date_5,
-        "end_of_service_attestation_until": cal.date_5,
-        "balance_request_until": cal.date_6,
-    }
-
-
+# The deadlines worth announcing after a filing, in the order they fall due.
 _UPCOMING = {
     "advance": (
         "order_signature_until",
@@ -156,35 +160,38 @@ _UPCOMING = {
 }
 
 
-def deadlines_for(ctx: DossierContext) -> dict[str, date]:
-    """The calendar's deadlines, the conditional order's own, and the next one after the filing date."""
-    cached = ctx.p.__dict__.setdefault("_deadlines", {})
-    base = cached.get(ctx.cal)
-    if base is None:
-        base = cached[ctx.cal] = calendar_deadlines(ctx.cal)
-    result = dict(base)
-    if order.signed_before_referencing(ctx) and ctx.solution["complete_dossier_on"] is None:
-        result["complete_dossier_until"] = ctx.order["signed_on"] + timedelta(
-            days=ctx.p.conditional_order_days
-        )
-    filed_on = ctx.filed_on
-    for name in _UPCOMING[ctx.request]:  # on equal dates, the first listed wins
-        day = result.get(name)
-        if day is not None and day >= filed_on and ("next" not in result or day < result["next"]["date"]):
-            result["next"] = {"name": name, "date": day}
+def deadlines_for(ctx: DossierContext) -> dict:
+    """The dossier's deadlines (`rules.deadlines`) and the next one from its filing date."""
+    base = ctx.p.derived(("deadlines", ctx.cal), lambda: calendar_deadlines(ctx.cal))
+    solution = ctx.solution
+    result: dict = dossier_deadlines(
+        ctx.cal,
+        ctx.p.conditional_order_days,
+        order_signed_on=ctx.order["signed_on"],
+        referencing=solution["referencing"],
+        referenced_on=solution["referenced_on"],
+        complete_dossier_on=solution["complete_dossier_on"],
+        base=base,
+    )
+    upcoming = next_deadline(result, _UPCOMING[ctx.request], on=ctx.filed_on)
+    if upcoming is not None:
+        result["next"] = upcoming
     return result
 
 
 def evaluate(dossier: dict, parameters: ParameterSet | None = None, date_0: date | None = None) -> Evaluation:
-    """Evaluate a validated dossier (see `dossier.parse_dossier`) at its filing date.
+    """Evaluate a validated dossier (see `contract.parse_dossier`) at its filing date.
 
     Date 0 is the dossier's own, else `date_0` (a caller's `--date-0`), else the parameter.
     """
     parameters = parameters or load()
     on = dossier["filed_on"]
     p = parameters.at(on)
-    cal = build_calendar(dossier["date_0"] or date_0 or p.date_0, p)
-    ctx = DossierContext(dossier, p, cal)
+    try:
+        cal = build_calendar(dossier["date_0"] or date_0 or p.date_0, p)
+    except CalendarOutOfRange as error:
+        raise InvalidDossier("date_0", str(error)) from None
+    ctx = DossierContext(dossier, parameters, p, cal)
     trace, findings = run(ctx.request, ctx)
     if any(f.severity == BLOCKING for f in findings):
         decision = NOT_ADMISSIBLE
@@ -193,7 +200,23 @@ def evaluate(dossier: dict, parameters: ParameterSet | None = None, date_0: date
     else:
         decision = ADMISSIBLE
     amounts = Amounts(ctx.cap, ctx.financed, ctx.advance, ctx.balance_due, ctx.financing_column)
+    if ctx.advance_to_recover is not None:
+        amounts.advance_to_recover = ctx.advance_to_recover
+    if ctx.vat_rate is not None:
+        amounts.vat_rate = str(ctx.vat_rate[1])
+    if len(ctx.centres) > 1:
+        amounts.centres = centre_amounts(ctx)
     return Evaluation(ctx.request, on, cal, decision, amounts, findings, trace, deadlines_for(ctx))
+
+
+def centre_amounts(ctx: DossierContext) -> list[dict]:
+    rows = []
+    for index, centre in enumerate(ctx.centres):
+        cap = ctx.caps[index] if ctx.caps else None
+        financed = ctx.financed_by_centre[index] if ctx.financed_by_centre else None
+        rows.append({"finess_geo": centre["finess_geo"], "tranche": centre["tranche"], "cap": euros(cap),
+                     "financed": euros(financed)})  # fmt: skip
+    return rows
 
 
 # Evaluations of other objects than a dossier: the enrolment file (§6.1), the pilot (§6.3), an
@@ -256,7 +279,7 @@ def evaluate_recovery(
 ) -> RecoveryEvaluation:
     """`facts` = {advance_paid, balance_paid, balance_filed_on, end_of_service_attested_on,
     incapacity_declared_on, erroneous_declaration_amount, referencing_withdrawn_on, formal_notice_sent_on,
-    remedied}."""
+    remedied} and, optionally, advance_to_recover (the balance's evaluation: an advance above the invoice)."""
     p = (parameters or load()).at(today)
     cal = build_calendar(date_0 or p.date_0, p)
     paid = facts["advance_paid"] + facts["balance_paid"]

@@ -6,21 +6,12 @@ from datetime import date
 
 from .amounts import COLUMN_LABELS
 from .calendar import LABELS as CALENDAR_LABELS
+from .codes import DEADLINES
 from .core import OUTCOME_LABELS, SEVERITY_LABELS
 from .engine import DECISION_LABELS, REQUEST_LABELS, Evaluation
 from .money import euros_fr
 
-DEADLINE_LABELS = {
-    "date_0": "Date 0",
-    "order_signature_from": "Signature des bons de commande à partir du",
-    "order_signature_until": "Signature des bons de commande jusqu'au (Date 4)",
-    "advance_request_until": "Dépôt des demandes d'avance jusqu'au (Date 4)",
-    "exception_from": "Dépôt par exception (référencement en attente) à partir du",
-    "complete_dossier_until": "Dépôt du dossier complet de référencement (commande conditionnelle) jusqu'au",
-    "service_completion_until": "Réalisation de la Prestation jusqu'au (Date 5)",
-    "end_of_service_attestation_until": "Attestation de fin de Prestation jusqu'au (Date 5)",
-    "balance_request_until": "Dépôt des demandes de solde jusqu'au (Date 6)",
-}
+DEADLINE_LABELS = dict(DEADLINES.choices)
 
 
 def fr_date(day: date) -> str:
@@ -67,7 +58,9 @@ def render_text(evaluation: Evaluation, explain: bool = False) -> str:
         lines.append(f"  {DEADLINE_LABELS[name]} : {fr_date(day)}")
     if "next" in evaluation.deadlines:
         upcoming = evaluation.deadlines["next"]
-        lines.append(f"Prochaine échéance : {DEADLINE_LABELS[upcoming['name']]} {fr_date(upcoming['date'])}")
+        lines.append(
+            f"Prochaine échéance : {DEADLINE_LABELS[upcoming['name']]} — {fr_date(upcoming['date'])}"
+        )
     if explain:
         lines.append("Règles évaluées :")
         for rule, check, _severity in evaluation.trace:

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import count
 
-from . import dossier as spec
+from . import contract as spec
 
 
 class _GiveUp(Exception):
@@ -43,13 +43,18 @@ class _Generator:
         if isinstance(field, spec.ListOf):
             if field.default_empty:
                 self.emit(indent, f"if {var} is None: {var} = []")
-            self.emit(indent, f"if type({var}) is not list: raise GiveUp")
             out = self.name("l")
-            self.emit(indent, f"{out} = []")
+            self.emit(indent, f"{out} = None")
+            body = indent
+            if nullable and not field.default_empty:
+                self.emit(indent, f"if {var} is not None:")
+                body = indent + 1
+            self.emit(body, f"if type({var}) is not list: raise GiveUp")
+            self.emit(body, f"{out} = []")
             item = self.name("i")
-            self.emit(indent, f"for {item} in {var}:")
-            value = self.field(field.item, item, indent + 1)
-            self.emit(indent + 1, f"{out}.append({value})")
+            self.emit(body, f"for {item} in {var}:")
+            value = self.field(field.item, item, body + 1)
+            self.emit(body + 1, f"{out}.append({value})")
             return out
         if isinstance(field, spec.Section):
             out = self.name("d")
@@ -125,7 +130,7 @@ _fast_parse, SOURCE = _compile()
 
 
 def parse_dossier_fast(data) -> dict:
-    """Same result as `dossier.parse_dossier`, faster; bad input gets the declared parser's error."""
+    """Same result as `contract.parse_dossier`, faster; bad input gets the declared parser's error."""
     try:
         return _fast_parse(data)
     except (_GiveUp, ValueError, TypeError):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from .client import each_centre_confirmed
+from .codes import ORDER_CONDITIONS
 from .core import confirmed, failed, not_applicable, passed, rule, unknown
 from .money import ZERO, euros
 
@@ -42,7 +44,7 @@ def order_issued_after_date_0(ctx):
 
 
 @rule("4.3", *BOTH)
-def order_signed_from_date_0_plus_12_months(ctx):
+def order_signed_not_before_signature_opening(ctx):
     """§4.3 : « la date de signature du bon de commande par le Client ne peut être antérieure à Date 0 +
     12 mois »."""
     signed = ctx.order["signed_on"]
@@ -86,21 +88,63 @@ def order_signed_with_allowed_method(ctx):
     return passed(facts)
 
 
+def quoted(labels) -> str:
+    return ", ".join(f"« {label} »" for label in labels)
+
+
 @rule("4.3", *BOTH)
 def order_has_single_segur_line(ctx):
-    """§4.3 : « une ligne dénommée " Prestation Ségur " » ; « Aucune autre prestation ne doit figurer sur ce
-    bon de commande »."""
+    """§4.3 : « une ligne dénommée " Prestation Ségur " » (casse, accents et espaces répétés ignorés) ;
+    « Aucune autre prestation ne doit figurer sur ce bon de commande » ; pour plusieurs centres, une ligne
+    par FINESS géographique."""
     label = ctx.p.order_texts["segur_line"]
     others = ctx.other_lines
-    count = len(ctx.segur_amounts)
-    facts = {"order.lines": [line["label"] for line in ctx.order["lines"]]}
-    if not count:
+    lines = ctx.segur_lines
+    read = [line["label"] for line in ctx.order["lines"]]
+    facts = {"order.lines": read}
+    if not lines:
+        if read:
+            return failed(
+                f"Le bon de commande ne comporte pas de ligne « {label} » (lu : {quoted(read)}).", facts
+            )
         return failed(f"Le bon de commande ne comporte pas de ligne « {label} ».", facts)
-    if count > 1:
-        return failed(f"Le bon de commande comporte {count} lignes « {label} » au lieu d'une seule.", facts)
     if others:
-        listed = ", ".join(f"« {item} »" for item in others)
-        return failed(f"Aucune autre prestation ne doit figurer sur le bon de commande : {listed}.", facts)
+        return failed(
+            f"Aucune autre prestation ne doit figurer sur le bon de commande : {quoted(others)}.", facts
+        )
+    if len(ctx.centres) > 1:
+        return _one_line_per_centre(ctx, facts)
+    if len(lines) > 1:
+        return failed(
+            f"Le bon de commande comporte {len(lines)} lignes « {label} » au lieu d'une seule.", facts
+        )
+    if lines[0]["label"] != label:
+        return passed(facts, note=f"Ligne « {lines[0]['label']} » lue comme la ligne « {label} ».")
+    return passed(facts)
+
+
+def _one_line_per_centre(ctx, facts):
+    label = ctx.p.order_texts["segur_line"]
+    facts["order.lines.finess_geo"] = [line["finess_geo"] for line in ctx.segur_lines]
+    centres = [centre["finess_geo"] for centre in ctx.centres]
+    by_centre = [line["finess_geo"] for line in ctx.segur_lines]
+    strangers = [finess or "sans FINESS" for finess in by_centre if finess not in centres]
+    if strangers:
+        return failed(
+            f"Chaque ligne « {label} » d'un bon de commande pour plusieurs centres nomme le FINESS géographique "
+            f"de l'un d'eux : {', '.join(strangers)}.",
+            facts,
+        )
+    wrong = [finess for finess in centres if by_centre.count(finess) != 1]
+    if wrong:
+        return failed(
+            f"Le bon de commande doit porter une ligne « {label} » et une seule pour chaque centre : FINESS "
+            f"géographique {', '.join(wrong)}.",
+            facts,
+        )
+    relabelled = sorted({line["label"] for line in ctx.segur_lines if line["label"] != label})
+    if relabelled:
+        return passed(facts, note=f"Ligne(s) {quoted(relabelled)} lue(s) comme la ligne « {label} ».")
     return passed(facts)
 
 
@@ -111,6 +155,15 @@ def order_segur_amount_not_zero(ctx):
     facts = {"agreed": ctx.agreed}
     if ctx.agreed is None:
         return not_applicable("Pas de ligne « Prestation Ségur ».", facts)
+    if len(ctx.centres) > 1:
+        zero = [line["finess_geo"] or "sans FINESS" for line in ctx.segur_lines if line["amount"] <= ZERO]
+        if zero:
+            return failed(
+                "Le montant de la Prestation Ségur doit être supérieur à zéro pour chaque centre : FINESS "
+                f"géographique {', '.join(zero)}.",
+                facts,
+            )
+        return passed(facts)
     if ctx.agreed <= ZERO:
         return failed(
             "Le montant de la Prestation Ségur sur le bon de commande doit être supérieur à zéro.", facts
@@ -121,13 +174,24 @@ def order_segur_amount_not_zero(ctx):
 @rule("4.3", *BOTH)
 def order_segur_amount_within_cap(ctx):
     """§4.3 : le montant de la ligne « Prestation Ségur » est « nécessairement inférieur ou égal aux barèmes
-    applicables présentés en Section 5 »."""
+    applicables présentés en Section 5 » (pour plusieurs centres, chaque ligne au barème de son centre)."""
     facts = {"agreed": ctx.agreed, "cap": ctx.order_cap, "column": ctx.order_column}
     if ctx.agreed is None or ctx.order_cap is None:
         return not_applicable("Pas de montant ou pas de barème applicable.", facts)
     if ctx.order_column is None:
         # The missing VAT rate is its own blocking finding (§5.2); without it no column of the barème applies.
         return not_applicable("Taux de TVA non précisé : colonne du barème indéterminée.", facts)
+    if len(ctx.centres) > 1:
+        above = [
+            f"{centre['finess_geo']} : {euros(agreed)} € > {euros(cap)} €"
+            for centre, agreed, cap in zip(ctx.centres, ctx.agreed_by_centre, ctx.order_caps, strict=True)
+            if agreed is not None and agreed > cap
+        ]
+        if above:
+            return failed(
+                "Montant de la Prestation Ségur au-delà du barème du centre : " + " ; ".join(above), facts
+            )
+        return passed(facts)
     if ctx.agreed > ctx.order_cap:
         return failed(
             f"Le montant de la Prestation Ségur ({euros(ctx.agreed)} €) dépasse le plafond du barème "
@@ -167,7 +231,7 @@ def order_not_conditioned(ctx):
     conditions = ctx.order["conditioned_on"]
     facts = {"order.conditioned_on": conditions}
     if conditions:
-        listed = " ; ".join(ctx.p.forbidden_conditions[c] for c in conditions)
+        listed = " ; ".join(ORDER_CONDITIONS.labels(conditions))
         return failed(f"La commande de la Prestation Ségur est conditionnée à : {listed}.", facts)
     return passed(facts)
 
@@ -175,12 +239,19 @@ def order_not_conditioned(ctx):
 @rule("4.3", *BOTH)
 def paid_catch_up_only_from_obsolete_version(ctx):
     """§4.3 : le rattrapage de version préalable « ne peut s'effectuer à titre onéreux que dans le cas où
-    le Client est équipé d'une version […] déclarée comme obsolète »."""
+    le Client est équipé d'une version […] déclarée comme obsolète » ; la déclaration elle-même suit les
+    règles du §4.3 (arrêt rendu public avant la Date 0, ni la version la plus récente en production à la
+    Date 0, ni la version de vague 1 ou une version ultérieure)."""
     paid = ctx.order["paid_version_catch_up"]
+    version = ctx.order["client_version"]
     obsolete = ctx.order["client_version_obsolete"]
+    if version is not None and version["declared_obsolete"] is not None:
+        obsolete = version["declared_obsolete"]
     facts = {"order.paid_version_catch_up": paid, "order.client_version_obsolete": obsolete}
     if not paid:
         return not_applicable("Pas de rattrapage de version payant.", facts)
+    if version is not None and obsolete:
+        return _declared_obsolete_within_section_4_3(ctx, version, facts)
     if obsolete is None:
         return unknown("Version du Client déclarée obsolète ou non : non renseigné.", facts)
     if not obsolete:
@@ -198,9 +269,10 @@ def centre_certificate_commitment(ctx):
     préalables et nécessaires à la commande d'un certificat de type organisation »."""
     if ctx.client["kind"] != "centre":
         return not_applicable("Le Client n'est pas un centre de santé.")
-    return confirmed(
+    return each_centre_confirmed(
+        ctx,
+        "certificate_commitment",
         "order.centre_certificate_commitment",
-        ctx.order["centre_certificate_commitment"],
         "Engagement du représentant du centre (certificat organisation) non renseigné.",
         "Le bon de commande ne porte pas l'engagement du représentant du centre à réaliser les formalités "
         "du certificat de type organisation.",
@@ -222,7 +294,7 @@ def signed_before_referencing(ctx) -> bool | None:
 
 
 @rule("4.3", *BOTH)
-def conditional_order_within_120_days_of_complete_dossier(ctx):
+def conditional_order_within_delay_of_complete_dossier(ctx):
     """§4.3 : signé avant le référencement, le bon de commande ne peut être signé « plus de 120 jours
     calendaires » avant la date du dépôt d'un dossier complet de preuves de conformité à l'ANS."""
     before = signed_before_referencing(ctx)
@@ -278,7 +350,61 @@ def conditional_order_carries_mention(ctx):
     return passed(facts)
 
 
-# Obsolete-version declarations (ruleset "obsolete_version"), for the ANS registry.
+def _declared_obsolete_within_section_4_3(ctx, version: dict, facts: dict):
+    facts = {**facts, **{f"order.client_version.{key}": value for key, value in version.items()}}
+    date_0 = ctx.cal.date_0
+    faults, missing = [], []
+    announced = announced_before_date_0(version["end_announced_on"], date_0)
+    if announced is None:
+        missing.append("date à laquelle l'arrêt de commercialisation ou de maintenance a été rendu public")
+    elif not announced:
+        faults.append(f"arrêt de commercialisation ou de maintenance rendu public le {fr(version['end_announced_on'])}, "
+                      f"pas avant la Date 0 ({fr(date_0)})")  # fmt: skip
+    latest = is_latest_in_production(version["version"], version["latest_in_production_at_date_0"])
+    if latest is None:
+        missing.append("version la plus récente installée en production à la Date 0")
+    elif latest:
+        faults.append("c'est la version la plus récente installée en production à la Date 0")
+    vague_1 = is_vague_1_or_later(version["version_rank"], version["vague_1_version_rank"])
+    if vague_1 is None:
+        missing.append("rang de la version du Client")
+    elif vague_1:
+        faults.append("c'est la version référencée en vague 1 ou une version ultérieure")
+    if faults:
+        return failed(
+            f"La version du Client ({version['version']}) ne peut être déclarée obsolète (§4.3) : "
+            + " ; ".join(faults)
+            + " ; un rattrapage de version payant n'est donc pas admis.",
+            facts,
+        )
+    if missing:
+        return unknown(
+            "Rattrapage de version payant : la déclaration d'obsolescence ne peut être vérifiée, il manque : "
+            + " ; ".join(missing)
+            + ".",
+            facts,
+        )
+    return passed(facts)
+
+
+# Obsolete-version declarations: the §4.3 conditions, read by the dossier's rule above and by the
+# ruleset "obsolete_version" of the ANS registry.
+
+
+def announced_before_date_0(end_announced_on, date_0) -> bool | None:
+    """« rendue publique l'information d'arrêt […] antérieurement à la Date 0 » (strictly before)."""
+    return None if end_announced_on is None else end_announced_on < date_0
+
+
+def is_latest_in_production(version, latest) -> bool | None:
+    return None if version is None or latest is None else version == latest
+
+
+def is_vague_1_or_later(rank, vague_1_rank) -> bool | None:
+    """« la version […] référencée en vague 1 et les versions ultérieures » ; no vague 1 version: never."""
+    if vague_1_rank is None:
+        return False
+    return None if rank is None else rank >= vague_1_rank
 
 
 @rule("4.3", "obsolete_version")
@@ -288,9 +414,10 @@ def obsolescence_made_public_before_date_0(ctx):
     Date 0 »."""
     public_on = ctx.declaration["end_announced_on"]
     facts = {"end_announced_on": public_on, "date_0": ctx.cal.date_0}
-    if public_on is None:
+    announced = announced_before_date_0(public_on, ctx.cal.date_0)
+    if announced is None:
         return failed("L'arrêt de commercialisation ou de maintenance n'a pas été rendu public.", facts)
-    if public_on >= ctx.cal.date_0:
+    if not announced:
         return failed(
             f"L'arrêt de commercialisation ou de maintenance a été rendu public le {fr(public_on)}, pas avant la "
             f"Date 0 ({fr(ctx.cal.date_0)}).",
@@ -318,7 +445,14 @@ def not_latest_version_in_production_at_date_0(ctx):
     version = ctx.declaration["version"]
     latest = ctx.declaration["latest_in_production_at_date_0"]
     facts = {"version": version, "latest_in_production_at_date_0": latest}
-    if latest is not None and version == latest:
+    is_latest = is_latest_in_production(version, latest)
+    if is_latest is None:
+        return unknown(
+            "Version la plus récente installée en production à la Date 0 non renseignée : la déclaration ne "
+            "peut être vérifiée.",
+            facts,
+        )
+    if is_latest:
         return failed(
             "La version la plus récente installée en production à la Date 0 ne peut être obsolète.", facts
         )
@@ -334,7 +468,7 @@ def not_vague_1_version_or_later(ctx):
     facts = {"version_rank": rank, "vague_1_version_rank": vague_1}
     if vague_1 is None:
         return not_applicable("Aucune version référencée en vague 1.", facts)
-    if rank >= vague_1:
+    if is_vague_1_or_later(rank, vague_1):
         return failed(
             "La version référencée en vague 1 et les versions ultérieures ne peuvent être obsolètes.", facts
         )

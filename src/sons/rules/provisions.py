@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .core import REGISTRY, RULES_BY_NAME
+from .core import REGISTRY, RULES_BY_NAME, section_key
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,6 @@ def provisions() -> tuple[Provision, ...]:
     )
 
 
-def _section_key(section: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in section.split("."))
-
-
 def render_markdown() -> str:
     """docs/rules-mapping.md: every provision of the AF beside the rules that implement it."""
     from . import engine  # noqa: F401  (registers every rule)
@@ -54,7 +50,7 @@ def render_markdown() -> str:
         for entry in entries:
             rulesets.setdefault(entry.name, []).append(ruleset)
     current = None
-    for provision in sorted(provisions(), key=lambda p: _section_key(p.section)):
+    for provision in sorted(provisions(), key=lambda p: section_key(p.section)):
         if provision.section != current:
             current = provision.section
             lines += [f"## §{current}", ""]

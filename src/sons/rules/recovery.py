@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from .core import computed, not_applicable, passed, rule
+from .core import computation, computed, not_applicable, passed
 from .money import ZERO, euros
 from .order import fr
 
 
-@rule("7", "recovery")
+@computation("7", "recovery", step=1)
 def recovery_service_not_completed_at_date_5(ctx):
     """§7 : « prestation non réalisée à la date 5 : dans ce cas, le Fournisseur devra reverser le montant
     perçu au titre de l'avance » ; §4.4 : déclaration d'incapacité à réaliser la Prestation."""
@@ -45,7 +45,7 @@ def recovery_service_not_completed_at_date_5(ctx):
     )
 
 
-@rule("7", "recovery")
+@computation("7", "recovery", step=2)
 def recovery_erroneous_declaration(ctx):
     """§7 : « constatation suite à contrôle a posteriori d'une déclaration erronée du Fournisseur » :
     reversement de « tout ou partie de la somme reçue sur la base de cette déclaration erronée »."""
@@ -57,7 +57,7 @@ def recovery_erroneous_declaration(ctx):
     return computed(euros(ctx.grounds["erroneous_declaration"]), facts, note="Déclaration erronée constatée.")
 
 
-@rule("7", "recovery")
+@computation("7", "recovery", step=3)
 def recovery_referencing_withdrawn(ctx):
     """§7 : « décision par l'ANS de retrait du référencement de la solution » : reversement de
     « l'intégralité de la somme reçue »."""
@@ -71,7 +71,23 @@ def recovery_referencing_withdrawn(ctx):
     )
 
 
-@rule("7", "recovery")
+@computation("7", "recovery", step=4)
+def recovery_advance_above_invoice(ctx):
+    """§7 et §5.1 : une avance versée au-delà du montant finalement facturé (le financement est ramené au
+    montant facturé) est une somme perçue à reverser pour l'excédent."""
+    excess = ctx.facts.get("advance_to_recover")
+    facts = {"advance_to_recover": euros(excess)}
+    if excess is None or excess <= ZERO:
+        return not_applicable("Aucune avance versée au-delà du montant facturé.", facts)
+    ctx.grounds["invoice_below_advance"] = min(excess, ctx.paid)
+    return computed(
+        euros(ctx.grounds["invoice_below_advance"]),
+        facts,
+        note="Facture inférieure à l'avance versée : l'excédent d'avance est à reverser.",
+    )
+
+
+@computation("7", "recovery", step=5)
 def formal_notice_precedes_repayment_order(ctx):
     """§7 : l'ASP, « après avoir mis en demeure de façon infructueuse le Fournisseur de remédier aux
     manquements constatés ou de présenter ses observations dans un délai raisonnable, ordonne le

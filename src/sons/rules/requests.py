@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from .core import INFO, confirmed, failed, not_applicable, passed, rule, unknown
+from .codes import VA_KEY_FUNCTIONS
+from .core import (
+    BLOCKING,
+    INFO,
+    WARNING,
+    computation,
+    confirmed,
+    failed,
+    not_applicable,
+    passed,
+    rule,
+    unknown,
+)
 from .money import ZERO
 from .order import fr
 
@@ -16,11 +28,12 @@ def referenced_at(ctx, day) -> bool:
     return solution["referenced_on"] is None or solution["referenced_on"] <= day
 
 
-@rule("6.2", "advance", severity=INFO)
+@computation("6.2", "advance", step=8, severity=INFO)
 def advance_exception_for_delayed_referencing(ctx):
     """§6.2 « Par exception » : dossier complet de référencement déposé avant la Date 2, décision de
-    l'ANS non prononcée quinze jours avant la Date 4 → demandes recevables à partir de cette date et
-    jusqu'à la Date 4, « sous réserve d'une décision de référencement »."""
+    l'ANS non prononcée quinze jours avant la Date 4 → les demandes « correspondant aux commandes conclues
+    à cette date » (signées au plus tard quinze jours avant la Date 4) sont recevables à partir de cette
+    date et jusqu'à la Date 4, « sous réserve d'une décision de référencement »."""
     solution = ctx.solution
     cal = ctx.cal
     complete = solution["complete_dossier_on"]
@@ -33,6 +46,7 @@ def advance_exception_for_delayed_referencing(ctx):
         "exception_from": cal.exception_from,
         "date_4": cal.date_4,
         "filed_on": ctx.filed_on,
+        "order.signed_on": ctx.order["signed_on"],
     }
     ctx.exception_applies = False
     if referenced_at(ctx, ctx.filed_on) or referencing in ("refused", "withdrawn"):
@@ -49,6 +63,13 @@ def advance_exception_for_delayed_referencing(ctx):
     if not cal.exception_from <= ctx.filed_on <= cal.date_4:
         return not_applicable(
             f"L'exception ne permet le dépôt qu'entre le {fr(cal.exception_from)} et la Date 4 ({fr(cal.date_4)}).",
+            facts,
+        )
+    signed = ctx.order["signed_on"]
+    if signed is None or signed > cal.exception_from:
+        return not_applicable(
+            f"L'exception ne vaut que pour les commandes conclues au plus tard le {fr(cal.exception_from)} "
+            "(quinze jours avant la Date 4).",
             facts,
         )
     ctx.exception_applies = True
@@ -77,6 +98,11 @@ def solution_referenced(ctx):
         return failed("Le référencement de la Solution a été refusé par l'ANS.", facts)
     if referencing == "withdrawn":
         return failed("Le référencement de la Solution a été retiré par l'ANS.", facts)
+    if referencing == "granted" and solution["referenced_on"] is None:
+        # The order's conditional mention (§4.3) and the filing's order both depend on that date.
+        return unknown(
+            "Référencement accordé à une date non renseignée : la date de la décision est requise.", facts
+        )
     if referenced_at(ctx, ctx.filed_on):
         return passed(facts)
     if ctx.request == "advance" and ctx.exception_applies:
@@ -277,8 +303,7 @@ def va_signed_with_allowed_method(ctx):
 def va_attests_key_functions(ctx):
     """§4.4 : la VA atteste « la bonne disponibilité des fonctions clés de la Solution logicielle »."""
     attested = set(ctx.balance["va"]["functions"])
-    expected = ctx.p.va_key_functions
-    missing = [label for code, label in expected if code not in attested]
+    missing = [VA_KEY_FUNCTIONS.label(code) for code in ctx.p.va_key_functions if code not in attested]
     facts = {"balance.va.functions": sorted(attested)}
     if missing:
         return failed("La VA n'atteste pas les fonctions clés : " + " ; ".join(missing) + ".", facts)
@@ -323,5 +348,90 @@ def invoice_issued_after_va_signed(ctx):
     if issued < va_signed:
         return failed(
             f"La facture a été émise le {fr(issued)}, avant la signature de la VA ({fr(va_signed)}).", facts
+        )
+    return passed(facts)
+
+
+@rule("4.4", "balance", severity=BLOCKING, if_unknown=WARNING)
+def training_delivered_for_balance(ctx):
+    """§4.4 : les formations « demeurent exigibles pour le versement du solde, conformément aux dispositions de
+    l'annexe " Contenu des formations " » ; §3.1 : la Prestation Ségur couvre la formation des utilisateurs."""
+    delivered = ctx.balance["training_delivered"]
+    facts = {"balance.training_delivered": delivered}
+    if delivered is None:
+        return unknown(
+            "Réalisation des formations non déclarée : elles sont exigibles pour le versement du solde (§4.4) "
+            "et doivent être vérifiées.",
+            facts,
+        )
+    if not delivered:
+        return failed("Les formations des utilisateurs n'ont pas été réalisées : elles sont exigibles pour le "
+                      "versement du solde.", facts)  # fmt: skip
+    return passed(facts)
+
+
+# The chronology of a dossier (§2, §4.3, §4.4, §6.4).
+
+
+def _later_than(first, second) -> bool:
+    return first is not None and second is not None and first > second
+
+
+@rule("6.4", *BOTH)
+def dossier_dates_in_order(ctx):
+    """§4.3, §4.4, §6.4 et §2 : le bon de commande est émis puis signé ; la Prestation est réalisée
+    « conformément aux dispositions du bon de commande », donc après sa signature ; l'attestation de fin de
+    Prestation suit la réalisation qu'elle déclare ; une demande « contenant » ses pièces, « réputée effectuée
+    à la date à laquelle elle a été reçue », ne peut contenir une pièce datée d'après son dépôt."""
+    order, filed = ctx.order, ctx.filed_on
+    issued, signed = order["issued_on"], order["signed_on"]
+    facts = {"filed_on": filed, "order.issued_on": issued, "order.signed_on": signed}
+    faults = []
+    if _later_than(issued, signed):
+        faults.append(f"bon de commande signé le {fr(signed)}, avant son émission le {fr(issued)}")
+    if _later_than(issued, filed):
+        faults.append(f"bon de commande émis le {fr(issued)}, après le dépôt")
+    # An advance filed before the order's signature is its own finding (advance_request_after_order_signed).
+    if ctx.request == "balance":
+        balance = ctx.balance
+        completed, attested = balance["completed_on"], balance["end_of_service_attested_on"]
+        va_signed, invoiced = balance["va"]["signed_on"], balance["invoice"]["issued_on"]
+        facts.update({"balance.completed_on": completed, "balance.end_of_service_attested_on": attested,
+                      "balance.va.signed_on": va_signed, "balance.invoice.issued_on": invoiced})  # fmt: skip
+        if _later_than(signed, completed):
+            faults.append(f"Prestation réalisée le {fr(completed)}, avant la signature du bon de commande "
+                          f"le {fr(signed)}")  # fmt: skip
+        if _later_than(completed, attested):
+            faults.append(f"attestation de fin de Prestation du {fr(attested)}, avant la réalisation qu'elle "
+                          f"déclare ({fr(completed)})")  # fmt: skip
+        # A completion after the filing is service_completed_no_later_than_date_5's finding.
+        for label, day in (("bon de commande signé", signed), ("VA signée", va_signed),
+                           ("facture émise", invoiced), ("attestation de fin de Prestation du", attested)):  # fmt: skip
+            if _later_than(day, filed):
+                faults.append(f"{label} {fr(day)}, après le dépôt")
+    if faults:
+        return failed(
+            f"Chronologie du dossier impossible (demande déposée le {fr(filed)}) : "
+            + " ; ".join(faults)
+            + ".",
+            facts,
+        )
+    return passed(facts)
+
+
+@rule("4.4", "balance", severity=WARNING)
+def va_signed_after_completion(ctx):
+    """§4.4 : la VA est établie « une fois la Prestation Ségur réalisée » ; signée avant la réalisation déclarée,
+    elle n'est qu'un avertissement, l'activation de l'Ordonnance numérique pouvant « intervenir à une date
+    postérieure à la réception de la Prestation Ségur par le Client »."""
+    completed = ctx.balance["completed_on"]
+    va_signed = ctx.balance["va"]["signed_on"]
+    facts = {"balance.completed_on": completed, "balance.va.signed_on": va_signed}
+    if completed is None or va_signed is None:
+        return not_applicable("Date de réalisation ou de signature de la VA inconnue.", facts)
+    if va_signed < completed:
+        return failed(
+            f"La VA a été signée le {fr(va_signed)}, avant la date de réalisation déclarée ({fr(completed)}).",
+            facts,
         )
     return passed(facts)

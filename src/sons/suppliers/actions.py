@@ -10,7 +10,7 @@ from sons.audit.journal import record
 from sons.lifecycle import TransitionRefused
 from sons.rules import evaluate_enrolment
 
-from .models import Enrolment, Organisation
+from .models import ApiToken, Enrolment, Organisation
 from .perms import Principal
 from .workflow import ENROLMENT
 
@@ -59,3 +59,24 @@ def move_enrolment(principal: Principal, enrolment: Enrolment, step: str, messag
         locked.decided_at = timezone.now()
 
     return ENROLMENT.perform(enrolment, step, principal, message, change=change)
+
+
+def issue_token(principal: Principal, label: str, *, organisation=None, user=None) -> tuple[ApiToken, str]:
+    """A new API token (its clear key is returned once), journaled."""
+    with transaction.atomic():
+        token, key = ApiToken.issue(label, organisation=organisation, user=user, created_by=principal.user)
+        record("token.issued", actor=principal.label, target=token,
+               payload={"label": label, "organisation": organisation.pk if organisation else None,
+                        "expires_at": token.expires_at})  # fmt: skip
+    return token, key
+
+
+def revoke_token(principal: Principal, token: ApiToken) -> ApiToken:
+    """Revoked at once: the next request with it gets 401. Revoking twice changes nothing."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if not token.revoked:
+            token.revoked, token.revoked_at = True, timezone.now()
+            token.save(update_fields=["revoked", "revoked_at"])
+            record("token.revoked", actor=principal.label, target=token, payload={"label": token.label})
+    return token

@@ -2,11 +2,13 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 from stdnum.fr import siren as stdnum_siren
@@ -108,16 +110,33 @@ def hash_token(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+TOKEN_LIFETIME = timedelta(days=365)
+
+
+def token_expiry():
+    return timezone.now() + TOKEN_LIFETIME
+
+
 class ApiToken(models.Model):
-    """A bearer token: for a supplier organisation's systems, or for a staff user (instructor, ANS…)."""
+    """A bearer token: for a supplier organisation's systems, or for a staff user (instructor, ANS…).
+
+    Only the key's SHA-256 is stored (the key is shown once, when issued). A token expires (a year by
+    default), and stops working at once when revoked or when its user, or the member who issued it for
+    the organisation, is deactivated."""
 
     label = models.CharField("libellé", max_length=100)
     prefix = models.CharField(max_length=8)
     key_hash = models.CharField(max_length=64, unique=True)
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="émis par",
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField("expire le", default=token_expiry)
     revoked = models.BooleanField(default=False)
+    revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
 
     class Meta:
         verbose_name = "jeton d'API"
@@ -129,10 +148,25 @@ class ApiToken(models.Model):
         ]
 
     @classmethod
-    def issue(cls, label: str, *, organisation=None, user=None) -> tuple["ApiToken", str]:
+    def issue(
+        cls,
+        label: str,
+        *,
+        organisation=None,
+        user=None,
+        created_by=None,
+        lifetime: timedelta = TOKEN_LIFETIME,
+    ) -> tuple["ApiToken", str]:
         """A new token and its clear key, shown once."""
         key = "sons_" + secrets.token_urlsafe(32)
         token = cls.objects.create(
-            label=label, prefix=key[5:13], key_hash=hash_token(key), organisation=organisation, user=user
-        )
+            label=label, prefix=key[5:13], key_hash=hash_token(key), organisation=organisation, user=user,
+            created_by=created_by, expires_at=timezone.now() + lifetime,
+        )  # fmt: skip
         return token, key
+
+    @property
+    def state(self) -> str:
+        if self.revoked:
+            return "revoked"
+        return "expired" if self.expires_at <= timezone.now() else "active"

@@ -15,6 +15,7 @@ class Principal:
     label: str
     user: object = None
     organisation: object = None
+    token_id: int | None = None  # the API token it acts with, if any
 
     @property
     def organisation_id(self):

@@ -124,7 +124,7 @@ def incapacity(request, dossier_id: int, payload: ReasonIn):
 
 def document_out(document: Document) -> dict:
     return {"id": document.pk, "kind": document.kind, "name": document.name, "sha256": document.sha256,
-            "size": document.size, "findings": document.findings}  # fmt: skip
+            "size": document.size, "findings": document.findings, "check_state": document.check_state}  # fmt: skip
 
 
 @router.post(

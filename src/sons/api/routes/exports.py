@@ -1,15 +1,18 @@
-"""Exports of dossiers, payments and recoveries for the ASP's staff, streamed as CSV or XLSX."""
+"""Exports of dossiers, payments and recoveries for the ASP's staff: streamed as CSV or XLSX up to
+SONS_EXPORT_ROWS_IN_REQUEST rows; past that, a job (202 with the job's address, to poll, then the file)."""
 
+from django.http import FileResponse
 from ninja import Router, Status
 
 from sons.exports import TABLES, BadFilter
+from sons.exports.jobs import enqueue_export, export_job, storage, too_large
 from sons.exports.responses import export_response
 from sons.suppliers.enums import Role
 
 from ..schemas import ErrorOut
 
 router = Router(tags=["Exports"])
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS = {202: dict, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 # Left out of the OpenAPI schema for now: the fuzz test (tests/api/test_fuzz.py) requires every answer of
@@ -25,6 +28,35 @@ def export(request, name: str, extension: str):
         )
     params = [(key, ",".join(request.GET.getlist(key))) for key in request.GET]
     try:
+        if too_large(name, params):
+            job_id = enqueue_export(name, extension, params, request.principal.user.pk)
+            return Status(202, {"message": "Export volumineux : il est préparé en tâche de fond.",
+                                "job": job_id, "url": f"/api/jobs/{job_id}"})  # fmt: skip
         return export_response(name, extension, params)
     except BadFilter as bad:
         return Status(422, {"message": bad.message, "field": bad.field})
+
+
+def job_of(request, job_id: str):
+    request.principal.require(Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT)
+    return export_job(job_id, request.principal.user.pk)
+
+
+@router.get("/jobs/{job_id}", response={200: dict, **ERRORS}, include_in_schema=False,
+            summary="État d'un export préparé en tâche de fond")  # fmt: skip
+def job(request, job_id: str):
+    found = job_of(request, job_id)
+    if found is None:
+        return Status(404, {"message": "Tâche introuvable."})
+    return Status(200, {"job": found.id, "status": found.label, "ready": found.ready,
+                        "file_url": f"/api/jobs/{found.id}/file" if found.ready else None})  # fmt: skip
+
+
+@router.get("/jobs/{job_id}/file", response=ERRORS, include_in_schema=False,
+            summary="Fichier d'un export préparé en tâche de fond")  # fmt: skip
+def job_file(request, job_id: str):
+    found = job_of(request, job_id)
+    if found is None or not found.ready:
+        return Status(404, {"message": "Fichier introuvable ou pas encore prêt."})
+    return FileResponse(storage().open(found.stored, "rb"), as_attachment=True, filename=found.filename,
+                        content_type=found.content_type)  # fmt: skip

@@ -19,6 +19,7 @@ from sons.rules.identifiers import is_valid_finess
 from ..models import Centre
 from .changes import announce_centres
 from .reading import RefusedFile, numbered_lines
+from .swap import import_alone
 
 HEADER = [
     "finess_geo",
@@ -79,7 +80,11 @@ def parse(path: str) -> list[Centre]:
 
 
 def import_centres(path: str, *, apply: bool = False, on: date | None = None) -> CentresReport:
-    on = on or date.today()
+    with import_alone():
+        return _import_centres(path, apply, on or date.today())
+
+
+def _import_centres(path: str, apply: bool, on: date) -> CentresReport:
     centres = parse(path)
     report = CentresReport(read=len(centres))
     for centre in centres:

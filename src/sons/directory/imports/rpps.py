@@ -22,7 +22,7 @@ from . import rpps_format as fmt
 from . import rpps_parallel, rpps_postgres
 from .changes import announce_professionals
 from .reading import RefusedFile, check_rpps_header, numbered_lines
-from .swap import create_like, create_unindexed_like, drop, index_like, quote, swap
+from .swap import create_like, create_unindexed_like, drop, import_alone, index_like, quote, swap
 
 STAGING = "directory_rpps_staging"
 NEW = "directory_professional_new"
@@ -180,8 +180,13 @@ def compare(report: Report) -> None:
 
 
 def import_rpps(path: str, *, apply: bool = False, on: date | None = None) -> Report:
-    """Check and stage the file, build the new directory, compare; swap it in only with `apply`."""
-    on = on or date.today()
+    """Check and stage the file, build the new directory, compare; swap it in only with `apply`. One import
+    at a time (ImportBusy otherwise)."""
+    with import_alone():
+        return _import_rpps(path, apply, on or date.today())
+
+
+def _import_rpps(path: str, apply: bool, on: date) -> Report:
     # On PostgreSQL a plain file is parsed on every core (outside any transaction: the workers have their own
     # connections); a zip, or a caller's open transaction, uses one COPY instead.
     parallel = (

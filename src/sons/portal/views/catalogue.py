@@ -2,8 +2,6 @@
 §6.3), and the versions declared obsolete by their publishers (§4.3: « L'ANS rend public sur son site la liste
 des versions logicielles déclarées obsolètes »)."""
 
-from datetime import date
-
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
@@ -13,14 +11,14 @@ from django.urls import path
 from sons.dossiers.enums import PilotState
 from sons.registry.enums import Referencing
 from sons.registry.models import ObsoleteVersion, SolutionVersion
-from sons.rules import load_parameters
+from sons.rules.codes import PROFILES
 
 PER_PAGE = 25
 
 
 def profile_labels() -> dict[str, str]:
-    """Code → French label of the profiles validated at referencing (§4.2), from the parameters."""
-    return dict(load_parameters().at(date.today()).profiles)
+    """Code → French label of the profiles validated at referencing (§4.2)."""
+    return dict(PROFILES.choices)
 
 
 def page_of(request, items, per_page: int = PER_PAGE):

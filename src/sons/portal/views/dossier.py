@@ -17,7 +17,7 @@ from sons.documents.render import render as render_model
 from sons.documents.store import store_uploaded_file
 from sons.dossiers import actions
 from sons.dossiers.deadlines import deadlines_of
-from sons.dossiers.enums import DocumentKind
+from sons.dossiers.enums import DocumentCheck, DocumentKind
 from sons.dossiers.scoping import dossier_or_404
 from sons.dossiers.snapshot import evaluate_dossier
 from sons.dossiers.workflow import STEPS, allowed_steps
@@ -211,13 +211,12 @@ def upload(request, dossier_id: int):
     except Refused as refused:
         messages.error(request, f"Fichier : {refused.message}")
         return redirect("portal:dossier", dossier_id=dossier_id)
-    if document.findings:
-        messages.warning(
-            request,
-            f"Pièce « {document.name} » jointe, avec {len(document.findings)} constat(s) de contrôle.",
+    if document.check_state == DocumentCheck.PENDING:
+        messages.success(
+            request, f"Pièce « {document.name} » jointe au dossier ; son contrôle automatique est en cours."
         )
         return redirect("portal:dossier", dossier_id=dossier_id)
-    messages.success(request, f"Pièce « {file.name} » jointe au dossier.")
+    messages.success(request, f"Pièce « {document.name} » jointe au dossier.")
     return redirect("portal:dossier", dossier_id=dossier_id)
 
 

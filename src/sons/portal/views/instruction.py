@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
@@ -20,6 +20,7 @@ from sons.dossiers.filters import DOSSIER_FILTERS, TRANCHES
 from sons.dossiers.models import Dossier
 from sons.dossiers.workflow import STEPS, allowed_steps
 from sons.errors import Refused
+from sons.exports.jobs import enqueue_export, export_job, storage, too_large
 from sons.exports.responses import export_response
 from sons.filtering import BadFilter, filtered
 from sons.recoveries import actions as recoveries
@@ -156,7 +157,8 @@ EXPORTS = {"dossiers": "dossiers", "paiements": "payments", "recouvrements": "re
 
 @role_required(*ASP)
 def export(request, name: str, extension: str):
-    """The current view exported, streamed (CSV for Excel, « ; », or XLSX)."""
+    """The current view exported, streamed (CSV for Excel, « ; », or XLSX); past SONS_EXPORT_ROWS_IN_REQUEST
+    rows, prepared by a job worker and offered on the job's page when ready."""
     if name not in EXPORTS or extension not in ("csv", "xlsx"):
         raise Http404("Export inconnu")
     params = {}
@@ -165,14 +167,37 @@ def export(request, name: str, extension: str):
     elif name == "recouvrements" and request.GET.get("state"):
         params = {"state": request.GET["state"]}
     try:
+        if too_large(EXPORTS[name], params):
+            job_id = enqueue_export(EXPORTS[name], extension, params, request.user.pk)
+            return redirect("portal:export_job", job_id=job_id)
         return export_response(EXPORTS[name], extension, params)
     except BadFilter as bad:
         messages.error(request, bad.message)
         return redirect("portal:queue")
 
 
+@role_required(*ASP)
+def export_job_page(request, job_id: str):
+    """Where a large export stands; the file once it is ready (the page reloads itself until then)."""
+    job = export_job(job_id, request.user.pk)
+    if job is None:
+        raise Http404("Export introuvable")
+    return render(request, "portal/exports/job.html", {"job": job})
+
+
+@role_required(*ASP)
+def export_job_file(request, job_id: str):
+    job = export_job(job_id, request.user.pk)
+    if job is None or not job.ready:
+        raise Http404("Fichier d'export introuvable ou pas encore prêt")
+    return FileResponse(storage().open(job.stored, "rb"), as_attachment=True, filename=job.filename,
+                        content_type=job.content_type)  # fmt: skip
+
+
 urlpatterns = [
     path("exports/<str:name>.<str:extension>", export, name="export"),
+    path("exports/travaux/<uuid:job_id>/", export_job_page, name="export_job"),
+    path("exports/travaux/<uuid:job_id>/fichier", export_job_file, name="export_job_file"),
     path("instruction/", queue, name="queue"),
     path("instruction/vues/", save_view, name="save_view"),
     path("instruction/vues/<int:view_id>/supprimer/", delete_view, name="delete_view"),

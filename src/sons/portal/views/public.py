@@ -10,7 +10,8 @@ from django.urls import path
 
 from ...rules import InvalidDossier, load_parameters
 from ...rules.calendar import LABELS as CALENDAR_LABELS
-from ...rules.calendar import build_calendar
+from ...rules.calendar import CalendarOutOfRange, build_calendar
+from ...rules.codes import PROFILES
 from ...rules.core import OUTCOME_LABELS, SEVERITY_LABELS
 from ...rules.engine import DECISION_LABELS, REQUEST_LABELS
 from ...rules.explain import DEADLINE_LABELS, bareme_table
@@ -83,7 +84,11 @@ def calendar(request):
             date_0 = date.fromisoformat(raw)
         except ValueError:
             error = f"Date 0 invalide : « {raw} » (format attendu AAAA-MM-JJ)."
-    dates = build_calendar(date_0, p).as_dict()
+    try:
+        dates = build_calendar(date_0, p).as_dict()
+    except CalendarOutOfRange as out_of_range:
+        error, date_0 = str(out_of_range), p.date_0
+        dates = build_calendar(date_0, p).as_dict()
     rows = [{"label": CALENDAR_LABELS[name], "date": day} for name, day in dates.items()]
     reference = parameters["date_0"].values[-1].reference
     return render(
@@ -103,7 +108,7 @@ def bareme(request):
         return {column: euros_fr(Decimal(row[column])) for column in columns}
 
     professionals = [
-        {"professions": ", ".join(p.profiles[x] for x in row["professions"]), **figures(row)}
+        {"professions": ", ".join(PROFILES.labels(row["professions"])), **figures(row)}
         for row in table["professionals"].values()
     ]
     centres = [{"tranche": tranche, **figures(row)} for tranche, row in table["centres"].items()]

@@ -24,6 +24,7 @@ from sons.registry.models import SolutionVersion
 from sons.rules import load_parameters
 from sons.rules.explain import DEADLINE_LABELS
 from sons.rules.money import euros_fr
+from sons.suppliers import actions as suppliers
 from sons.suppliers.enums import Role
 from sons.suppliers.models import ApiToken
 
@@ -74,7 +75,7 @@ def home(request):
     )  # fmt: skip
     conditional_rows = []
     for dossier in conditional:
-        until = deadlines_of(dossier).get("conditional_order_until")
+        until = deadlines_of(dossier).get("complete_dossier_until")
         if until:
             conditional_rows.append({"dossier": dossier, "until": until, "days": (until - today).days})
     upcoming = []
@@ -185,6 +186,9 @@ def dossier_new(request):
     return render(request, "portal/supplier/new.html", {"form": form})
 
 
+NEW_TOKEN_KEY = "sons_new_token_key"
+
+
 @supplier_only
 def bulk_filing(request):
     report = None
@@ -220,12 +224,17 @@ def bulk_report(request, documents: list) -> dict:
 
 @supplier_only
 def tokens(request):
+    """POST creates a token and redirects (POST/redirect/GET): its key is shown once, by the GET that follows,
+    and reloading the page creates nothing."""
     organisation = request.principal.organisation
     form = TokenForm(request.POST or None)
-    key = None
     if request.method == "POST" and form.is_valid():
-        _, key = ApiToken.issue(form.cleaned_data["label"], organisation=organisation)
-        form = TokenForm()
+        _, key = suppliers.issue_token(
+            request.principal, form.cleaned_data["label"], organisation=organisation
+        )
+        request.session[NEW_TOKEN_KEY] = key
+        return redirect("portal:supplier_tokens")
+    key = request.session.pop(NEW_TOKEN_KEY, None)
     listed = ApiToken.objects.filter(organisation=organisation).order_by("-created_at")
     return render(request, "portal/supplier/tokens.html", {"form": form, "tokens": listed, "key": key})
 
@@ -234,8 +243,7 @@ def tokens(request):
 @require_POST
 def revoke_token(request, token_id: int):
     token = get_object_or_404(ApiToken, pk=token_id, organisation_id=request.principal.organisation_id)
-    token.revoked = True
-    token.save(update_fields=["revoked"])
+    suppliers.revoke_token(request.principal, token)
     messages.success(request, f"Jeton « {token.label} » révoqué.")
     return redirect("portal:supplier_tokens")
 

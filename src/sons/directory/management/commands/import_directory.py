@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from sons.directory.imports.centres import import_centres
 from sons.directory.imports.reading import RefusedFile
 from sons.directory.imports.rpps import import_rpps
+from sons.directory.imports.swap import ImportBusy, SwapAbandoned
 
 
 class Command(BaseCommand):
@@ -30,6 +31,11 @@ class Command(BaseCommand):
             report = run(file, apply=apply, on=day)
         except FileNotFoundError:
             raise CommandError(f"fichier introuvable : {file}") from None
+        except ImportBusy as busy:
+            self.stdout.write(f"sons import {kind} : {busy}")  # another run does the work: not an error
+            return
+        except SwapAbandoned as abandoned:
+            raise CommandError(str(abandoned)) from None
         except RefusedFile as error:
             details = error.details
             raise CommandError("Fichier refusé, données précédentes conservées. " + str(error) + "".join(

@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from sons import locks
 from sons.portal.views.dashboards import refresh
 
 
@@ -12,7 +13,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         start = time.perf_counter()
-        data = refresh()
+        try:
+            with locks.run_alone("dashboards"):
+                data = refresh()
+        except locks.Busy:
+            self.stdout.write(
+                "sons dashboards : une autre exécution est en cours ; celle-ci s'arrête sans rien faire."
+            )
+            return
         total = sum(row["n"] for row in data["states"])
         self.stdout.write(
             f"Tableaux de bord recalculés : {total} dossiers, en {time.perf_counter() - start:.2f} s."

@@ -6,16 +6,11 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
+from sons import locks
 from sons.dossiers.deadlines import RELEVANT, deadlines_of
 from sons.dossiers.models import Dossier
 from sons.recoveries.actions import open_due_at_date_5
-
-LABELS = {
-    "conditional_order_until": "dépôt du dossier complet de référencement (commande conditionnelle, 120 jours)",
-    "advance_request_until": "dépôt de la demande d'avance (Date 4)",
-    "service_completion_until": "réalisation de la Prestation, ou attestation de fin (Date 5)",
-    "balance_request_until": "dépôt de la demande de solde (Date 6)",
-}
+from sons.rules.codes import DEADLINES
 
 
 class Command(BaseCommand):
@@ -35,6 +30,16 @@ class Command(BaseCommand):
                 ) from None
         else:
             day = date.today()
+        try:
+            with locks.run_alone("deadlines"):
+                self.open_and_list(day, horizon)
+        except locks.Busy:
+            # Another run (the timer's, an operator's) does the work: not an error.
+            self.stdout.write(
+                "sons deadlines : une autre exécution est en cours ; celle-ci s'arrête sans rien faire."
+            )
+
+    def open_and_list(self, day: date, horizon: int) -> None:
         with override_settings(SONS_TODAY=day):
             cases = open_due_at_date_5(day)
             self.stdout.write(f"{len(cases)} recouvrement(s) ouvert(s) le {day:%d/%m/%Y}.")
@@ -50,6 +55,6 @@ class Command(BaseCommand):
                     at_risk += 1
                     self.stdout.write(
                         f"  dossier n° {dossier.pk} ({dossier.supplier.name}, {dossier.client_key}) : "
-                        f"{LABELS[upcoming['name']]} au plus tard le {upcoming['date']:%d/%m/%Y}, dans {left} jour(s)"
+                        f"{DEADLINES.label(upcoming['name'])} le {upcoming['date']:%d/%m/%Y}, dans {left} jour(s)"
                     )
             self.stdout.write(f"{at_risk} dossier(s) à échéance dans les {horizon} jours.")

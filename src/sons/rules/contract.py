@@ -1,7 +1,9 @@
-"""The dossier read by the simulator: its fields, their validation and their JSON Schema.
+"""The contract: the dossier the rules read, its fields, their validation and their JSON Schema.
 
-One declaration serves both: the parser that turns JSON into facts (with French errors naming
-the field path) and the JSON Schema printed by `sons schema`. An absent field reads as null.
+One declaration serves the parser that turns a dossier into facts (with French errors naming the
+field path), the JSON Schema printed by `sons schema`, and the generated parser of the batch
+(`fastparse`). The parser takes the JSON form (ISO dates, amounts as strings) and the platform's
+own values (`date`, `Decimal`) alike. An absent field reads as null.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from . import codes
 from .identifiers import is_valid_finess, is_valid_rpps
 
 DISPOSITIF = "SFP-LGC-Va2"
@@ -95,6 +98,8 @@ class Text(Field):
 
 
 class Choice(Field):
+    """One code of a list of `codes` (or of a plain tuple of codes)."""
+
     def __init__(self, choices, description="", *, nullable=True):
         super().__init__(description, nullable=nullable)
         self.choices = tuple(choices)
@@ -111,6 +116,8 @@ class Choice(Field):
 
 class Day(Field):
     def convert(self, value, path):
+        if type(value) is date:  # a datetime is not a day: it is refused like any other type
+            return value
         if isinstance(value, str) and _ISO_DATE.match(value):
             try:
                 return date.fromisoformat(value)
@@ -123,11 +130,15 @@ class Day(Field):
 
 
 class Money(Field):
-    """An amount in euros: a string with at most two decimals ("270.00"); integers are accepted."""
+    """An amount in euros: a string with at most two decimals ("270.00"), a JSON number, or a Decimal."""
 
     def convert(self, value, path):
         if isinstance(value, str) and _MONEY.match(value):
             return Decimal(value)
+        if isinstance(value, Decimal):
+            if value.is_finite() and abs(value) < _MONEY_BOUND and value.as_tuple().exponent >= -2:
+                return value
+            raise InvalidDossier(path, f"montant attendu en euros, au plus deux décimales, reçu {value}")
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             # A JSON number is taken at its written value (repr), within the bounds of the string form.
             amount = Decimal(repr(value))
@@ -239,29 +250,21 @@ class Section(Field):
         }
 
 
-SIGNATURES = ("handwritten", "cpx", "psc", "rgs1", "eidas_simple", "none")
-PROFESSIONS = ("sage_femme", "ide", "ipa", "mk", "orthophoniste", "orthoptiste", "pedicure_podologue")
-PROFILES = (*PROFESSIONS, "centre_sante_infirmier")
-VA_FUNCTIONS = (
-    "psc_login",
-    "ins_qualification",
-    "mss_pro",
-    "mss_patient",
-    "integrate_received",
-    "send_mes",
-    "consult_mes",
-    "segur_documents",
-)
+# Kept for the callers that imported them from here.
+SIGNATURES = codes.SIGNATURE_MODES.codes
+PROFESSIONS = codes.PROFESSIONS.codes
+PROFILES = codes.PROFILES.codes
+VA_FUNCTIONS = codes.VA_KEY_FUNCTIONS.codes
 
 SUPPLIER = Section(
     {
-        "role": Choice(("publisher", "distributor"), "Éditeur ou distributeur", nullable=False),
+        "role": Choice(codes.SUPPLIER_ROLES, "Éditeur ou distributeur", nullable=False),
         "declared_by_publisher": Bool("Distributeur déclaré à l'ANS par l'Éditeur (§4.1)"),
         "publisher_mandate": Bool("Distributeur titulaire d'un mandat de l'Éditeur (§4.1)"),
         "psc_user_service_operator": Bool(
             "Habilitation « Opérateur de service utilisateur » Pro Santé Connect"
         ),
-        "enrolment": Choice(("none", "filed", "validated", "rejected"), "Enrôlement auprès de l'ASP (§6.1)"),
+        "enrolment": Choice(codes.ENROLMENT_STATES, "Enrôlement auprès de l'ASP (§6.1)"),
         "vat_liable": Bool("Fournisseur assujetti à la TVA pour la commande (§5.2)"),
         "pilot_validated": Bool("Périmètre pilote validé par l'ANS (§6.3)"),
     },
@@ -270,37 +273,88 @@ SUPPLIER = Section(
 )
 SOLUTION = Section(
     {
-        "market": Choice(("open", "self_edited", "members_only"), "Commercialisation (§4.1)"),
-        "profiles": ListOf(Choice(PROFILES, nullable=False), "Profils validés au référencement (§4.2)"),
+        "market": Choice(codes.MARKETS, "Commercialisation (§4.1)"),
+        "profiles": ListOf(Choice(codes.PROFILES, nullable=False), "Profils validés au référencement (§4.2)"),
         "complete_dossier_on": Day("Date de dépôt du dossier complet de preuves à l'ANS"),
-        "referencing": Choice(("pending", "granted", "refused", "withdrawn"), "Référencement ANS"),
+        "referencing": Choice(codes.REFERENCING, "Référencement ANS"),
         "referenced_on": Day("Date de la décision de référencement"),
     },
     "Solution logicielle",
 )
+FINESS_GEO = "N° FINESS géographique (9 chiffres, clé de Luhn)"
+CENTRE_TYPE = "Type de centre de santé (§1.2, note 3 : seuls les centres de santé infirmiers sont éligibles)"
+# Fields added after the contract was fixed (issue 14) read, when absent, as the engine read the dossier
+# before them, so that an existing dossier keeps its outcome (docs/simulator-contract.md).
+ADDITIONAL_CENTRE = Section(
+    {
+        "finess_geo": Identifier("FINESS", 9, is_valid_finess, FINESS_GEO, nullable=False),
+        "tranche": Choice(codes.TRANCHES, "Tranche de la Base de référence ; null si absent de la base"),
+        "centre_type": Choice(codes.CENTRE_TYPES, CENTRE_TYPE),
+        "accord_national_2015": Bool("Signataire de l'accord national du 8 juillet 2015"),
+        "staff_declared": Bool("Effectifs déclarés à l'Assurance maladie"),
+        "other_orders": Count(
+            "Autres commandes comportant une Prestation Ségur pour ce centre, tout Fournisseur"
+        ),
+        "certificate_commitment": Bool(
+            "Engagement du représentant du centre (certificat de type organisation)"
+        ),
+    },
+    "Autre centre de santé infirmier du même bon de commande (§4.2, §4.3)",
+    required=("finess_geo",),
+)
+DE_MINIMIS_AID = Section(
+    {
+        "granted_on": Day("Date d'octroi de l'aide", nullable=False),
+        "amount": Money("Montant de l'aide (€)", nullable=False),
+        "source": Choice(codes.AID_SOURCES, "Origine de l'aide"),
+        "label": Text("Libellé (dispositif, financeur)"),
+    },
+    "Aide de minimis (règlement (UE) 2023/2832) perçue par le Client",
+    required=("granted_on", "amount"),
+)
+CLIENT_VERSION = Section(
+    {
+        "version": Text("Version de la Solution installée chez le Client"),
+        "version_rank": Count("Rang de cette version dans l'ordre des versions de la Solution"),
+        "declared_obsolete": Bool("Version sur la liste des versions obsolètes publiée par l'ANS (§4.3)"),
+        "end_announced_on": Day("Arrêt de commercialisation ou de maintenance rendu public le"),
+        "latest_in_production_at_date_0": Text("Version la plus récente installée en production à la Date 0"),
+        "vague_1_version_rank": Count("Rang de la version référencée en vague 1 ; null : aucune"),
+    },
+    "Version de la Solution installée chez le Client et sa déclaration d'obsolescence (§4.3)",
+    nullable=True,
+)
+
 CLIENT = Section(
     {
-        "kind": Choice(
-            ("professional", "centre"), "Professionnel libéral ou centre de santé infirmier", nullable=False
-        ),
+        "kind": Choice(codes.CLIENT_KINDS, "Professionnel libéral ou centre de santé", nullable=False),
         "rpps": Identifier("RPPS", 11, is_valid_rpps, "N° RPPS (11 chiffres, clé de Luhn)"),
         "profession": Text(
             "Profession (sage_femme, ide, ipa, mk, orthophoniste, orthoptiste, pedicure_podologue)"
         ),
-        "practice": Choice(("liberal", "salaried", "other"), "Mode d'exercice"),
+        "practice": Choice(codes.PRACTICES, "Mode d'exercice"),
         "registered_with_order": Bool("Inscription au tableau de l'Ordre"),
         "finess_geo": Identifier(
             "FINESS", 9, is_valid_finess, "N° FINESS géographique (9 chiffres, clé de Luhn)"
         ),
-        "tranche": Choice(
-            ("A", "B", "C", "D", "E"), "Tranche de la Base de référence ; null si absent de la base"
-        ),
+        "tranche": Choice(codes.TRANCHES, "Tranche de la Base de référence ; null si absent de la base"),
         "accord_national_2015": Bool("Signataire de l'accord national du 8 juillet 2015"),
         "staff_declared": Bool("Effectifs déclarés à l'Assurance maladie"),
         "other_orders": Count(
             "Autres commandes comportant une Prestation Ségur pour ce Client, tout Fournisseur"
         ),
         "de_minimis_other_aid": Money("Autres aides de minimis perçues sur trois ans (€)"),
+        "centre_type": Choice(codes.CENTRE_TYPES, CENTRE_TYPE),
+        "additional_centres": ListOf(
+            ADDITIONAL_CENTRE, "Autres centres de santé infirmiers du même bon de commande (§4.2)"
+        ),
+        "de_minimis_aids": ListOf(
+            DE_MINIMIS_AID,
+            "Registre daté des aides de minimis du Client, y compris les sommes versées au titre d'autres "
+            "dispositifs SONS (§5.1) ; null : seul de_minimis_other_aid est lu",
+            nullable=True,
+            default_empty=False,
+        ),
     },
     "Client",
     required=("kind",),
@@ -310,28 +364,37 @@ ORDER = Section(
         "in_client_name": Bool("Bon de commande libellé au nom du Client"),
         "issued_on": Day("Date d'émission"),
         "signed_on": Day("Date de signature par le Client"),
-        "signature": Choice(SIGNATURES, "Mode de signature"),
+        "signature": Choice(codes.SIGNATURE_MODES, "Mode de signature"),
         "lines": ListOf(
             Section(
-                {"label": Text(nullable=False), "amount": Money(nullable=False)}, required=("label", "amount")
+                {
+                    "label": Text(nullable=False),
+                    "amount": Money(nullable=False),
+                    "finess_geo": Identifier(
+                        "FINESS",
+                        9,
+                        is_valid_finess,
+                        "Centre de la ligne, si le bon de commande en couvre plusieurs",
+                    ),
+                },
+                required=("label", "amount"),
             ),
             "Lignes du bon de commande",
         ),
         "vat_rate": Choice(
-            ("20", "8.5", "0"), "Taux de TVA mentionné ; « 0 » : non assujetti ; null : non précisé"
+            codes.VAT_RATES, "Taux de TVA mentionné ; « 0 » : non assujetti ; null : non précisé"
         ),
         "mention_state_funded": Bool(
             "Mention « Montants de la Prestation Ségur pris en charge par l'Etat… »"
         ),
         "mention_conditional_referencing": Bool("Mention de commande conditionnée au référencement"),
-        "conditioned_on": ListOf(
-            Choice(("re_engagement", "paid_option", "other_paid_purchase"), nullable=False)
-        ),
+        "conditioned_on": ListOf(Choice(codes.ORDER_CONDITIONS, nullable=False)),
         "paid_version_catch_up": Bool("Rattrapage de version payant préalable"),
         "client_version_obsolete": Bool("Version du Client déclarée obsolète à l'ANS"),
         "centre_certificate_commitment": Bool(
             "Engagement du représentant du centre (certificat organisation)"
         ),
+        "client_version": CLIENT_VERSION,
     },
     "Bon de commande",
 )
@@ -343,8 +406,10 @@ BALANCE = Section(
         "va": Section(
             {
                 "signed_on": Day("Date de signature de la VA"),
-                "signature": Choice(SIGNATURES, "Mode de signature de la VA"),
-                "functions": ListOf(Choice(VA_FUNCTIONS, nullable=False), "Fonctions clés attestées (§4.4)"),
+                "signature": Choice(codes.SIGNATURE_MODES, "Mode de signature de la VA"),
+                "functions": ListOf(
+                    Choice(codes.VA_KEY_FUNCTIONS, nullable=False), "Fonctions clés attestées (§4.4)"
+                ),
             },
             "Vérification d'aptitude",
         ),
@@ -356,6 +421,10 @@ BALANCE = Section(
             },
             "Facture",
         ),
+        "training_delivered": Bool(
+            "Formations des utilisateurs réalisées (§3.1 ; §4.4 : exigibles pour le versement du solde)"
+        ),
+        "advance_paid": Money("Avance versée par l'ASP (€) ; null : 40 % du montant financé à la commande"),
     },
     "Demande de solde",
     nullable=True,
@@ -364,8 +433,11 @@ DOSSIER = Section(
     {
         "dispositif": Choice((DISPOSITIF,), "Dispositif", nullable=False),
         "date_0": Day("Date 0 (remplace le paramètre)"),
-        "request": Choice(("advance", "balance"), "Demande d'avance ou de solde", nullable=False),
+        "request": Choice(codes.REQUESTS, "Demande d'avance ou de solde", nullable=False),
         "filed_on": Day("Date de dépôt (réception par l'ASP)", nullable=False),
+        "financing_instructed_on": Day(
+            "Date d'instruction de la demande de financement (§5.2 : taux de TVA applicable) ; null : date de dépôt"
+        ),
         "supplier": SUPPLIER,
         "solution": SOLUTION,
         "client": CLIENT,

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0004_queue_order_index'),
+        ('dossiers', '0006_document_relative_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

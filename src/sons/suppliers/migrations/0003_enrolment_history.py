@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('suppliers', '0001_initial'),
+        ('suppliers', '0002_token_expiry_and_issuer'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
