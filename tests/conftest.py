@@ -1,3 +1,6 @@
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
 import pytest
 
 
@@ -11,3 +14,17 @@ def _documents_outside_the_repository(settings, tmp_path):
             "OPTIONS": {"location": settings.SONS_DOCUMENTS_DIR},
         },
     }
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture
+def today(time_machine):
+    """Move the clock (time-machine) to a day, at noon in Paris, time running on: `today("2026-09-01")`."""
+
+    def move(day: str) -> date:
+        time_machine.move_to(datetime.combine(date.fromisoformat(day), time(12), tzinfo=PARIS))
+        return date.fromisoformat(day)
+
+    return move

@@ -50,8 +50,8 @@ class World:
 
 
 @pytest.fixture
-def world(db, settings):
-    settings.SONS_TODAY = "2026-09-01"
+def world(today, db):
+    today("2026-09-01")
     version = enrolled_publisher_version()
     organisation = version.solution.publisher.organisation
     other = OrganisationFactory()

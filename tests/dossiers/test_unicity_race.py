@@ -20,10 +20,10 @@ FILERS = 50
 
 
 @pytest.mark.django_db(transaction=True)
-def test_fifty_concurrent_filings_of_the_same_client(settings):
+def test_fifty_concurrent_filings_of_the_same_client(today):
     if connection.vendor != "postgresql":
         pytest.skip("la concurrence se prouve sur PostgreSQL")
-    settings.SONS_TODAY = "2026-09-01"
+    today("2026-09-01")
     professional = ProfessionalFactory()
     version = SolutionVersionFactory()
     principals = []

@@ -45,8 +45,8 @@ class LiveWorld:
 
 
 @pytest.fixture
-def live_world(postgresql, transactional_db, settings) -> LiveWorld:
-    settings.SONS_TODAY = "2026-09-01"
+def live_world(today, postgresql, transactional_db) -> LiveWorld:
+    today("2026-09-01")
     version = enrolled_publisher_version()
     organisation = version.solution.publisher.organisation
     EnrolmentFactory(organisation=OrganisationFactory())

@@ -36,10 +36,10 @@ def requests_in(xml: bytes) -> list[tuple[int, str]]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_batches_and_files_never_pay_a_request_twice(settings):
+def test_concurrent_batches_and_files_never_pay_a_request_twice(today):
     if connection.vendor != "postgresql":
         pytest.skip("la concurrence se prouve sur PostgreSQL")
-    settings.SONS_TODAY = "2026-09-01"
+    today("2026-09-01")
     agents = paying_agents_and_validated_advances(AGENTS, DOSSIERS)
 
     # Two agents prepare and write their files at the same instant, each taking at most 20 requests.

@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def people(settings):
-    settings.SONS_TODAY = "2026-09-01"
+def people(today):
+    today("2026-09-01")
     version = enrolled_publisher_version()
     supplier = supplier_token(version.solution.publisher.organisation)[0]
     instructor, paying = (
@@ -40,7 +40,7 @@ def people(settings):
     return supplier, instructor, paying, dossiers
 
 
-def test_the_recovery_moves_the_dossier_and_leaves_its_history(people, settings):
+def test_the_recovery_moves_the_dossier_and_leaves_its_history(today, people):
     supplier, instructor, paying, (dossier, _) = people
     recoveries.declare_incapacity(supplier, dossier, "Le Client a cessé son activité.")
     case = RecoveryCase.objects.get(dossier=dossier)
@@ -52,7 +52,7 @@ def test_the_recovery_moves_the_dossier_and_leaves_its_history(people, settings)
         S.RECOVERY_NOTICE_SENT,
         "Le Client a repris son activité.",
     )
-    settings.SONS_TODAY = "2026-10-02"  # the 31st day after the notice: its delay has run out
+    today("2026-10-02")  # the 31st day after the notice: its delay has run out
     case = recoveries.order_repayment(instructor, case)
     case = recoveries.record_repayment(paying, case, Decimal("50.00"))
     assert case.dossier.state == S.RECOVERY_ORDERED  # part of the amount only

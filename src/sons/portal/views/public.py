@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 
+from ... import clock
 from ...rules import InvalidDossier, load_parameters
 from ...rules.calendar import LABELS as CALENDAR_LABELS
 from ...rules.calendar import CalendarOutOfRange, build_calendar
@@ -75,7 +76,7 @@ def simulator(request):
 
 def calendar(request):
     parameters = load_parameters()
-    p = parameters.at(date.today())
+    p = parameters.at(clock.today())
     date_0 = p.date_0
     raw = request.GET.get("date_0")
     error = None
@@ -100,7 +101,7 @@ def calendar(request):
 
 
 def bareme(request):
-    p = load_parameters().at(date.today())
+    p = load_parameters().at(clock.today())
     table = bareme_table(p)
     columns = table["columns"]
 

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.test.utils import override_settings
 
+from sons import clock
 from sons.directory.enums import PracticeMode, Profession
 from sons.directory.models import Centre, Professional
 from sons.dossiers import actions
@@ -60,7 +60,7 @@ class Command(BaseCommand):
         if Organisation.objects.filter(siren="732829320").exists():
             self.stdout.write("Données de démonstration déjà chargées.")
             return
-        with override_settings(SONS_TODAY="2026-09-01"), transaction.atomic():
+        with clock.as_of(date(2026, 9, 1)), transaction.atomic():
             self.load()
 
     def load(self):
@@ -152,7 +152,7 @@ class Command(BaseCommand):
             return Dossier.objects.get(pk=dossier.pk)
 
         d = [file(n) for n in (*range(14), 15, 16)]
-        with override_settings(SONS_TODAY="2027-10-01"):  # §6.2: the exception opens 15 days before Date 4
+        with clock.as_of(date(2027, 10, 1)):  # §6.2: the exception opens 15 days before Date 4
             actions.validate(instructor, file(14, pending, mention_conditional_referencing=True))
         for n in (0, 1, 2, 4, 5, 9, 10, 11, 13, 14, 15):
             actions.validate(instructor, d[n])
@@ -160,7 +160,7 @@ class Command(BaseCommand):
         pilot = submit_pilot(supplier, version.pk, [{"dossier_id": d[n].pk, "pv_signed": True}
                                                     for n in (0, 1, 2, 4, 5)], training_materials_sent=True)  # fmt: skip
         decide_pilot(ans, pilot, accept=True)  # §6.3: the first installations succeeded
-        with override_settings(SONS_TODAY="2026-10-20"):  # services done, balances requested
+        with clock.as_of(date(2026, 10, 20)):  # services done, balances requested
             for n in (1, 2, 9, 10, 11):
                 actions.file_balance(supplier, fresh(d[n]), BALANCE)
             actions.validate(instructor, fresh(d[1]))
