@@ -3,6 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.worlds import make_world
+
 
 @pytest.fixture(autouse=True)
 def _documents_outside_the_repository(settings, tmp_path):
@@ -28,3 +30,10 @@ def today(time_machine):
         return date.fromisoformat(day)
 
     return move
+
+
+@pytest.fixture
+def world(today, db):
+    """The API's small world (tests/worlds.py), on 1 September 2026."""
+    today("2026-09-01")
+    return make_world()

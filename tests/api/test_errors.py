@@ -16,7 +16,7 @@ from sons.api.models import IdempotencyRecord
 from sons.dossiers import actions
 from sons.dossiers.models import Dossier
 from sons.server_errors import server_error
-from tests.api.conftest import filing
+from tests.worlds import filing
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +138,7 @@ def test_a_preparation_beaten_by_another_is_a_409_not_a_500(world, monkeypatch):
 
     from sons.payments import actions
 
-    def raced(principal, limit):
+    def raced(principal, limit, only):
         raise IntegrityError("duplicate key value violates unique constraint")
 
     monkeypatch.setattr(actions, "_prepare", raced)

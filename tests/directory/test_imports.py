@@ -136,8 +136,8 @@ def test_bad_encoding_is_refused(extract):
 
 def test_open_dossiers_are_alerted_when_their_client_leaves_liberal_practice(today, extract, tmp_path):
     from sons.dossiers.actions import file_one
-    from tests.api.conftest import filing
     from tests.db_factories import EnrolmentFactory, supplier_token
+    from tests.worlds import filing
 
     today("2026-09-01")
     import_rpps(str(extract), apply=True)

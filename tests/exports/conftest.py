@@ -16,10 +16,8 @@ from sons.payments.models import Payment, PaymentBatch
 from sons.recoveries.enums import RecoveryGround
 from sons.recoveries.models import RecoveryCase, Repayment
 from sons.suppliers.models import Organisation
-from tests.api import conftest as api
 
 D = Decimal
-world = api.world  # the API world fixture, shared
 
 
 @dataclass

@@ -16,7 +16,7 @@ from sons.payments.models import Payment
 from sons.recoveries.models import RecoveryCase
 from sons.suppliers.enums import Role
 from tests.db_factories import staff
-from tests.faults.conftest import audit_head_held, waiting_on_a_lock
+from tests.faults.locks import audit_head_held, waiting_on_a_lock
 from tests.payments.world import paying_agents_and_validated_advances
 
 BUSY = "une autre exécution est en cours"

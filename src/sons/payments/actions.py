@@ -36,15 +36,15 @@ class PreparationBusy(Conflict):
     """Another paying agent is preparing a batch: this one stops, cleanly (409), and may try again."""
 
 
-def prepare_batch(principal: Principal, limit: int = 10_000) -> PaymentBatch | None:
-    """Group the validated requests not yet in a live payment.
+def prepare_batch(principal: Principal, limit: int = 10_000, *, only=None) -> PaymentBatch | None:
+    """Group the validated requests not yet in a live payment (of the dossiers `only` names, when given).
 
     Preparations take turns (an advisory lock, waited for PREPARATION_WAIT_SECONDS at most): each one then
     reads the payments its predecessor committed, so they take disjoint sets. The unique constraint on
     payments stays the last guard, and a conflict it raises is a refusal (409), not an error."""
     principal.require(Role.ASP_PAYING_AGENT)
     try:
-        return _prepare(principal, limit)
+        return _prepare(principal, limit, only)
     except locks.Busy:
         raise PreparationBusy(
             "Un autre lot est en cours de préparation : réessayez dans un instant (rien n'a été mis en lot)."
@@ -56,7 +56,7 @@ def prepare_batch(principal: Principal, limit: int = 10_000) -> PaymentBatch | N
         ) from None
 
 
-def _prepare(principal: Principal, limit: int) -> PaymentBatch | None:
+def _prepare(principal: Principal, limit: int, only) -> PaymentBatch | None:
     with transaction.atomic():
         locks.wait_in_transaction("payment-batch", PREPARATION_WAIT_SECONDS)
         live = Payment.objects.exclude(status=PaymentStatus.REJECTED)
@@ -69,7 +69,8 @@ def _prepare(principal: Principal, limit: int) -> PaymentBatch | None:
         locking = Dossier.objects.select_for_update(
             skip_locked=connection.features.has_select_for_update_skip_locked
         )
-        dossiers = locking.filter(advance_due | balance_due).order_by("pk")[:limit]
+        due = locking.filter(advance_due | balance_due)
+        dossiers = (due.filter(pk__in=only) if only is not None else due).order_by("pk")[:limit]
         dossiers = list(dossiers)
         if not dossiers:
             return None

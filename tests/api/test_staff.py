@@ -12,8 +12,8 @@ from sons.audit.journal import verify
 from sons.directory.models import DeMinimisAid
 from sons.dossiers.models import Dossier
 from sons.recoveries.models import RecoveryCase
-from tests.api.conftest import filing
 from tests.db_factories import SolutionFactory, SolutionVersionFactory
+from tests.worlds import filing
 
 pytestmark = pytest.mark.django_db
 

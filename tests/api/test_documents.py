@@ -7,7 +7,12 @@ import pytest
 
 from sons.recoveries.enums import RecoveryGround
 from sons.recoveries.models import RecoveryCase
-from tests.documents.conftest import pdf_text
+from tests.documents.pdfs import filed, pdf_text
+
+
+@pytest.fixture
+def dossier(world):
+    return filed(world)
 
 
 @pytest.mark.parametrize("kind", ["order", "va", "pv", "invoice", "end-of-service"])

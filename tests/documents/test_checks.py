@@ -9,7 +9,7 @@ import pytest
 from sons.documents.checks import check_upload
 from sons.documents.render import render
 from sons.dossiers.models import Document
-from tests.documents.conftest import (
+from tests.documents.pdfs import (
     checked,
     filed_for_centre,
     scan_like_pdf,
@@ -170,7 +170,7 @@ def test_download_serves_the_stored_file_to_those_who_see_the_dossier(world, dos
 
 
 def test_download_of_another_dossiers_document_is_404(world, dossier):
-    from tests.documents.conftest import filed
+    from tests.documents.pdfs import filed
 
     other = filed(world, rpps=world.professionals[1].rpps)
     document_id = upload(world.supplier, dossier.pk, "order", supplier_order(dossier)).json()["id"]

@@ -7,7 +7,7 @@ import pytest
 
 from sons.audit.journal import verify
 from sons.dossiers.models import Dossier
-from tests.api.conftest import BALANCE, filing
+from tests.worlds import BALANCE, filing
 
 
 def prepare_and_pay(world) -> dict:

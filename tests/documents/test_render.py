@@ -12,7 +12,7 @@ from sons.documents.render import MODEL_KINDS, DocumentRefused, render
 from sons.documents.text import compact
 from sons.registry.models import SolutionVersion
 from sons.rules.codes import VA_KEY_FUNCTIONS
-from tests.documents.conftest import filed_for_centre, pdf_text
+from tests.documents.pdfs import filed_for_centre, pdf_text
 
 
 def spaced(text: str) -> str:

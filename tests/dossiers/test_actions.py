@@ -6,7 +6,6 @@ from django.db import connection
 from sons.dossiers.actions import file_one
 from sons.dossiers.models import Dossier
 from sons.errors import Conflict
-from tests.api.conftest import order
 from tests.concurrency import run_together
 from tests.db_factories import (
     EnrolmentFactory,
@@ -15,6 +14,7 @@ from tests.db_factories import (
     SolutionVersionFactory,
     supplier_token,
 )
+from tests.worlds import order
 
 FILERS = 50
 
