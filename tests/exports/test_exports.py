@@ -49,7 +49,7 @@ def test_dossiers_csv_for_excel_fr(world, population):
     assert ide["Fournisseur"] == "Éditeur « Santé » & Cie"
     assert ide["État"] == "Avance validée"
     assert ide["Type de Client"] == "Professionnel libéral"
-    assert ide["Profession"] == "Infirmier(ère) diplômé(e) d'État"
+    assert ide["Profession"] == "Infirmier(ère) diplômé(e) d'État (IDE)"
     assert ide["Demande d'avance déposée le"] == "02/09/2026"
     assert ide["Demande de solde déposée le"] == ""
     assert (ide["Montant financé (€)"], ide["Avance (€)"], ide["Avance versée (€)"]) == (
@@ -58,10 +58,10 @@ def test_dossiers_csv_for_excel_fr(world, population):
         "0,00",
     )
     assert found[population.mk.pk]["Profession"] == "Masseur-kinésithérapeute"
-    assert found[population.ipa.pk]["Profession"] == "Infirmier(ère) en pratique avancée"
+    assert found[population.ipa.pk]["Profession"] == "Infirmier(ère) en pratique avancée (IPA)"
     centre = found[population.centre.pk]
     assert (centre["Type de Client"], centre["Tranche"], centre["Profession"]) == (
-        "Centre de santé infirmier",
+        "Centre de santé",
         "C",
         "",
     )

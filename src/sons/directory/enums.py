@@ -1,23 +1,6 @@
-from django.db import models
+from sons.choices import text_choices
+from sons.rules import codes
 
-
-class Profession(models.TextChoices):
-    SAGE_FEMME = "sage_femme", "Sage-femme"
-    IDE = "ide", "Infirmier(ère) diplômé(e) d'État"
-    IPA = "ipa", "Infirmier(ère) en pratique avancée"
-    MK = "mk", "Masseur-kinésithérapeute"
-    ORTHOPHONISTE = "orthophoniste", "Orthophoniste"
-    ORTHOPTISTE = "orthoptiste", "Orthoptiste"
-    PEDICURE_PODOLOGUE = "pedicure_podologue", "Pédicure-podologue"
-    OTHER = "other", "Autre profession"
-
-
-class PracticeMode(models.TextChoices):
-    LIBERAL = "liberal", "Libéral"
-    SALARIED = "salaried", "Salarié"
-    OTHER = "other", "Autre (bénévole…)"
-
-
-class AidSource(models.TextChoices):
-    DECLARATION = "declaration", "Déclaration du Client"
-    PLATFORM = "platform", "Versement SONS de la plateforme"
+Profession = text_choices("Profession", codes.PROFESSIONS)
+PracticeMode = text_choices("PracticeMode", codes.PRACTICES)
+AidSource = text_choices("AidSource", codes.AID_SOURCES)

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, Field, ValidationError
 
 from sons.errors import invalid_input
+from sons.rules import codes
 
 
 def no_nul(value: str) -> str:
@@ -22,13 +23,12 @@ def no_nul(value: str) -> str:
 
 Clean = AfterValidator(no_nul)
 
-Signature = Literal["handwritten", "cpx", "psc", "rgs1", "eidas_simple", "none"]
+Signature = Literal[codes.SIGNATURE_MODES.codes]
 Amount = Annotated[Decimal, Field(max_digits=12, decimal_places=2, ge=0)]
 SignedAmount = Annotated[Decimal, Field(max_digits=12, decimal_places=2)]
 Identifier = Annotated[int, Field(ge=1, le=2**62)]
 Text = Annotated[str, Field(max_length=5000), Clean]
-VaFunction = Literal["psc_login", "ins_qualification", "mss_pro", "mss_patient", "integrate_received", "send_mes",
-                     "consult_mes", "segur_documents"]  # fmt: skip
+VaFunction = Literal[codes.VA_KEY_FUNCTIONS.codes]
 
 
 class ClientIn(BaseModel):
@@ -51,12 +51,10 @@ class OrderIn(BaseModel):
     signed_on: date | None = None
     signature: Signature | None = None
     lines: Annotated[list[LineIn], Field(max_length=20)] = []
-    vat_rate: Literal["20", "8.5", "0"] | None = None
+    vat_rate: Literal[codes.VAT_RATES.codes] | None = None
     mention_state_funded: bool | None = None
     mention_conditional_referencing: bool | None = None
-    conditioned_on: Annotated[
-        list[Literal["re_engagement", "paid_option", "other_paid_purchase"]], Field(max_length=3)
-    ] = []
+    conditioned_on: Annotated[list[Literal[codes.ORDER_CONDITIONS.codes]], Field(max_length=3)] = []
     paid_version_catch_up: bool = False
     client_version_obsolete: bool | None = None
     centre_certificate_commitment: bool | None = None

@@ -1,5 +1,8 @@
 from django.db import models
 
+from sons.choices import text_choices
+from sons.rules import codes
+
 
 class DossierState(models.TextChoices):
     DRAFT = "draft", "Brouillon"
@@ -49,9 +52,7 @@ ADVANCE_VALIDATED_STATES = (
 )
 
 
-class ClientKind(models.TextChoices):
-    PROFESSIONAL = "professional", "Professionnel libéral"
-    CENTRE = "centre", "Centre de santé infirmier"
+ClientKind = text_choices("ClientKind", codes.CLIENT_KINDS)
 
 
 class MessageKind(models.TextChoices):
