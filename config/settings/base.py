@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sons.portal.context.navigation",
             ],
+            "builtins": ["sons.portal.templatetags.sons"],
         },
     },
 ]

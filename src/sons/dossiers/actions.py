@@ -20,8 +20,9 @@ from sons.suppliers.perms import Principal
 from . import declaration
 from .enums import ClientKind, MessageKind
 from .enums import DossierState as S
-from .models import Dossier, Message, Transition
-from .snapshot import Facts, client_key, evaluate_dossier, store_evaluation
+from .evaluations import evaluate_and_keep, record
+from .models import Dossier, Evaluation, Message, Transition
+from .snapshot import Facts, client_key, evaluate_dossier
 from .workflow import TransitionRefused, perform
 
 ORDER_FIELDS = {  # the contract's name → the dossier's field
@@ -133,27 +134,32 @@ def file_many(principal: Principal, items: list, *, draft: bool = False) -> list
         ]  # read once, reused by the answer
         dossier.state = S.DRAFT if draft else S.ADVANCE_FILED
         dossier.advance_filed_on = None if draft else today
-        store_evaluation(dossier, evaluate_dossier(dossier, "advance", today, facts), now)
-        ready.append((result, dossier))
+        evaluation = evaluate_dossier(dossier, "advance", today, facts)
+        ready.append(
+            (result, dossier, record(dossier, evaluation, "draft" if draft else "file_advance", now))
+        )
     try:
         with transaction.atomic():
-            _write(principal, [d for _, d in ready], draft, now)
+            _write(principal, [(d, e) for _, d, e in ready], draft, now)
     except IntegrityError:
-        for result, dossier in ready:  # a concurrent filing took one of these clients: one by one
+        for result, dossier, evaluation in ready:  # a concurrent filing took one of these clients: one by one
             try:
                 with transaction.atomic():
                     dossier.pk = None
-                    _write(principal, [dossier], draft, now)
+                    _write(principal, [(dossier, evaluation)], draft, now)
             except IntegrityError:
                 result.error = duplicate(dossier.client_key)
-    for result, dossier in ready:
+    for result, dossier, _ in ready:
         if result.error is None:
             result.dossier = dossier
     return results
 
 
-def _write(principal: Principal, dossiers: list[Dossier], draft: bool, now) -> None:
-    created = Dossier.objects.bulk_create(dossiers)
+def _write(principal: Principal, filed: list[tuple[Dossier, Evaluation]], draft: bool, now) -> None:
+    created = Dossier.objects.bulk_create([dossier for dossier, _ in filed])
+    for dossier, evaluation in filed:
+        evaluation.dossier = dossier
+    Evaluation.objects.bulk_create([evaluation for _, evaluation in filed])
     if draft:
         entries = [{"action": "dossier.created", "actor": principal.label, "target": d, "at": now,
                     "payload": {"state": d.state, "decision": d.decision}} for d in created]  # fmt: skip
@@ -176,17 +182,10 @@ def file_one(principal: Principal, document, *, draft: bool = False) -> Dossier:
     return result.dossier
 
 
-def reevaluate(dossier: Dossier, request: str) -> None:
-    filed_on = (
-        dossier.balance_filed_on if request == "balance" else dossier.advance_filed_on
-    ) or clock.today()
-    store_evaluation(dossier, evaluate_dossier(dossier, request, filed_on), timezone.now())
-
-
 def file_advance(principal: Principal, dossier: Dossier) -> Dossier:
     def change(locked):
         locked.advance_filed_on = clock.today()
-        reevaluate(locked, "advance")
+        evaluate_and_keep(locked, "file_advance", "advance")
 
     return perform(dossier, "file_advance", principal, change=change)
 
@@ -195,6 +194,7 @@ def complete(principal: Principal, dossier: Dossier, changes: dict, answer: str)
     """The supplier's answer to a completion request: the declarations it corrects (`order`, `balance`,
     `de_minimis_other_aid`; the fields of `order` it leaves out stay), then the rules run again."""
     request = "balance" if dossier.state == S.BALANCE_TO_COMPLETE else "advance"
+    step = "complete_balance" if request == "balance" else "complete_advance"
     fixed = declaration.read(declaration.CorrectionIn, changes, only_given=True)
     balance = declaration.flatten_balance(fixed["balance"]) if fixed.get("balance") else {}
 
@@ -203,12 +203,11 @@ def complete(principal: Principal, dossier: Dossier, changes: dict, answer: str)
         if "de_minimis_other_aid" in fixed:
             locked.de_minimis_declared = as_money(fixed["de_minimis_other_aid"])
         apply_balance(locked, balance)
-        reevaluate(locked, request)
+        evaluate_and_keep(locked, step, request)
         Message.objects.create(
             dossier=locked, kind=MessageKind.ANSWER, author_label=principal.label, body=answer
         )
 
-    step = "complete_balance" if request == "balance" else "complete_advance"
     return perform(dossier, step, principal, answer, change=change)
 
 
@@ -226,7 +225,7 @@ def file_balance(principal: Principal, dossier: Dossier, document: dict) -> Doss
     def change(locked):
         apply_balance(locked, balance)
         locked.balance_filed_on = clock.today()
-        reevaluate(locked, "balance")
+        evaluate_and_keep(locked, "file_balance", "balance")
 
     return perform(dossier, "file_balance", principal, change=change)
 
@@ -264,8 +263,10 @@ def validate(principal: Principal, dossier: Dossier, message: str = "") -> Dossi
     """Validate a request without blocking findings; the rules run again on today's facts."""
     request = "balance" if dossier.state == S.BALANCE_FILED else "advance"
 
+    step = "validate_balance" if request == "balance" else "validate_advance"
+
     def change(locked):
-        reevaluate(locked, request)
+        evaluate_and_keep(locked, step, request)
         if locked.decision == NOT_ADMISSIBLE:
             blocking = [f["message"] for f in locked.findings if f["severity"] == "blocking"]
             raise TransitionRefused("Constats bloquants : " + " ; ".join(blocking))
@@ -273,7 +274,6 @@ def validate(principal: Principal, dossier: Dossier, message: str = "") -> Dossi
             return S.ADVANCE_SUBJECT_TO_REFERENCING
         return None
 
-    step = "validate_balance" if request == "balance" else "validate_advance"
     return perform(dossier, step, principal, message, change=change, audit_payload={"validated": True})
 
 

@@ -151,6 +151,27 @@ class Dossier(models.Model):
         return self.state not in DEAD_STATES
 
 
+class Evaluation(models.Model):
+    """One evaluation by the rules, as it was decided: at a filing, an answer to a completion request, a
+    validation. The dossier's page shows the last one, never a recomputation (sons.dossiers.evaluations).
+
+    `trace` is the rule-by-rule explanation, one [rule, section, outcome, severity, message] per rule run."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="evaluations")
+    step = models.CharField("étape", max_length=50)
+    request = models.CharField("demande", max_length=20)
+    evaluated_on = models.DateField("évaluée au")
+    at = models.DateTimeField("le")
+    decision = models.CharField("décision", max_length=40)
+    findings = models.JSONField("constats", default=list, encoder=DjangoJSONEncoder)
+    amounts = models.JSONField("montants", default=dict, encoder=DjangoJSONEncoder)
+    trace = models.JSONField("explication règle par règle", default=list, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = "évaluation par les règles"
+        ordering = ["at", "pk"]
+
+
 class Transition(StepRecord):
     """Who moved a dossier from one state to another, when and why."""
 

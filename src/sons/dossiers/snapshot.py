@@ -224,12 +224,3 @@ def evaluate_dossier(
 ) -> Evaluation:
     """Ask the rules engine, the only place where decisions are computed."""
     return evaluate(parse_dossier(snapshot(dossier, request, filed_on, facts)))
-
-
-def store_evaluation(dossier: Dossier, evaluation: Evaluation, now) -> None:
-    dossier.decision = evaluation.decision
-    dossier.findings = [finding.as_dict() for finding in evaluation.findings]
-    dossier.evaluated_at = now
-    amounts = evaluation.amounts
-    dossier.cap, dossier.financed = amounts.cap, amounts.financed
-    dossier.advance_amount, dossier.balance_amount = amounts.advance, amounts.balance

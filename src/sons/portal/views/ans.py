@@ -16,6 +16,7 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from sons.dossiers.enums import DossierState, PilotState
+from sons.dossiers.evaluations import trace_of
 from sons.dossiers.models import Dossier, Pilot, PilotClient
 from sons.dossiers.pilots import decide_pilot
 from sons.dossiers.referencing import grant, refuse
@@ -24,12 +25,12 @@ from sons.recoveries.withdrawal import WithdrawalImpact, withdraw, withdrawal_im
 from sons.registry import actions as registry
 from sons.registry.enums import Referencing
 from sons.registry.models import DistributorDeclaration, ObsoleteVersion, Publisher, Solution, SolutionVersion
-from sons.rules.core import OUTCOME_LABELS, SEVERITY_LABELS
 from sons.rules.money import euros_fr
 from sons.suppliers.enums import Role
 
 from ..access import role_required
 from ..forms_ans import ObsoleteDeclarationForm, PilotDecisionForm, ReferencingForm, WithdrawalForm
+from ..presenters import finding_rows, trace_rows
 from .catalogue import page_of, pagination_query, profile_labels
 
 ans_only = role_required(Role.ANS_AGENT)
@@ -41,23 +42,6 @@ REFERENCING_BADGES = {
     Referencing.WITHDRAWN: "warning",
 }
 PILOT_BADGES = {PilotState.SUBMITTED: "info", PilotState.VALIDATED: "success", PilotState.REFUSED: "error"}
-
-
-def finding_rows(findings) -> list[dict]:
-    """Findings (dicts as stored, or the engine's Finding tuples) with their French severity."""
-    rows = []
-    for finding in findings:
-        data = finding if isinstance(finding, dict) else finding.as_dict()
-        rows.append(
-            {
-                "section": data["section"],
-                "rule": data["rule"],
-                "message": data["message"],
-                "severity_label": SEVERITY_LABELS.get(data["severity"], data["severity"]),
-                "blocking": data["severity"] == "blocking",
-            }
-        )
-    return rows
 
 
 def version_row(version: SolutionVersion, labels: dict[str, str]) -> dict:
@@ -256,20 +240,6 @@ def distributors(request):
     return render(request, "portal/ans/distributors.html", {"page": page, "query": pagination_query(request)})
 
 
-def trace_rows(outcome) -> list[dict]:
-    return [
-        {
-            "section": entry.rule.section,
-            "rule": entry.rule.name,
-            "doc": entry.rule.doc,
-            "outcome": entry.check.outcome,
-            "outcome_label": OUTCOME_LABELS[entry.check.outcome],
-            "message": entry.check.message or entry.check.note or "",
-        }
-        for entry in outcome.trace
-    ]
-
-
 @ans_only
 def obsolete_declaration(request, pk: int):
     solution = get_object_or_404(Solution.objects.select_related("publisher"), pk=pk)
@@ -310,7 +280,7 @@ def obsolete_declaration(request, pk: int):
         "checked": outcome is not None,
         "accepted": outcome is not None and outcome.ok,
         "findings": finding_rows(outcome.findings) if outcome is not None else [],
-        "trace": trace_rows(outcome) if outcome is not None else [],
+        "trace": trace_rows(trace_of(outcome)) if outcome is not None else [],
     }
     return render(request, "portal/ans/obsolete.html", context, status=status)
 

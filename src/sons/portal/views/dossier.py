@@ -10,20 +10,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from sons import clock
 from sons.documents.http import pdf_response, stored_document_response
 from sons.documents.render import FILE_NAMES, MODEL_KINDS
 from sons.documents.render import render as render_model
 from sons.documents.store import store_uploaded_file
-from sons.dossiers import actions
+from sons.dossiers import actions, evaluations
 from sons.dossiers.deadlines import deadlines_of
 from sons.dossiers.enums import DocumentCheck, DocumentKind
 from sons.dossiers.scoping import dossier_or_404
-from sons.dossiers.snapshot import evaluate_dossier
 from sons.dossiers.workflow import STEPS, allowed_steps
 from sons.errors import Refused
 from sons.recoveries.actions import declare_incapacity
-from sons.rules.engine import DECISION_LABELS
+from sons.rules.codes import DECISIONS, REQUESTS
 from sons.rules.explain import DEADLINE_LABELS
 from sons.rules.money import euros_fr
 from sons.suppliers.enums import Role
@@ -42,15 +40,6 @@ def amounts(dossier) -> list[tuple[str, str]]:
     return [(label, euros_fr(value) if value is not None else "—") for label, value in rows]
 
 
-def explanation(dossier) -> list[dict]:
-    """The rules run again on the stored facts, for the page only (nothing is saved)."""
-    request = "balance" if dossier.balance_filed_on else "advance"
-    filed_on = (
-        dossier.balance_filed_on if request == "balance" else dossier.advance_filed_on
-    ) or clock.today()
-    return trace_rows(evaluate_dossier(dossier, request, filed_on).trace)
-
-
 @role_required(*EVERYONE)
 def detail(request, dossier_id: int):
     principal = request.principal
@@ -67,11 +56,14 @@ def detail(request, dossier_id: int):
     documents = list(dossier.documents.order_by("-at"))
     for document in documents:
         document.finding_rows = finding_rows(getattr(document, "findings", None) or [])
+    decided = evaluations.last(dossier)  # what was decided, never a recomputation
     context = {
         "dossier": dossier,
-        "decision_label": DECISION_LABELS.get(dossier.decision, dossier.decision or "non évalué"),
-        "findings": finding_rows([*dossier.findings, *dossier.directory_alerts]),
-        "trace": explanation(dossier),
+        "evaluation": decided,
+        "decision_label": DECISIONS.label(decided.decision) if decided else "non évalué",
+        "request_label": REQUESTS.label(decided.request).lower() if decided else "",
+        "findings": finding_rows([*(decided.findings if decided else []), *dossier.directory_alerts]),
+        "trace": trace_rows(decided.trace if decided else []),
         "amounts": amounts(dossier),
         "deadlines": [{"label": DEADLINE_LABELS.get(k, k), "date": v} for k, v in deadlines.items() if k != "next"],
         "next_deadline": {"label": DEADLINE_LABELS.get(following["name"], following["name"]),
@@ -244,7 +236,33 @@ def document(request, dossier_id: int, document_id: int):
     return response
 
 
+@role_required(*EVERYONE)
+def reevaluation(request, dossier_id: int):
+    """What the rules would decide today (a directory change, a referencing decision…), beside what they decided;
+    nothing is stored."""
+    dossier = dossier_or_404(request.principal, dossier_id)
+    comparison = evaluations.what_would_change(dossier)
+    stored, today = comparison.stored, comparison.today
+    return render(request, "portal/dossier/reevaluation.html", {
+        "dossier": dossier, "comparison": comparison,
+        "decisions": (DECISIONS.label(stored.decision) if stored else "non évalué", DECISIONS.label(today.decision)),
+        "amounts": [(label, (stored.amounts if stored else {}).get(key), today.amounts.get(key))
+                    for key, label in AMOUNT_LABELS],
+        "appeared": finding_rows(comparison.appeared), "gone": finding_rows(comparison.gone),
+        "changed": [(then, now) for then, now in zip(trace_rows([t for t, _ in comparison.changed_rules]),
+                                                       trace_rows([n for _, n in comparison.changed_rules]), strict=True)],
+    })  # fmt: skip
+
+
+AMOUNT_LABELS = (
+    ("cap", "Plafond"),
+    ("financed", "Montant financé"),
+    ("advance", "Avance"),
+    ("balance", "Solde"),
+)
+
 urlpatterns = [
+    path("dossiers/<int:dossier_id>/reevaluation/", reevaluation, name="dossier_reevaluation"),
     path("dossiers/<int:dossier_id>/modeles/<str:kind>.pdf", model, name="dossier_model"),
     path("dossiers/<int:dossier_id>/pieces/<int:document_id>/", document, name="dossier_document"),
     path("dossiers/<int:dossier_id>/", detail, name="dossier"),

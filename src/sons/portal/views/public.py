@@ -9,16 +9,17 @@ from django.shortcuts import render
 from django.urls import path
 
 from ... import clock
+from ...dossiers.evaluations import trace_of
 from ...rules import InvalidDossier, load_parameters
 from ...rules.calendar import LABELS as CALENDAR_LABELS
 from ...rules.calendar import CalendarOutOfRange, build_calendar
 from ...rules.codes import PROFILES
-from ...rules.core import OUTCOME_LABELS, SEVERITY_LABELS
 from ...rules.engine import DECISION_LABELS, REQUEST_LABELS
 from ...rules.explain import DEADLINE_LABELS, bareme_table
 from ...rules.money import euros_fr
 from ...simulator import evaluate_json
 from ..forms import SimulatorForm
+from ..presenters import finding_rows, trace_rows
 
 
 def example_names() -> list[str]:
@@ -52,23 +53,13 @@ def simulator(request):
         context.update(
             decision_label=DECISION_LABELS[evaluation.decision],
             request_label=REQUEST_LABELS[evaluation.request],
-            findings=[
-                {"finding": f, "severity_label": SEVERITY_LABELS[f.severity]} for f in evaluation.findings
-            ],
+            findings=finding_rows(evaluation.findings),
             deadlines=[
                 {"label": DEADLINE_LABELS[name], "date": day}
                 for name, day in evaluation.deadlines.items()
                 if name != "next"
             ],
-            trace=[
-                {
-                    "rule": entry.rule,
-                    "check": entry.check,
-                    "outcome_label": OUTCOME_LABELS[entry.check.outcome],
-                    "severity_label": SEVERITY_LABELS[entry.severity],
-                }
-                for entry in evaluation.trace
-            ],
+            trace=trace_rows(trace_of(evaluation)),
         )
     status = 400 if error else 200
     return render(request, "portal/simulator.html", context, status=status)
