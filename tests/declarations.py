@@ -27,3 +27,19 @@ BALANCE = {
                          "send_mes", "consult_mes", "segur_documents"]},
     "invoice": {"issued_on": "2027-12-06", "amount": "270.00", "in_client_name": True},
 }  # fmt: skip
+
+
+def redeclare(dossier, *, order: dict | None = None, balance: dict | None = None, save: bool = True):
+    """The dossier's declaration changed as a test needs it (order fields merged; the balance replaced), typed."""
+    from sons.dossiers.declaration import read_balance, read_changes
+    from sons.rules.contract import ORDER
+
+    declared = dict(dossier.declared)
+    if order:
+        declared["order"] = {**declared["order"], **read_changes(ORDER, order)}
+    if balance is not None:
+        declared["balance"] = read_balance(balance)
+    dossier.declare(declared)
+    if save:
+        dossier.save()
+    return dossier

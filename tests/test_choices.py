@@ -1,8 +1,6 @@
 """Each code list is declared once: the rules' (sons.rules.codes). A Django choices class of the same codes is
 built from it (same codes, same labels, same order), and so are the declaration's fixed values."""
 
-import typing
-
 from django.apps import apps
 from django.db import models
 
@@ -39,9 +37,9 @@ def test_every_choice_list_of_the_rules_codes_is_the_rules_own():
 
 
 def test_the_declaration_reads_the_rules_codes():
-    literal = typing.get_args  # Literal["a", "b"] → ("a", "b")
-    order, va = declaration.OrderIn.model_fields, declaration.VaIn.model_fields
-    assert literal(typing.get_args(order["vat_rate"].annotation)[0]) == codes.VAT_RATES.codes
-    assert literal(declaration.Signature) == codes.SIGNATURE_MODES.codes
-    assert literal(declaration.VaFunction) == codes.VA_KEY_FUNCTIONS.codes
-    assert "functions" in va
+    """The API documents the contract's own lists (its JSON Schema is the declaration's)."""
+    order = declaration.schema()["properties"]["order"]["properties"]
+    assert order["vat_rate"]["enum"] == [*codes.VAT_RATES.codes, None]
+    assert order["signature"]["enum"] == [*codes.SIGNATURE_MODES.codes, None]
+    va = declaration.schema(declaration.BALANCE)["properties"]["va"]["properties"]
+    assert va["functions"]["items"]["enum"] == list(codes.VA_KEY_FUNCTIONS.codes)

@@ -218,8 +218,9 @@ def test_supplier_files_the_balance_from_the_dossier_page(today, client, spaces)
         "invoice_in_client_name": "on",
     })  # fmt: skip
     dossier.refresh_from_db()
-    assert dossier.state == S.BALANCE_FILED and dossier.va_functions == functions
-    assert dossier.invoice_amount == Decimal("270.00")
+    balance = dossier.declared["balance"]
+    assert dossier.state == S.BALANCE_FILED and balance["va"]["functions"] == functions
+    assert balance["invoice"]["amount"] == Decimal("270.00")
 
 
 def test_the_queue_filters_on_the_profession_as_the_rules_read_it(client, spaces):

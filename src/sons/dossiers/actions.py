@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,7 +12,6 @@ from sons import clock
 from sons.audit.journal import record_many
 from sons.errors import Conflict, Invalid, NotFound, Refused
 from sons.rules import ADMISSIBLE_SUBJECT_TO_REFERENCING, NOT_ADMISSIBLE
-from sons.rules.identifiers import is_valid_finess, is_valid_rpps
 from sons.suppliers.enums import Role
 from sons.suppliers.perms import Principal
 
@@ -25,18 +23,6 @@ from .models import Dossier, Evaluation, Message, Transition
 from .snapshot import Facts, client_key, evaluate_dossier
 from .workflow import TransitionRefused, perform
 
-ORDER_FIELDS = {  # the contract's name → the dossier's field
-    name: f"order_{name}"
-    for name in (
-        "in_client_name", "issued_on", "signed_on", "signature", "lines", "vat_rate", "mention_state_funded",
-        "conditioned_on", "paid_version_catch_up", "client_version_obsolete", "centre_certificate_commitment",
-    )
-} | {"mention_conditional_referencing": "order_mention_conditional"}  # fmt: skip
-BALANCE_FIELDS = (
-    "completed_on", "end_of_service_attested_on", "va_signed_on", "va_signature", "va_functions",
-    "invoice_issued_on", "invoice_amount", "invoice_in_client_name",
-)  # fmt: skip
-
 
 def duplicate(key: str) -> Conflict:
     kind, _, number = key.partition(":")
@@ -47,45 +33,22 @@ def duplicate(key: str) -> Conflict:
     )
 
 
-def as_money(value) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
-
-
 def new_dossier(principal: Principal, document) -> Dossier:
     """An unsaved dossier from a supplier's declaration (checked here: `Invalid` names the field at fault)."""
-    data = declaration.read(declaration.DossierIn, document)
-    client = data["client"]
-    rpps, finess = client.get("rpps") or "", client.get("finess_geo") or ""
+    declared = declaration.read(document)
+    client = declared["client"]
+    rpps, finess = client["rpps"] or "", client["finess_geo"] or ""
     if bool(rpps) == bool(finess):
         raise Invalid(
             "Indiquez soit le n° RPPS du professionnel, soit le n° FINESS géographique du centre.", "client"
         )
-    if rpps and not is_valid_rpps(rpps):
-        raise Invalid(f"n° RPPS {rpps} invalide (11 chiffres, clé de Luhn).", "client.rpps")
-    if finess and not is_valid_finess(finess):
-        raise Invalid(f"n° FINESS {finess} invalide (9 chiffres, clé de Luhn).", "client.finess_geo")
     kind = ClientKind.PROFESSIONAL if rpps else ClientKind.CENTRE
     dossier = Dossier(
-        supplier=principal.organisation, solution_version_id=data["solution_version_id"], client_kind=kind,
+        supplier=principal.organisation, solution_version_id=declared["solution_version_id"], client_kind=kind,
         rpps=rpps, finess_geo=finess, client_key=client_key(kind, rpps, finess),
-        de_minimis_declared=as_money(data.get("de_minimis_other_aid")),
     )  # fmt: skip
-    apply_order(dossier, data["order"])
+    dossier.declare(declared)
     return dossier
-
-
-def apply_order(dossier: Dossier, order: dict) -> None:
-    for name, attribute in ORDER_FIELDS.items():
-        if name not in order:
-            continue
-        value = order[name]
-        if name == "lines":
-            value = [{"label": line["label"], "amount": f"{Decimal(line['amount']):.2f}"} for line in value]
-        elif name == "paid_version_catch_up":
-            value = bool(value)
-        elif value is None and name in ("signature", "vat_rate"):
-            value = ""
-        setattr(dossier, attribute, value)
 
 
 @dataclass
@@ -195,14 +158,10 @@ def complete(principal: Principal, dossier: Dossier, changes: dict, answer: str)
     `de_minimis_other_aid`; the fields of `order` it leaves out stay), then the rules run again."""
     request = "balance" if dossier.state == S.BALANCE_TO_COMPLETE else "advance"
     step = "complete_balance" if request == "balance" else "complete_advance"
-    fixed = declaration.read(declaration.CorrectionIn, changes, only_given=True)
-    balance = declaration.flatten_balance(fixed["balance"]) if fixed.get("balance") else {}
+    corrected = corrections(changes)
 
     def change(locked):
-        apply_order(locked, fixed.get("order") or {})
-        if "de_minimis_other_aid" in fixed:
-            locked.de_minimis_declared = as_money(fixed["de_minimis_other_aid"])
-        apply_balance(locked, balance)
+        locked.declare(corrected(locked.declared))
         evaluate_and_keep(locked, step, request)
         Message.objects.create(
             dossier=locked, kind=MessageKind.ANSWER, author_label=principal.label, body=answer
@@ -211,19 +170,35 @@ def complete(principal: Principal, dossier: Dossier, changes: dict, answer: str)
     return perform(dossier, step, principal, answer, change=change)
 
 
-def apply_balance(dossier: Dossier, balance: dict) -> None:
-    for name in BALANCE_FIELDS:
-        if name in balance:
-            value = balance[name]
-            setattr(dossier, name, "" if value is None and name == "va_signature" else value)
+def corrections(changes: dict):
+    """The answer's corrections, checked now: the order's fields it names, the balance request, the client's other
+    de minimis aids (beside `client` or in it); a function giving the corrected declaration."""
+    order = declaration.read_changes(declaration.contract.ORDER, changes.get("order") or {})
+    balance = declaration.read_balance(changes["balance"]) if changes.get("balance") else None
+    client = dict(changes.get("client") or {})
+    if "de_minimis_other_aid" in changes:  # beside `client`: the API's first shape
+        client.setdefault("de_minimis_other_aid", changes["de_minimis_other_aid"])
+    client = declaration.read_changes(declaration.CLIENT, {"de_minimis_other_aid": client["de_minimis_other_aid"]}
+                                      if "de_minimis_other_aid" in client else {})  # fmt: skip
+
+    def corrected(declared: dict) -> dict:
+        result = {**declared, "order": {**declared["order"], **order},
+                  "client": {**declared["client"], **client}}  # fmt: skip
+        if balance is not None:
+            result["balance"] = balance
+        return result
+
+    return corrected
 
 
 def file_balance(principal: Principal, dossier: Dossier, document: dict) -> Dossier:
-    """The balance request (VA and invoice, as `BalanceIn` describes them), checked, then evaluated."""
-    balance = declaration.flatten_balance(declaration.read(declaration.BalanceIn, document))
+    """The balance request (VA, invoice, training: the contract's `balance`), checked, then evaluated."""
+    balance = declaration.read_balance(document)
+    if balance is None:
+        raise Invalid("balance : section manquante", "balance")
 
     def change(locked):
-        apply_balance(locked, balance)
+        locked.declare({**locked.declared, "balance": balance})
         locked.balance_filed_on = clock.today()
         evaluate_and_keep(locked, "file_balance", "balance")
 

@@ -54,31 +54,16 @@ class Dossier(models.Model):
     finess_geo = models.CharField("n° FINESS géographique", max_length=9, blank=True)
     client_key = models.CharField("identifiant du Client", max_length=20, db_index=True)
 
-    # The order (bon de commande), as declared by the supplier.
-    order_in_client_name = models.BooleanField("libellé au nom du Client", null=True)
-    order_issued_on = models.DateField("émis le", null=True)
-    order_signed_on = models.DateField("signé le", null=True)
-    order_signature = models.CharField("mode de signature", max_length=20, blank=True)
-    order_lines = models.JSONField("lignes", default=list)
-    order_vat_rate = models.CharField("taux de TVA", max_length=4, blank=True)
-    order_mention_state_funded = models.BooleanField("mention de prise en charge par l'État", null=True)
-    order_mention_conditional = models.BooleanField("mention de commande conditionnelle", null=True)
-    order_conditioned_on = models.JSONField("conditions", default=list)
-    order_paid_version_catch_up = models.BooleanField("rattrapage de version payant", default=False)
-    order_client_version_obsolete = models.BooleanField("version du Client obsolète", null=True)
-    order_centre_certificate_commitment = models.BooleanField("engagement certificat (centre)", null=True)
-    de_minimis_declared = models.DecimalField("autres aides de minimis déclarées", null=True, **MONEY)
+    # What the supplier declared (client, order, balance request), in the contract's shape, as declared
+    # (sons.dossiers.declaration); `declared` reads it typed. Columns hold only what is queried or constrained.
+    declaration = models.JSONField("déclaration du Fournisseur", default=dict, encoder=DjangoJSONEncoder)
+    order_signed_on = models.DateField(
+        "commande signée le", null=True
+    )  # the declared order's, for the queues
 
-    # The balance request, the end-of-service attestation and the incapacity declaration (§4.4, §6.4).
-    completed_on = models.DateField("Prestation réalisée le", null=True)
+    # The end-of-service attestation and the incapacity declaration (§4.4): steps of the lifecycle.
     end_of_service_attested_on = models.DateField("attestation de fin de Prestation le", null=True)
     incapacity_declared_on = models.DateField("incapacité déclarée le", null=True)
-    va_signed_on = models.DateField("VA signée le", null=True)
-    va_signature = models.CharField("mode de signature de la VA", max_length=20, blank=True)
-    va_functions = models.JSONField("fonctions clés attestées", default=list)
-    invoice_issued_on = models.DateField("facture émise le", null=True)
-    invoice_amount = models.DecimalField("montant facturé", null=True, **MONEY)
-    invoice_in_client_name = models.BooleanField("facture au nom du Client", null=True)
 
     advance_filed_on = models.DateField("demande d'avance déposée le", null=True)
     balance_filed_on = models.DateField("demande de solde déposée le", null=True)
@@ -149,6 +134,24 @@ class Dossier(models.Model):
     @property
     def state_is_live(self) -> bool:
         return self.state not in DEAD_STATES
+
+    @property
+    def declared(self) -> dict:
+        """The declaration, typed (dates, amounts), read once per instance."""
+        from .declaration import read
+
+        cached = self.__dict__.get("_declared")
+        if cached is None or cached[0] is not self.declaration:
+            cached = self.__dict__["_declared"] = (self.declaration, read(self.declaration))
+        return cached[1]
+
+    def declare(self, declared: dict) -> None:
+        """Keep a typed declaration (and the columns copied from it)."""
+        from .declaration import as_json
+
+        self.declaration = as_json(declared)
+        self.__dict__["_declared"] = (self.declaration, declared)
+        self.order_signed_on = declared["order"]["signed_on"]
 
 
 class Evaluation(models.Model):

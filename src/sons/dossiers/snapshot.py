@@ -34,14 +34,6 @@ def client_key(kind: str, rpps: str = "", finess_geo: str = "") -> str:
     return f"rpps:{rpps}" if kind == ClientKind.PROFESSIONAL else f"finess:{finess_geo}"
 
 
-def iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def money(amount: Decimal | None) -> str | None:
-    return None if amount is None else f"{amount:.2f}"
-
-
 class Facts:
     """Facts owned by the ANS, the ASP and the directory, loaded once for a set of dossiers."""
 
@@ -96,9 +88,10 @@ class Facts:
         count = self.live_orders.get(dossier.client_key, 0)
         return count - 1 if dossier.pk and dossier.state_is_live else count
 
-    def de_minimis_other_aid(self, dossier: Dossier, on: date) -> str | None:
+    def de_minimis_other_aid(self, dossier: Dossier, on: date) -> Decimal | None:
         """The client's declaration plus this platform's payments in the window, this dossier's excepted."""
-        if dossier.client_kind == ClientKind.CENTRE or dossier.de_minimis_declared is None:
+        declared = dossier.declared["client"]["de_minimis_other_aid"]
+        if dossier.client_kind == ClientKind.CENTRE or declared is None:
             return None
         platform = sum(
             (
@@ -108,7 +101,7 @@ class Facts:
             ),
             Decimal("0.00"),
         )
-        return money(dossier.de_minimis_declared + platform)
+        return declared + platform
 
     def platform_aid(self, on: date) -> dict[str, list[tuple[int | None, Decimal]]]:
         """One query for all the dossiers: the platform's aids per client and dossier, in the window ending `on`."""
@@ -128,17 +121,19 @@ class Facts:
 
 
 def snapshot(dossier: Dossier, request: str, filed_on: date, facts: Facts | None = None) -> dict:
-    """The dossier as the simulator contract describes it (JSON form)."""
+    """The dossier as the simulator contract describes it, with real dates and amounts: what the supplier
+    declared (its order, its balance request) as declared, and the facts the ANS, the ASP and the directory own."""
     facts = facts or Facts([dossier])
     supplier = facts.suppliers[dossier.supplier_id]
     version = facts.versions[dossier.solution_version_id]
     solution = version.solution
     is_publisher = solution.publisher.organisation_id == supplier.pk
     declaration = None if is_publisher else facts.declarations.get((solution.pk, supplier.pk))
+    declared = dossier.declared
     data = {
         "dispositif": "SFP-LGC-Va2",
         "request": request,
-        "filed_on": iso(filed_on),
+        "filed_on": filed_on,
         "supplier": {
             "role": "publisher" if is_publisher else "distributor",
             "declared_by_publisher": None if is_publisher else declaration is not None,
@@ -151,46 +146,22 @@ def snapshot(dossier: Dossier, request: str, filed_on: date, facts: Facts | None
         "solution": {
             "market": solution.market,
             "profiles": list(version.profiles),
-            "complete_dossier_on": iso(version.complete_dossier_on),
+            "complete_dossier_on": version.complete_dossier_on,
             "referencing": version.referencing,
-            "referenced_on": iso(
-                version.withdrawn_on
-                if version.referencing == Referencing.WITHDRAWN
-                else version.referenced_on
-            ),
+            "referenced_on": version.withdrawn_on
+            if version.referencing == Referencing.WITHDRAWN
+            else version.referenced_on,
         },
         "client": client_facts(dossier, facts, filed_on),
-        "order": {
-            "in_client_name": dossier.order_in_client_name,
-            "issued_on": iso(dossier.order_issued_on),
-            "signed_on": iso(dossier.order_signed_on),
-            "signature": dossier.order_signature or None,
-            "lines": dossier.order_lines,
-            "vat_rate": dossier.order_vat_rate or None,
-            "mention_state_funded": dossier.order_mention_state_funded,
-            "mention_conditional_referencing": dossier.order_mention_conditional,
-            "conditioned_on": dossier.order_conditioned_on,
-            "paid_version_catch_up": dossier.order_paid_version_catch_up,
-            "client_version_obsolete": dossier.order_client_version_obsolete,
-            "centre_certificate_commitment": dossier.order_centre_certificate_commitment,
-        },
+        "order": declared["order"],
         "balance": None,
     }
     if request == "balance":
         data["balance"] = {
+            **(declared["balance"] or {}),
             "advance_validated": dossier.state in ADVANCE_VALIDATED_STATES,
-            "completed_on": iso(dossier.completed_on),
-            "end_of_service_attested_on": iso(dossier.end_of_service_attested_on),
-            "va": {
-                "signed_on": iso(dossier.va_signed_on),
-                "signature": dossier.va_signature or None,
-                "functions": dossier.va_functions,
-            },
-            "invoice": {
-                "issued_on": iso(dossier.invoice_issued_on),
-                "amount": money(dossier.invoice_amount),
-                "in_client_name": dossier.invoice_in_client_name,
-            },
+            "end_of_service_attested_on": dossier.end_of_service_attested_on,
+            "advance_paid": dossier.paid_advance or None,
         }
     return data
 

@@ -76,7 +76,7 @@ class DossierForm(DsfrForm):
         self.fields["solution_version"].choices = [(v.pk, str(v)) for v in versions]
 
     def payload(self) -> dict:
-        """The API's DossierIn document."""
+        """The declaration (sons.dossiers.declaration), as the API receives it."""
         d = self.cleaned_data
         client = {"finess_geo": d["finess_geo"]} if d["finess_geo"] else {"rpps": d["rpps"] or None}
         order = {
@@ -87,8 +87,8 @@ class DossierForm(DsfrForm):
         }  # fmt: skip
         if d["finess_geo"]:
             order["centre_certificate_commitment"] = d["centre_certificate_commitment"]
-        return {"client": client, "solution_version_id": d["solution_version"], "order": order,
-                "de_minimis_other_aid": d["de_minimis_other_aid"]}  # fmt: skip
+        client["de_minimis_other_aid"] = d["de_minimis_other_aid"]
+        return {"client": client, "solution_version_id": d["solution_version"], "order": order}
 
     def clean(self):
         data = super().clean()
@@ -125,6 +125,10 @@ class BalanceForm(DsfrForm):
         help_text="Toutes taxes comprises, au taux de TVA du bon de commande ; hors taxe au taux de 0 %.",
     )  # fmt: skip
     invoice_in_client_name = forms.BooleanField(label="Facture au nom du Client", required=False)
+    training_delivered = forms.BooleanField(
+        label="Formations des utilisateurs réalisées", required=False,
+        help_text="Les formations afférentes demeurent exigibles pour le versement du solde (§3.1, §4.4).",
+    )  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,7 +139,8 @@ class BalanceForm(DsfrForm):
         return {"completed_on": d["completed_on"],
                 "va": {"signed_on": d["va_signed_on"], "signature": d["va_signature"], "functions": d["va_functions"]},
                 "invoice": {"issued_on": d["invoice_issued_on"], "amount": d["invoice_amount"],
-                            "in_client_name": d["invoice_in_client_name"]}}  # fmt: skip
+                            "in_client_name": d["invoice_in_client_name"]},
+                "training_delivered": d["training_delivered"]}  # fmt: skip
 
 
 class DocumentForm(DsfrForm):

@@ -15,10 +15,10 @@ from sons import clock
 from sons.directory.models import Centre, Professional
 from sons.dossiers import actions, bulk
 from sons.dossiers.deadlines import RELEVANT, deadlines_of
+from sons.dossiers.eligibility import clients_eligibility
 from sons.dossiers.enums import ADVANCE_VALIDATED_STATES, ClientKind, DossierState
 from sons.dossiers.models import Dossier, Pilot
 from sons.dossiers.pilots import PilotRefused, submit_pilot
-from sons.dossiers.snapshot import Facts, client_key, evaluate_dossier
 from sons.errors import Refused
 from sons.registry.models import SolutionVersion
 from sons.rules import load_parameters
@@ -32,7 +32,6 @@ from ..access import role_required
 from ..forms import BulkForm, ClientSearchForm, DossierForm, TokenForm
 from ..presenters import finding_rows
 
-CLIENT_RULES = ("client_", "centre_", "solution_has_client_profile")
 supplier_only = role_required(Role.SUPPLIER_MEMBER)
 
 
@@ -107,26 +106,6 @@ def dossier_list(request):
     })  # fmt: skip
 
 
-def clients_eligibility(request, clients: list[tuple[str, str, str]]) -> list[list[dict]]:
-    """The rules' verdict on each client alone, as (kind, rpps, finess): drafts evaluated by the engine on
-    facts loaded once for all of them, client findings kept."""
-    organisation = request.principal.organisation
-    version = versions().filter(solution__publisher__organisation=organisation).first() or versions().first()
-    if version is None:
-        return [[] for _ in clients]
-    drafts = [
-        Dossier(supplier=organisation, solution_version=version, client_kind=kind, rpps=rpps, finess_geo=finess,
-                client_key=client_key(kind, rpps, finess))
-        for kind, rpps, finess in clients
-    ]  # fmt: skip
-    facts, today = Facts(drafts, [organisation]), clock.today()
-    return [
-        finding_rows([f.as_dict() for f in evaluate_dossier(d, "advance", today, facts).findings
-                      if f.rule.startswith(CLIENT_RULES)])
-        for d in drafts
-    ]  # fmt: skip
-
-
 @supplier_only
 def client_search(request):
     form = ClientSearchForm(request.GET or None)
@@ -156,10 +135,9 @@ def client_search(request):
                 "client": (ClientKind.CENTRE, "", centre.finess_geo),
                 "new_url": reverse("portal:dossier_new") + f"?finess_geo={centre.finess_geo}",
             })  # fmt: skip
-        for row, findings in zip(
-            results, clients_eligibility(request, [r["client"] for r in results]), strict=True
-        ):
-            row["findings"] = findings
+        checked = clients_eligibility(request.principal.organisation, [r["client"] for r in results])
+        for row, findings in zip(results, checked, strict=True):
+            row["findings"] = finding_rows(findings)
             row["eligible"] = not any(f["severity"] == "blocking" for f in findings)
     return render(request, "portal/supplier/clients.html", {"form": form, "results": results,
                                                              "searched": form.is_bound})  # fmt: skip
