@@ -58,6 +58,21 @@ class StepRecord(models.Model):
         ordering = ["at", "pk"]
 
 
+def history_of(model, states, verbose_name: str, *, name: str = "", subject: str = "") -> type[StepRecord]:
+    """The history model of `model`'s lifecycle (`<Model>Transition`, reached as `obj.transitions`), declared in
+    the calling models module: `EnrolmentTransition = history_of(Enrolment, EnrolmentState, "étape…")`."""
+    attrs = {
+        "__module__": model.__module__,
+        subject or model._meta.model_name: models.ForeignKey(
+            model, on_delete=models.PROTECT, related_name="transitions"
+        ),
+        "from_state": models.CharField("de", max_length=40, choices=states.choices),
+        "to_state": models.CharField("vers", max_length=40, choices=states.choices),
+        "Meta": type("Meta", (StepRecord.Meta,), {"verbose_name": verbose_name}),
+    }
+    return type(name or f"{model.__name__}Transition", (StepRecord,), attrs)
+
+
 class Lifecycle:
     """The transitions table of `model` (its state in `field`, labelled by `states`), its history rows in
     `history` (whose foreign key to the object is `subject`), its audit entries named `<kind>.transition`."""

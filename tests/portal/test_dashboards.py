@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sons.directory.enums import Profession
+from sons.dossiers import figures as dashboards
 from sons.dossiers.enums import DossierState as S
 from sons.portal.charts import Bar, bar_chart
-from sons.portal.views import dashboards
 from sons.suppliers.enums import Role
 from tests.db_factories import OrganisationFactory, enrolled_publisher_version
 from tests.portal.factories import decided_after, dossier, signed_in, transition

@@ -212,26 +212,22 @@ def attest_end_of_service(principal: Principal, dossier: Dossier, on: date | Non
     return perform(dossier, "attest_end_of_service", principal, change=change)
 
 
-def request_completion(principal: Principal, dossier: Dossier, message: str) -> Dossier:
-    step = "request_balance_completion" if dossier.state == S.BALANCE_FILED else "request_advance_completion"
+def _tell(principal: Principal, dossier: Dossier, step: str, kind: str, message: str) -> Dossier:
+    """Take `step` (of the request filed: advance or balance) with its message to the supplier."""
+    request = "balance" if dossier.state == S.BALANCE_FILED else "advance"
 
     def change(locked):
-        Message.objects.create(
-            dossier=locked, kind=MessageKind.COMPLETION_REQUEST, author_label=principal.label, body=message
-        )
+        Message.objects.create(dossier=locked, kind=kind, author_label=principal.label, body=message)
 
-    return perform(dossier, step, principal, message, change=change)
+    return perform(dossier, step.format(request=request), principal, message, change=change)
+
+
+def request_completion(principal: Principal, dossier: Dossier, message: str) -> Dossier:
+    return _tell(principal, dossier, "request_{request}_completion", MessageKind.COMPLETION_REQUEST, message)
 
 
 def reject(principal: Principal, dossier: Dossier, message: str) -> Dossier:
-    step = "reject_balance" if dossier.state == S.BALANCE_FILED else "reject_advance"
-
-    def change(locked):
-        Message.objects.create(
-            dossier=locked, kind=MessageKind.DECISION, author_label=principal.label, body=message
-        )
-
-    return perform(dossier, step, principal, message, change=change)
+    return _tell(principal, dossier, "reject_{request}", MessageKind.DECISION, message)
 
 
 def validate(principal: Principal, dossier: Dossier, message: str = "") -> Dossier:

@@ -40,6 +40,24 @@ RECOVERY_OPEN_STATES = (
 )
 RECOVERY_STATES = (*RECOVERY_OPEN_STATES, DossierState.RECOVERED, DossierState.RECOVERY_CANCELLED)
 
+# The families of states the pages colour alike.
+STATE_FAMILIES = {
+    DossierState.DRAFT: "in_progress",
+    DossierState.ADVANCE_FILED: "in_progress",
+    DossierState.BALANCE_FILED: "in_progress",
+    DossierState.ADVANCE_SUBJECT_TO_REFERENCING: "in_progress",
+    DossierState.ADVANCE_TO_COMPLETE: "to_complete",
+    DossierState.BALANCE_TO_COMPLETE: "to_complete",
+    DossierState.ADVANCE_VALIDATED: "validated",
+    DossierState.BALANCE_VALIDATED: "validated",
+    DossierState.ADVANCE_PAID: "paid",
+    DossierState.BALANCE_PAID: "paid",
+    DossierState.ADVANCE_REJECTED: "rejected",
+    DossierState.BALANCE_REJECTED: "rejected",
+    DossierState.CANCELLED: "rejected",
+    **dict.fromkeys(RECOVERY_STATES, "recovery"),
+}
+
 # States reached only once the ASP has validated the advance request.
 ADVANCE_VALIDATED_STATES = (
     DossierState.ADVANCE_VALIDATED,

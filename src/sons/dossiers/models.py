@@ -6,7 +6,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 
-from sons.lifecycle import StepRecord
+from sons.lifecycle import history_of
 from sons.registry.enums import Referencing
 
 from .enums import DEAD_STATES, ClientKind, DocumentCheck, DocumentKind, DossierState, MessageKind, PilotState
@@ -175,15 +175,8 @@ class Evaluation(models.Model):
         ordering = ["at", "pk"]
 
 
-class Transition(StepRecord):
-    """Who moved a dossier from one state to another, when and why."""
-
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="transitions")
-    from_state = models.CharField("de", max_length=40, choices=DossierState.choices)
-    to_state = models.CharField("vers", max_length=40, choices=DossierState.choices)
-
-    class Meta(StepRecord.Meta):
-        verbose_name = "transition"
+# Who moved a dossier from one state to another, when and why.
+Transition = history_of(Dossier, DossierState, "transition", name="Transition")
 
 
 class Message(models.Model):
@@ -239,13 +232,7 @@ class Pilot(models.Model):
         ]
 
 
-class PilotTransition(StepRecord):
-    pilot = models.ForeignKey(Pilot, on_delete=models.PROTECT, related_name="transitions")
-    from_state = models.CharField("de", max_length=40, choices=PilotState.choices)
-    to_state = models.CharField("vers", max_length=40, choices=PilotState.choices)
-
-    class Meta(StepRecord.Meta):
-        verbose_name = "décision sur un périmètre pilote"
+PilotTransition = history_of(Pilot, PilotState, "décision sur un périmètre pilote")
 
 
 class PilotClient(models.Model):

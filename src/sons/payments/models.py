@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
-from sons.lifecycle import StepRecord
+from sons.lifecycle import history_of
 
 from .enums import BatchState, PaymentKind, PaymentStatus
 
@@ -24,13 +24,9 @@ class PaymentBatch(models.Model):
         verbose_name = "lot de paiement"
 
 
-class BatchTransition(StepRecord):
-    batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, related_name="transitions")
-    from_state = models.CharField("de", max_length=40, choices=BatchState.choices)
-    to_state = models.CharField("vers", max_length=40, choices=BatchState.choices)
-
-    class Meta(StepRecord.Meta):
-        verbose_name = "étape d'un lot"
+BatchTransition = history_of(
+    PaymentBatch, BatchState, "étape d'un lot", name="BatchTransition", subject="batch"
+)
 
 
 class Payment(models.Model):

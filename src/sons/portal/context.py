@@ -2,6 +2,8 @@
 
 from django.urls import reverse
 
+from sons import clock
+from sons.rules import load_parameters
 from sons.suppliers.enums import Role
 
 from .access import principal_of
@@ -56,3 +58,12 @@ def navigation(request):
         "nav_principal": principal,
         "nav_role_label": Role(principal.role).label if principal else "",
     }
+
+
+def af_figures(request):
+    """The AF's figures the pages quote (the advance's share, the conditional order's days…), read from the
+    parameters in force today, never typed in a template."""
+    p = load_parameters().at(clock.today())
+    advance = int(p.advance_share * 100)
+    return {"af": {"advance_percent": f"{advance} %", "balance_percent": f"{100 - advance} %",
+                   "conditional_order_days": p.conditional_order_days}}  # fmt: skip

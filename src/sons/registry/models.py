@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from sons.lifecycle import StepRecord
+from sons.lifecycle import history_of
 
 from .enums import Market, Referencing
 
@@ -62,13 +62,9 @@ class SolutionVersion(models.Model):
         return f"{self.solution} {self.version}"
 
 
-class ReferencingTransition(StepRecord):
-    version = models.ForeignKey(SolutionVersion, on_delete=models.PROTECT, related_name="transitions")
-    from_state = models.CharField("de", max_length=40, choices=Referencing.choices)
-    to_state = models.CharField("vers", max_length=40, choices=Referencing.choices)
-
-    class Meta(StepRecord.Meta):
-        verbose_name = "décision de référencement"
+ReferencingTransition = history_of(
+    SolutionVersion, Referencing, "décision de référencement", name="ReferencingTransition", subject="version"
+)
 
 
 class DistributorDeclaration(models.Model):

@@ -14,7 +14,7 @@ from stdnum import iban as stdnum_iban
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
-from sons.lifecycle import StepRecord
+from sons.lifecycle import history_of
 
 from .enums import EnrolmentState, Role
 
@@ -97,13 +97,7 @@ class Enrolment(models.Model):
         verbose_name = "enrôlement"
 
 
-class EnrolmentTransition(StepRecord):
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="transitions")
-    from_state = models.CharField("de", max_length=40, choices=EnrolmentState.choices)
-    to_state = models.CharField("vers", max_length=40, choices=EnrolmentState.choices)
-
-    class Meta(StepRecord.Meta):
-        verbose_name = "étape de l'enrôlement"
+EnrolmentTransition = history_of(Enrolment, EnrolmentState, "étape de l'enrôlement")
 
 
 def hash_token(key: str) -> str:

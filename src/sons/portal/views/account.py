@@ -1,11 +1,9 @@
 """Sign in and out with Django's accounts; `espace/` sends each role to its own space."""
 
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.urls import path
 
 from sons.suppliers.enums import Role
 
@@ -40,14 +38,3 @@ def space(request):
     if principal is None:
         raise PermissionDenied("Aucun rôle n'est attribué à ce compte.")
     return redirect(HOME_OF[principal.role])
-
-
-urlpatterns = [
-    path(
-        "connexion/",
-        auth_views.LoginView.as_view(template_name="portal/login.html", authentication_form=SignInForm),
-        name="login",
-    ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
-    path("espace/", space, name="space"),
-]

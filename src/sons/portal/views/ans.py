@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sons.dossiers.enums import DossierState, PilotState
@@ -31,7 +31,7 @@ from sons.suppliers.enums import Role
 from ..access import role_required
 from ..forms_ans import ObsoleteDeclarationForm, PilotDecisionForm, ReferencingForm, WithdrawalForm
 from ..presenters import finding_rows, trace_rows
-from .catalogue import page_of, pagination_query, profile_labels
+from .catalogue import page_of, profile_labels
 
 ans_only = role_required(Role.ANS_AGENT)
 
@@ -59,15 +59,18 @@ def ans_home(request):
         row["referencing"]: row["n"]
         for row in SolutionVersion.objects.values("referencing").annotate(n=Count("pk")).order_by()
     }
-    context = {
-        "pending": by_state.get(Referencing.PENDING, 0),
-        "granted": by_state.get(Referencing.GRANTED, 0),
-        "publishers": Publisher.objects.count(),
-        "pilots_submitted": Pilot.objects.filter(state=PilotState.SUBMITTED).count(),
-        "distributors": DistributorDeclaration.objects.count(),
-        "obsolete": ObsoleteVersion.objects.count(),
-    }
-    return render(request, "portal/ans/home.html", context)
+    versions = reverse("portal:ans_versions")
+    tiles = [  # (link, title, figure, test id)
+        (f"{versions}?etat=pending", "Versions en cours d’instruction", by_state.get(Referencing.PENDING, 0),
+         "versions-en-instruction"),
+        (reverse("portal:ans_pilots"), "Périmètres pilotes à instruire",
+         Pilot.objects.filter(state=PilotState.SUBMITTED).count(), "pilotes-a-instruire"),
+        (f"{versions}?etat=granted", "Versions référencées", by_state.get(Referencing.GRANTED, 0), ""),
+        (reverse("portal:ans_publishers"), "Éditeurs", Publisher.objects.count(), ""),
+        (reverse("portal:ans_distributors"), "Distributeurs déclarés (AF §4.1)", DistributorDeclaration.objects.count(), ""),
+        (reverse("portal:obsolete_versions"), "Versions obsolètes publiées (AF §4.3)", ObsoleteVersion.objects.count(), ""),
+    ]  # fmt: skip
+    return render(request, "portal/ans/home.html", {"tiles": tiles})
 
 
 @ans_only
@@ -92,7 +95,7 @@ def publishers(request):
     return render(
         request,
         "portal/ans/publishers.html",
-        {"page": page, "entries": entries, "query": pagination_query(request)},
+        {"page": page, "entries": entries},
     )
 
 
@@ -122,7 +125,6 @@ def versions(request):
             "states": Referencing.choices,
             "chosen": chosen,
             "search": search,
-            "query": pagination_query(request),
         },
     )
 
@@ -237,7 +239,7 @@ def distributors(request):
         "solution__publisher__name", "solution__name", "distributor__name"
     )
     page = page_of(request, listed)
-    return render(request, "portal/ans/distributors.html", {"page": page, "query": pagination_query(request)})
+    return render(request, "portal/ans/distributors.html", {"page": page})
 
 
 @ans_only
@@ -307,7 +309,6 @@ def pilots(request):
             "rows": rows,
             "states": [*PilotState.choices, ("tous", "Tous")],
             "chosen": chosen,
-            "query": pagination_query(request),
         },
     )
 
@@ -355,17 +356,3 @@ def pilot_detail(request, pk: int):
         "form": form,
     }
     return render(request, "portal/ans/pilot.html", context, status=status)
-
-
-urlpatterns = [
-    path("ans/", ans_home, name="ans_home"),
-    path("ans/editeurs/", publishers, name="ans_publishers"),
-    path("ans/versions/", versions, name="ans_versions"),
-    path("ans/versions/<int:pk>/", version_detail, name="ans_version"),
-    path("ans/versions/<int:pk>/referencement/", referencing, name="ans_referencing"),
-    path("ans/versions/<int:pk>/retrait/", withdrawal, name="ans_withdrawal"),
-    path("ans/distributeurs/", distributors, name="ans_distributors"),
-    path("ans/solutions/<int:pk>/versions-obsoletes/", obsolete_declaration, name="ans_obsolete"),
-    path("ans/pilotes/", pilots, name="ans_pilots"),
-    path("ans/pilotes/<int:pk>/", pilot_detail, name="ans_pilot"),
-]

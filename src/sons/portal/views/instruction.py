@@ -9,10 +9,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.views.decorators.http import require_POST
 
-from sons import clock
 from sons.directory.enums import Profession
 from sons.dossiers import actions
 from sons.dossiers.enums import RECOVERY_STATES, DossierState
@@ -25,8 +23,6 @@ from sons.exports.responses import export_response
 from sons.filtering import BadFilter, filtered
 from sons.recoveries import actions as recoveries
 from sons.recoveries.models import RecoveryCase
-from sons.rules import load_parameters
-from sons.rules.money import euros_fr
 from sons.suppliers.enums import Role
 from sons.suppliers.models import Organisation
 
@@ -52,7 +48,7 @@ def queue(request):
         kept, queryset = {}, Dossier.objects.select_related("supplier", "solution_version__solution")
     page = Paginator(queryset.order_by("advance_filed_on", "pk"), 50).get_page(request.GET.get("page"))
     rows = [
-        {"dossier": d, "client": d.rpps or d.finess_geo, "financed": euros_fr(d.financed) if d.financed is not None else "—",
+        {"dossier": d, "client": d.rpps or d.finess_geo,
          "blocking": sum(1 for f in d.findings if f.get("severity") == "blocking"),
          "warnings": sum(1 for f in d.findings if f.get("severity") == "warning") + len(d.directory_alerts)}
         for d in page.object_list
@@ -61,7 +57,6 @@ def queue(request):
         "page": page, "rows": rows, "kept": {name: kept.get(name, "") for name in DOSSIER_FILTERS},
         "query": urlencode(kept),
         "states": DossierState.choices, "professions": Profession.choices, "tranches": TRANCHES,
-        "deadline_days": load_parameters().at(clock.today()).conditional_order_days,
         "suppliers": Organisation.objects.order_by("name").values_list("pk", "name")[:500],
         "saved": SavedView.objects.filter(user=request.user).order_by("name"),
         "can_decide": request.principal.role in (Role.ASP_INSTRUCTOR, Role.ADMIN),
@@ -192,16 +187,3 @@ def export_job_file(request, job_id: str):
         raise Http404("Fichier d'export introuvable ou pas encore prêt")
     return FileResponse(storage().open(job.stored, "rb"), as_attachment=True, filename=job.filename,
                         content_type=job.content_type)  # fmt: skip
-
-
-urlpatterns = [
-    path("exports/<str:name>.<str:extension>", export, name="export"),
-    path("exports/travaux/<uuid:job_id>/", export_job_page, name="export_job"),
-    path("exports/travaux/<uuid:job_id>/fichier", export_job_file, name="export_job_file"),
-    path("instruction/", queue, name="queue"),
-    path("instruction/vues/", save_view, name="save_view"),
-    path("instruction/vues/<int:view_id>/supprimer/", delete_view, name="delete_view"),
-    path("instruction/decisions/", decide_bulk, name="decide_bulk"),
-    path("recouvrements/", recovery_list, name="recoveries"),
-    path("recouvrements/<int:case_id>/", recovery_step, name="recovery_step"),
-]

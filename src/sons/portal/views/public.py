@@ -6,16 +6,16 @@ from decimal import Decimal
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import path
 
 from ... import clock
+from ...dossiers.deadlines import labelled
 from ...dossiers.evaluations import trace_of
 from ...rules import InvalidDossier, load_parameters
 from ...rules.calendar import LABELS as CALENDAR_LABELS
 from ...rules.calendar import CalendarOutOfRange, build_calendar
 from ...rules.codes import PROFILES
 from ...rules.engine import DECISION_LABELS, REQUEST_LABELS
-from ...rules.explain import DEADLINE_LABELS, bareme_table
+from ...rules.explain import bareme_table
 from ...rules.money import euros_fr
 from ...simulator import evaluate_json
 from ..forms import SimulatorForm
@@ -54,11 +54,7 @@ def simulator(request):
             decision_label=DECISION_LABELS[evaluation.decision],
             request_label=REQUEST_LABELS[evaluation.request],
             findings=finding_rows(evaluation.findings),
-            deadlines=[
-                {"label": DEADLINE_LABELS[name], "date": day}
-                for name, day in evaluation.deadlines.items()
-                if name != "next"
-            ],
+            deadlines=labelled(evaluation.deadlines),
             trace=trace_rows(trace_of(evaluation)),
         )
     status = 400 if error else 200
@@ -105,11 +101,3 @@ def bareme(request):
     ]
     centres = [{"tranche": tranche, **figures(row)} for tranche, row in table["centres"].items()]
     return render(request, "portal/bareme.html", {"professionals": professionals, "centres": centres})
-
-
-urlpatterns = [
-    path("", home, name="home"),
-    path("simulateur/", simulator, name="simulator"),
-    path("calendrier/", calendar, name="calendar"),
-    path("bareme/", bareme, name="bareme"),
-]
