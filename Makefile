@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEV := DJANGO_SETTINGS_MODULE=config.settings.dev
 LINTED := src config tests bench deploy manage.py
-PG_FREE_TESTS := --ignore=tests/rules --ignore=tests/acceptance --ignore=tests/cli --ignore=tests/browser
+PG_FREE_TESTS := --ignore=tests/rules --ignore=tests/acceptance --ignore=tests/cli --ignore=tests/browser --ignore=tests/ops
 
 .PHONY: install lock browser run test lint bench-evaluate clean
 
@@ -17,7 +17,14 @@ $(STAMP): pyproject.toml requirements-dev.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP)
+# Test tools from the npm registry, pinned by package-lock.json (the OpenID Connect provider of the ProConnect
+# tests); without npm, those tests are skipped with a message.
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm absent : les tests ProConnect seront ignorés."; fi
+
+install: $(STAMP) $(NODE_STAMP)
 
 # After a change of pyproject.toml's dependencies: both lock files again, with their hashes.
 LOCK := $(BIN)/uv pip compile pyproject.toml --generate-hashes --no-header --quiet --python-version 3.11 \
@@ -45,7 +52,7 @@ lint: install
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 
-test: lint browser
+test: lint browser $(NODE_STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	SONS_TEST_DATABASE_URL= $(BIN)/pytest
 	@if [ -n "$$SONS_TEST_DATABASE_URL" ]; then \
@@ -57,4 +64,4 @@ bench-evaluate: install
 	$(BIN)/python bench/bench_evaluate.py
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3 .pytest_cache
+	rm -rf $(VENV) var/*.sqlite3 .pytest_cache node_modules

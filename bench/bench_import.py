@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PG = "postgres://postgres@127.0.0.1:5432/"
 DB_NAME = "sons_import_bench" + os.environ.get("SONS_BENCH_DB_SUFFIX", "")
+# `sons` and manage.py run in production settings unless told otherwise: a benchmark is a developer's run.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 sys.path.insert(0, str(ROOT / "src"))
 
 from sons.directory.imports.rpps_format import COLUMNS  # noqa: E402
@@ -39,6 +41,8 @@ def bare_columns() -> str:
 
 
 def main() -> None:
+    # `sons` and manage.py default to the production settings: the bench runs with the development ones.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 2_000_000
     folder = ROOT / "var" / "bench"
     folder.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ from tests.worlds import make_world
 @pytest.fixture(autouse=True)
 def _documents_outside_the_repository(settings, tmp_path):
     settings.SONS_DOCUMENTS_DIR = str(tmp_path / "documents")
+    settings.SONS_AUDIT_CHECKPOINT_DIR = str(tmp_path / "audit-checkpoints")
     settings.STORAGES = {
         **settings.STORAGES,
         "documents": {
@@ -37,3 +38,17 @@ def world(today, db):
     """The API's small world (tests/worlds.py), on 1 September 2026."""
     today("2026-09-01")
     return make_world()
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """Django sends its e-mails to a real SMTP server on 127.0.0.1 (aiosmtpd); the test reads what arrived."""
+    from tests.smtp import start
+
+    controller, inbox = start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield inbox
+    controller.stop()

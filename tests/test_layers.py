@@ -9,6 +9,7 @@ import pytest
 LAYERS = [
     grimp.Layer("api", "portal", independent=True),  # the two doors
     "cli",
+    "accounts",  # sign-in: ProConnect, the second factor
     grimp.Layer("documents", "exports", independent=True),
     grimp.Layer("payments", "recoveries", independent=True),
     "dossiers",

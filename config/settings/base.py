@@ -29,6 +29,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "sons.jobs",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "mozilla_django_oidc",
+    "sons.accounts",
     "sons.audit",
     "sons.registry",
     "sons.directory",
@@ -49,7 +54,10 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "sons.input_guard.NulBytesMiddleware",  # after CSRF: it reads the form fields CSRF has read
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "sons.accounts.twofactor.SecondFactorMiddleware",
     "sons.web.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "sons.api.middleware.JsonErrorsMiddleware",
@@ -62,7 +70,11 @@ MIDDLEWARE = [
 ]
 
 # Sign-in: 10 wrong passwords lock the account (whatever the address) for 15 minutes (sons.portal.signin).
-AUTHENTICATION_BACKENDS = ["sons.portal.signin.SignInThrottle", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "sons.portal.signin.SignInThrottle",
+    "django.contrib.auth.backends.ModelBackend",
+    "sons.accounts.proconnect.ProConnectBackend",  # config/settings/accounts.py
+]
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
@@ -154,7 +166,11 @@ STORAGES = {
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:space"
 LOGOUT_REDIRECT_URL = "portal:home"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = os.environ.get("SONS_STATIC_ROOT", str(VAR_DIR / "static"))  # collectstatic writes here
+
+# The audit journal's signed checkpoints (sons audit checkpoint, daily): outside the database, backed up with
+# it but apart (docs/operations.md). Signed with SONS_AUDIT_KEY (required in production).
+SONS_AUDIT_CHECKPOINT_DIR = os.environ.get("SONS_AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints"))
 
 # A request is answered within this time or its worker is killed (the server's timeout, deploy/): an
 # Idempotency-Key whose request is still unfinished after it is released for the retry.
@@ -186,6 +202,7 @@ STORAGES["documents"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": SONS_DOCUMENTS_DIR},
 }
+
 
 # Where the simulator page finds its sample dossiers.
 SONS_EXAMPLES_DIR = BASE_DIR / "examples"
@@ -234,3 +251,5 @@ LOGGING = logging_config(json=False)
 
 # The RPPS extract refreshed every night by the scheduler (`sons import rpps`); unset: the job says so and skips.
 SONS_RPPS_PATH = os.environ.get("SONS_RPPS_PATH", "")
+
+from .accounts import *  # noqa: E402, F403 - ProConnect, second factor, e-mailed links

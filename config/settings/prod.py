@@ -21,7 +21,7 @@ from .email import email_settings
 
 # Secrets committed in this repository (config/settings/local.py) are refused in production.
 REFUSED = {"dev-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz", "dev-only-audit-key-not-secret"}
-MIN_SECRET_LENGTH = {"SONS_SECRET_KEY": 50, "SONS_AUDIT_KEY": 32}  # 50: what `check --deploy` asks (W009)
+MIN_SECRET_LENGTH = {"SONS_SECRET_KEY": 50, "SONS_AUDIT_KEY": 16}  # 50: what `check --deploy` asks (W009)
 
 _problems: list[str] = []
 
@@ -111,6 +111,16 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if host not in ("*", "")]
+# The public address the e-mails' links point to (sign-up confirmation, invitations, passwords).
+SONS_BASE_URL = _env("SONS_BASE_URL") or (
+    CSRF_TRUSTED_ORIGINS[0] if CSRF_TRUSTED_ORIGINS else "https://localhost"
+)
+if bool(_env("OIDC_RP_CLIENT_ID")) != bool(_env("OIDC_RP_CLIENT_SECRET")) or (
+    _env("OIDC_RP_CLIENT_ID") and not (_env("OIDC_OP_BASE_URL") or _env("OIDC_OP_ISSUER"))
+):
+    _problems.append(
+        "ProConnect : OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET et OIDC_OP_BASE_URL vont ensemble"
+    )
 
 LOGGING = logging_config(json=True, level=_env("SONS_LOG_LEVEL", "INFO"))
 

@@ -143,6 +143,7 @@ DJANGO_COMMANDS = {
     "import": "import_directory",
     "gen": "gen_rpps",
     "dashboards": "dashboards",
+    "demo": "demo_accounts",
     "worker": "worker",
     "scheduler": "scheduler",
 }
@@ -156,19 +157,27 @@ def run_django_command(argv: list[str]) -> int:
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.prod")  # dev only when chosen
+    # Production unless chosen otherwise; the demonstration only exists on a developer's machine.
+    os.environ.setdefault(
+        "DJANGO_SETTINGS_MODULE", "config.settings.dev" if argv[0] == "demo" else "config.settings.prod"
+    )
     django.setup()
     name, rest = argv[0], argv[1:]
+    command = DJANGO_COMMANDS[name]
     if name == "audit":
-        if rest[:1] != ["verify"]:
-            raise UsageError("sous-commande attendue : « sons audit verify »")
+        if rest[:1] not in (["verify"], ["checkpoint"]):
+            raise UsageError("sous-commande attendue : « sons audit verify » ou « sons audit checkpoint »")
+        command, rest = f"audit_{rest[0]}", rest[1:]
+    elif name == "demo":
+        if rest[:1] != ["accounts"]:
+            raise UsageError("sous-commande attendue : « sons demo accounts »")
         rest = rest[1:]
     elif name == "gen":
         if rest[:1] != ["rpps"]:
             raise UsageError("sous-commande attendue : « sons gen rpps --rows N FICHIER »")
         rest = rest[1:]
     try:
-        call_command(DJANGO_COMMANDS[name], *rest)
+        call_command(command, *rest)
     except CommandError as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return getattr(error, "returncode", 1) if name == "audit" else EXIT_BAD_INPUT

@@ -23,7 +23,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from sons.audit.journal import record
-from sons.errors import Conflict
+from sons.errors import Conflict, Invalid
 
 
 class TransitionRefused(Conflict):
@@ -78,10 +78,11 @@ class Lifecycle:
     `history` (whose foreign key to the object is `subject`), its audit entries named `<kind>.transition`."""
 
     def __init__(self, kind: str, noun: str, model, history, states, steps: list[Step], *, subject: str = "",
-                 field: str = "state"):  # fmt: skip
-        """`noun` names the object in messages (« le dossier »), `subject` the history's foreign key (`kind`)."""
+                 field: str = "state", announce: Callable | None = None):  # fmt: skip
+        """`noun` names the object in messages (« le dossier »), `subject` the history's foreign key (`kind`);
+        `announce(obj, row)` runs after each step is written, in its transaction (a signal for notifications)."""
         self.kind, self.noun, self.model, self.history, self.states = kind, noun, model, history, states
-        self.subject, self.field = subject or kind, field
+        self.subject, self.field, self.announce = subject or kind, field, announce
         self.steps = {step.name: step for step in steps}
 
     def __getitem__(self, name: str) -> Step:
@@ -111,7 +112,7 @@ class Lifecycle:
         step = self.steps[name]
         principal.require(*step.roles)
         if step.needs_reason and not reason.strip():
-            raise TransitionRefused("Un motif (message) est obligatoire pour cette action.")
+            raise Invalid("Un motif (message) est obligatoire pour cette action.", "reason")
         with transaction.atomic():
             locked = self.model.objects.select_for_update().get(pk=obj.pk)
             before = getattr(locked, self.field)
@@ -124,14 +125,23 @@ class Lifecycle:
                 raise TransitionRefused(f"État cible inattendu : {target}")
             setattr(locked, self.field, target)
             locked.save()
-            now = timezone.now()
-            self.history.objects.create(
-                **{self.subject: locked}, name=name, from_state=before, to_state=target, actor=principal.user,
-                actor_label=principal.label, at=now, reason=reason,
-            )  # fmt: skip
             extra = audit_payload(locked) if callable(audit_payload) else audit_payload or {}
-            record(
-                f"{self.kind}.transition", actor=principal.label, target=locked, at=now,
-                payload={"step": name, "from": before, "to": target, "reason": reason, **extra},
-            )  # fmt: skip
+            self.record(locked, name, before, target, principal, reason, payload=extra)
         return locked
+
+    def record(self, obj, name: str, before: str, after: str, principal, reason: str = "", *, payload=None,
+               **history) -> StepRecord:  # fmt: skip
+        """The history row and the audit entry of a step taken on `obj` (by `perform`, or by an event of the
+        object's that leaves its state as it is); `history` fills the history model's own fields."""
+        now = timezone.now()
+        row = self.history.objects.create(
+            **{self.subject: obj}, name=name, from_state=before, to_state=after, actor=principal.user,
+            actor_label=principal.label, at=now, reason=reason, **history,
+        )  # fmt: skip
+        record(
+            f"{self.kind}.transition", actor=principal.label, target=obj, at=now,
+            payload={"step": name, "from": before, "to": after, "reason": reason, **(payload or {})},
+        )  # fmt: skip
+        if self.announce is not None:
+            self.announce(obj, row)
+        return row

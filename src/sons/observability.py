@@ -106,8 +106,7 @@ def init_sentry(dsn: str, environment: str = "production", release: str | None =
         dsn=dsn,
         environment=environment,
         release=release,
-        integrations=[DjangoIntegration()],
-        send_default_pii=False,
+        integrations=[DjangoIntegration()],  # personal data is not sent by default, and before_send scrubs
         before_send=before_send,
         traces_sample_rate=0.0,
     )

@@ -16,7 +16,9 @@ from sons.api.models import IdempotencyRecord
 from sons.dossiers import actions
 from sons.dossiers.models import Dossier
 from sons.server_errors import server_error
-from tests.worlds import filing
+from sons.suppliers.enums import Role
+from tests.db_factories import staff
+from tests.worlds import Api, filing
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +147,18 @@ def test_a_preparation_beaten_by_another_is_a_409_not_a_500(world, monkeypatch):
     response = world.paying_agent.post("/payments/batches")
     assert response.status_code == 409
     assert "une autre préparation" in response.json()["message"]
+
+
+def test_the_api_answers_a_nul_in_a_parameter_in_json(world):
+    response = world.instructor.get("/dossiers", data={"state": "a\x00b"})
+    assert response.status_code == 400
+    assert response.json() == {"message": "Caractère NUL interdit dans « state » : corrigez la saisie.",
+                               "field": "state"}  # fmt: skip
+    assert Client().get("/catalogue/%00/").status_code in (400, 404)
+
+
+def test_an_administrator_filing_a_dossier_gets_a_403_not_a_500(world):
+    admin = Api(staff(Role.ADMIN, "admin")[1])
+    response = admin.post("/dossiers", filing(world))
+    assert response.status_code == 403
+    assert "Membre d'un fournisseur" in response.json()["message"]

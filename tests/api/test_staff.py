@@ -165,9 +165,9 @@ def test_bulk_json_array_with_a_per_item_report(world):
 def test_bulk_jsonl(world):
     lines = "\n".join(json.dumps(filing(world, rpps=p.rpps)) for p in world.professionals[:3])
     report = world.supplier.post("/dossiers/bulk", lines + "\n{broken", content_type="application/x-ndjson")
-    assert report.status_code == 422  # a line that is not JSON makes the whole body unreadable
-    report = world.supplier.post("/dossiers/bulk", lines, content_type="application/x-ndjson").json()
-    assert report["filed"] == 3
+    assert report.status_code == 200  # a line that is not JSON is refused alone, with its line
+    assert (report.json()["filed"], report.json()["refused"]) == (3, 1)
+    assert report.json()["items"][3]["error"]["message"].startswith("Ligne 4 : JSON invalide")
 
 
 def test_idempotency_key_reused_for_another_request(world):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sons.audit.models import AuditEntry
-from sons.suppliers.enums import Role
+from sons.suppliers.enums import MemberRole, Role
 from sons.suppliers.models import ApiToken, Membership
 from tests.db_factories import staff
 from tests.worlds import Api, filing
@@ -71,7 +71,8 @@ def test_owners_list_and_revoke_their_tokens_and_nobody_elses(world):
 
 def signed_in_supplier(world, csrf_checks: bool) -> Client:
     user = get_user_model().objects.create_user("membre-portail", password="x")
-    Membership.objects.create(user=user, role=Role.SUPPLIER_MEMBER, organisation=world.organisation)
+    Membership.objects.create(user=user, role=Role.SUPPLIER_MEMBER, organisation=world.organisation,
+                              member_role=MemberRole.ADMINISTRATOR)  # tokens are the administrators'  # fmt: skip
     client = Client(enforce_csrf_checks=csrf_checks)
     client.force_login(user)
     return client

@@ -33,6 +33,11 @@ def test_bench_evaluate():
     assert "dossiers/s" in run_bench("bench_evaluate.py", "300")
 
 
+@pytest.mark.skipif(ON_POSTGRES, reason="sans base : passe SQLite de make test")
+def test_bench_rules_versions():
+    assert "rapport" in run_bench("bench_rules_versions.py", "HEAD", "60", "1")
+
+
 @postgres_only
 def test_bench_api():
     out = run_bench(
@@ -58,3 +63,10 @@ def test_bench_export():
 def test_bench_pages():
     out = run_bench("bench_pages.py", "--dossiers", "200", "--runs", "1")
     assert "ms" in out
+
+
+@postgres_only
+def test_bench_faults():
+    """The fault suite at a tiny size (4 clients for 6 s, 20 000-line extracts): its verdict must be clean."""
+    out = run_bench("faults.py", "--quick", "--seconds", "6", "--clients", "4", timeout=600)
+    assert "Bilan : aucune écriture acquittée perdue" in out, out

@@ -40,7 +40,9 @@ def test_the_dossier_keeps_what_was_declared_and_the_rules_get_real_values(today
     facts = snapshot(dossier, "advance", date(2026, 9, 1))
     assert facts["order"]["signed_on"] == date(2026, 8, 10)  # …and handed to the rules typed
     assert facts["order"]["lines"][0]["amount"] == Decimal("270.00")
-    assert facts["client"]["de_minimis_other_aid"] == Decimal("0.00")
+    assert facts["client"]["de_minimis_aids"][0]["amount"] == Decimal(
+        "0.00"
+    )  # the declared aid, in the register
 
 
 @pytest.mark.parametrize(

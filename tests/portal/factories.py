@@ -14,6 +14,7 @@ from sons.dossiers.models import Dossier, Pilot, PilotClient, Transition
 from sons.rules.identifiers import with_luhn_key
 from sons.suppliers.models import Membership, Organisation
 from tests.db_factories import CentreFactory, ProfessionalFactory
+from tests.second_factor import verified
 
 _numbers = count(1)
 
@@ -24,7 +25,7 @@ def signed_in(role: str, username: str, organisation: Organisation | None = None
     Membership.objects.create(user=user, role=role, organisation=organisation)
     client = Client()
     client.force_login(user)
-    return client
+    return verified(client, user)
 
 
 def dossier(

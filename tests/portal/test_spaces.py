@@ -13,13 +13,14 @@ from sons.dossiers.enums import DossierState as S
 from sons.dossiers.models import Dossier
 from sons.payments.models import PaymentBatch
 from tests.portal.world import PASSWORD
+from tests.second_factor import verified
 
 pytestmark = pytest.mark.django_db
 
 
 def signed_in(client, principal):
     assert client.login(username=principal.label, password=PASSWORD)
-    return client
+    return verified(client, principal.user)
 
 
 def test_anonymous_users_are_sent_to_sign_in(client):
@@ -185,7 +186,8 @@ def test_supplier_submits_a_pilot_checked_by_the_rules(client, spaces):
 def test_models_and_pieces_are_served_as_the_api_serves_them(client, spaces):
     from fpdf import FPDF
 
-    from sons.documents.store import documents_storage, store_upload
+    from sons.documents.storage import documents_storage
+    from sons.documents.store import store_upload
 
     dossier = spaces.file(spaces.professionals[0])
     signed_in(client, spaces.supplier)
@@ -215,12 +217,14 @@ def test_supplier_files_the_balance_from_the_dossier_page(today, client, spaces)
     client.post(reverse("portal:dossier_balance", args=[dossier.pk]), {
         "completed_on": "2027-12-01", "va_signed_on": "2027-12-05", "va_signature": "psc",
         "va_functions": functions, "invoice_issued_on": "2027-12-06", "invoice_amount": "270.00",
-        "invoice_in_client_name": "on",
+        "invoice_in_client_name": "on", "training_delivered": "on",
     })  # fmt: skip
     dossier.refresh_from_db()
     balance = dossier.declared["balance"]
     assert dossier.state == S.BALANCE_FILED and balance["va"]["functions"] == functions
     assert balance["invoice"]["amount"] == Decimal("270.00")
+    assert balance["training_delivered"] is True
+    assert "training_delivered_for_balance" not in [f["rule"] for f in dossier.findings]
 
 
 def test_the_queue_filters_on_the_profession_as_the_rules_read_it(client, spaces):

@@ -185,8 +185,8 @@ def test_the_defect_documents_dated_after_the_filing_is_blocked():
     evaluation = run(balance_request(filed_on="2027-12-03"))
     assert blocking_rules(evaluation) == {"dossier_dates_in_order"}
     message = finding_message(evaluation, "dossier_dates_in_order")
-    assert "VA signée 05/12/2027, après le dépôt" in message
-    assert "facture émise 06/12/2027, après le dépôt" in message
+    assert "signature de la VA le 05/12/2027, après le dépôt du 03/12/2027" in message
+    assert "émission de la facture le 06/12/2027, après le dépôt du 03/12/2027" in message
 
 
 def test_the_defect_service_completed_before_its_order_is_blocked():
@@ -198,7 +198,11 @@ def test_the_defect_service_completed_before_its_order_is_blocked():
     )
     evaluation = run(data)
     assert blocking_rules(evaluation) == {"dossier_dates_in_order"}
-    assert "avant la signature du bon de commande" in finding_message(evaluation, "dossier_dates_in_order")
+    message = finding_message(evaluation, "dossier_dates_in_order")
+    assert (
+        "signature du bon de commande le 10/08/2026, après la réalisation de la Prestation du 20/05/2026"
+        in message
+    )
 
 
 def finding_message(evaluation, rule: str) -> str:

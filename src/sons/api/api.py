@@ -8,7 +8,7 @@ from sons.batch import json_default
 
 from . import errors
 from .auth import TokenAuth, session_auth
-from .routes import documents, dossiers, staff
+from .routes import documents, dossiers, joining, staff
 
 
 class OrjsonRenderer(BaseRenderer):
@@ -34,3 +34,6 @@ api.add_router("", staff.router)
 api.add_router("", staff.public)
 api.add_router("", "sons.api.routes.exports.router")
 api.add_router("", "sons.api.routes.tokens.router")
+api.add_router("", joining.public)
+api.add_router("", joining.organisation)
+api.add_router("", joining.staff)

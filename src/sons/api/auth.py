@@ -13,6 +13,7 @@ of another site cannot act with a signed-in user's cookie.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from django.db.models import Q
 from django.utils import timezone
@@ -52,23 +53,24 @@ def principal_for_token(token: str) -> Principal | None:
 
 
 def resolve(key: str) -> Principal | None:
+    """An organisation's token acts as the organisation's systems (filing); a member's or an agent's token
+    acts with that person's roles (a reader's token only reads)."""
     found = (
-        ApiToken.objects.select_related("organisation__enrolment", "user__membership__organisation")
+        ApiToken.objects.select_related("organisation__enrolment", "user")
+        .prefetch_related("user__memberships__organisation")
         .filter(key_hash=key)
         .first()
     )
     if found is None:
         return None
-    if found.organisation is not None:
+    if found.organisation is not None and found.user is None:
         label = f"{found.organisation.name} (jeton « {found.label} »)"
         return Principal(Role.SUPPLIER_MEMBER, label, None, found.organisation, token_id=found.pk)
     try:
-        principal = Principal.for_user(found.user)
+        principal = Principal.for_user(found.user, found.user.memberships.all())
     except Forbidden:
         return None
-    return Principal(
-        principal.role, principal.label, principal.user, principal.organisation, token_id=found.pk
-    )
+    return replace(principal, token_id=found.pk)
 
 
 def principal_for_user(user) -> Principal | None:

@@ -129,6 +129,7 @@ class ErrorOut(Schema):
 
 class BulkItemOut(Schema):
     index: int
+    line: int = Field(description="ligne du corps où commence le dossier")
     status: Literal["filed", "draft", "refused"]
     id: int | None = None
     state: str | None = None

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from .chain import GENESIS_HASH, hash_of
+from .checkpoints import problems_against, read_all
 from .models import HEAD_PK, AuditEntry, AuditHead
 
 # Entries read per round trip: memory stays bounded however long the journal grows.
@@ -13,6 +14,7 @@ CHUNK_SIZE = 2000
 class VerificationReport:
     checked: int
     problems: list[str]
+    checkpoints: int = 0  # signed checkpoints (outside the database) the journal was checked against
 
     @property
     def intact(self) -> bool:
@@ -31,7 +33,9 @@ def verify_journal() -> VerificationReport:
     problem = _head_problem(head, walker)
     if problem:
         walker.problems.append(problem)
-    return VerificationReport(checked=walker.checked, problems=walker.problems)
+    checkpoints, unreadable = read_all()
+    walker.problems += unreadable + problems_against(checkpoints, head)
+    return VerificationReport(checked=walker.checked, problems=walker.problems, checkpoints=len(checkpoints))
 
 
 class _ChainWalker:

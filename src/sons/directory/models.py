@@ -8,7 +8,7 @@ from django.db.models import Q, Sum
 
 from sons.rules.calendar import add_months
 
-from .enums import AidSource, PracticeMode, Profession
+from .enums import AidSource, CentreType, PracticeMode, Profession
 
 
 def rules_profession():
@@ -60,6 +60,10 @@ class Centre(models.Model):
     accord_national_2015 = models.BooleanField("signataire de l'accord national du 8 juillet 2015", null=True)
     staff_declared = models.BooleanField("effectifs déclarés à l'Assurance maladie", null=True)
     reference_staff = models.PositiveIntegerField("effectif de référence", null=True, blank=True)
+    centre_type = models.CharField(
+        "type de centre", max_length=20, blank=True, choices=CentreType.choices,
+        help_text="vide : non relevé (la Base de référence ne liste que des centres de santé infirmiers)",
+    )  # fmt: skip
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -1,5 +1,5 @@
-"""Where the supplied pieces are kept: Django's storage "documents" (a folder outside the web root, or an
-S3-compatible store), read by the upload, its check in a worker and the downloads alike."""
+"""The storage of uploaded documents and prepared exports: settings.STORAGES["documents"] (a folder outside the
+web root, or an S3-compatible store), where files have relative names (« 12/<sha256>.pdf »)."""
 
 from django.core.files.storage import storages
 

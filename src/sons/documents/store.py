@@ -14,6 +14,7 @@ import hashlib
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from sons.audit.journal import record
 from sons.dossiers.enums import DocumentCheck
 from sons.dossiers.models import Document
 from sons.errors import Invalid
@@ -22,6 +23,7 @@ from sons.jobs import enqueue
 from .checks import CHECKED_KINDS, UnreadablePdf, open_pdf
 from .safety import active_content, download_name
 from .storage import documents_storage
+from .tasks import check_document
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
@@ -74,7 +76,7 @@ def store_upload(dossier, kind: str, name: str, content: bytes, uploaded_by: str
             check_state=DocumentCheck.PENDING if checked else DocumentCheck.DONE,
         )  # fmt: skip
         if checked:
-            from .tasks import check_document
-
             enqueue(check_document, document.pk)
+        record("document.uploaded", actor=uploaded_by, target=document,
+               payload={"dossier": dossier.pk, "kind": kind, "sha256": digest, "size": len(content)})  # fmt: skip
     return document

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from sons import clock
 from sons.audit.journal import record_many
-from sons.errors import Conflict, Invalid, NotFound, Refused
+from sons.errors import Conflict, Forbidden, Invalid, NotFound, Refused
 from sons.rules import ADMISSIBLE_SUBJECT_TO_REFERENCING, NOT_ADMISSIBLE
+from sons.suppliers.actions import organisation_may_file
 from sons.suppliers.enums import Role
 from sons.suppliers.perms import Principal
 
@@ -65,6 +66,10 @@ def file_many(principal: Principal, items: list, *, draft: bool = False) -> list
     concurrent filing races."""
     principal.require(Role.SUPPLIER_MEMBER)
     results = [FilingResult(index) for index in range(len(items))]
+    if not draft and (why := organisation_may_file(principal.organisation)):  # §6: enrolled first
+        for result in results:
+            result.error = Forbidden(why, "supplier")
+        return results
     candidates: list[tuple[FilingResult, Dossier]] = []
     seen: set[str] = set()
     for result, item in zip(results, items, strict=True):
@@ -146,6 +151,9 @@ def file_one(principal: Principal, document, *, draft: bool = False) -> Dossier:
 
 
 def file_advance(principal: Principal, dossier: Dossier) -> Dossier:
+    if why := organisation_may_file(dossier.supplier):
+        raise TransitionRefused(why)
+
     def change(locked):
         locked.advance_filed_on = clock.today()
         evaluate_and_keep(locked, "file_advance", "advance")
@@ -237,7 +245,15 @@ def validate(principal: Principal, dossier: Dossier, message: str = "") -> Dossi
     step = "validate_balance" if request == "balance" else "validate_advance"
 
     def change(locked):
-        evaluate_and_keep(locked, step, request)
+        _, evaluation = evaluate_and_keep(locked, step, request, instructing=True)
+        if request == "advance":
+            locked.advance_validated_on = clock.today()
+        if evaluation.amounts.advance_to_recover is not None:
+            raise TransitionRefused(
+                f"L'avance versée dépasse le montant facturé de {evaluation.amounts.advance_to_recover:.2f} € : "
+                "l'excédent est à reverser (§7) et le solde, nul, ne peut être validé avant que ce reversement "
+                "soit organisé."
+            )
         if locked.decision == NOT_ADMISSIBLE:
             blocking = [f["message"] for f in locked.findings if f["severity"] == "blocking"]
             raise TransitionRefused("Constats bloquants : " + " ; ".join(blocking))

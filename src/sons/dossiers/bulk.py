@@ -1,11 +1,19 @@
-"""Filing many dossiers at once, for the API's bulk endpoint and the portal's upload alike: the file is read (a JSON
-array, JSON Lines, or the portal's CSV), every declaration is checked, the valid ones are filed together, and each
-gets its line in the report."""
+"""Filing many dossiers at once, for the API's bulk endpoint and the portal's upload alike.
+
+The file (a JSON array, JSON Lines, or the portal's CSV) is read one declaration at a time, each with the line
+it starts on: a line that is not JSON, or not a valid declaration, is refused alone with its true line number
+and the others are filed. Declarations are counted before any is parsed into objects (JSON Lines and CSV by
+their lines; an array by a first pass that keeps nothing): more than LIMIT is refused without building them.
+They are then filed CHUNK at a time, so that memory does not grow with the file.
+"""
 
 from __future__ import annotations
 
 import csv
-import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
 
 import orjson
 
@@ -15,48 +23,138 @@ from sons.suppliers.perms import Principal
 from . import actions
 
 LIMIT = 10_000  # declarations in one request or file
+CHUNK = 500  # declarations parsed and filed together
 # The CSV's columns, in the order of the model the portal offers: one order line « Prestation Ségur ».
 CSV_COLUMNS = ["rpps", "finess_geo", "solution_version_id", "issued_on", "signed_on", "signature", "amount",
                "vat_rate", "in_client_name", "mention_state_funded", "mention_conditional_referencing",
                "centre_certificate_commitment", "de_minimis_other_aid"]  # fmt: skip
+_DECODER = json.JSONDecoder()
+_SPACE = " \t\r\n"
 
 
-def read_json(raw: bytes) -> list:
-    """A JSON array of declarations, or one per line (JSON Lines); an empty line reads as null."""
-    raw = raw.strip()
+@dataclass
+class Entry:
+    """One declaration of a file: where it starts, and either the document read or why it could not be."""
+
+    line: int
+    document: object = None
+    error: Invalid | None = None
+
+
+def _text(raw: bytes, field: str) -> str:
     try:
-        if raw.startswith(b"["):
-            documents = orjson.loads(raw)
-        else:
-            documents = [orjson.loads(line) if line.strip() else None for line in raw.splitlines()]
-    except orjson.JSONDecodeError as error:
-        raise Invalid(f"JSON invalide (ligne {error.lineno}, colonne {error.colno}).", "corps") from None
-    return documents if isinstance(documents, list) else [documents]
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise Invalid(f"Encodage invalide (UTF-8 attendu), ligne {line}.", field) from None
 
 
-def read_file(raw: bytes, name: str) -> list:
+def _lines(text: str, blank: bool = False) -> Iterator[tuple[int, str]]:
+    """The non-blank lines with their numbers, one slice at a time (io.StringIO would copy the whole text,
+    four bytes a character)."""
+    start, number = 0, 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        number += 1
+        line = text[start:end]
+        if blank or line.strip():
+            yield number, line
+        start = end
+
+
+def _json_lines(text: str) -> Iterator[Entry]:
+    for number, line in _lines(text):
+        try:
+            yield Entry(number, orjson.loads(line))
+        except orjson.JSONDecodeError:
+            message = f"Ligne {number} : JSON invalide (colonne {_column(line)})."
+            yield Entry(number, error=Invalid(message, "corps"))
+
+
+def _column(line: str) -> int:
+    """Where the standard parser (whose positions are exact) stops reading a line that is not JSON."""
+    try:
+        json.loads(line.rstrip("\r\n"))
+    except json.JSONDecodeError as error:
+        return error.colno
+    return 1
+
+
+def _array(text: str, field: str) -> Iterator[Entry]:
+    """The array's elements one by one (json.raw_decode), each with the line it starts on. A syntax error
+    leaves nothing readable after it: the file is refused there, with its line and column."""
+    position, line, counted = text.index("[") + 1, 1, 0
+
+    def skip(position: int) -> int:
+        while position < len(text) and text[position] in _SPACE:
+            position += 1
+        return position
+
+    def refuse(at: int):
+        row = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        return Invalid(f"JSON invalide (ligne {row}, colonne {column}).", field)
+
+    position = skip(position)
+    if position < len(text) and text[position] == "]":
+        return
+    while True:
+        line += text.count("\n", counted, position)
+        counted = position
+        try:
+            document, position = _DECODER.raw_decode(text, position)
+        except json.JSONDecodeError as error:
+            raise refuse(error.pos) from None
+        yield Entry(line, document)
+        position = skip(position)
+        if position < len(text) and text[position] == ",":
+            position = skip(position + 1)
+            continue
+        if position < len(text) and text[position] == "]" and not text[skip(position + 1) :]:
+            return
+        raise refuse(position)
+
+
+def json_entries(raw: bytes, field: str = "corps") -> tuple[int, Iterator[Entry]]:
+    """How many declarations a JSON array or JSON Lines body holds, and the declarations one by one."""
+    text = _text(raw, field)
+    if text.lstrip().startswith("["):
+        count = sum(1 for _ in islice(_array(text, field), LIMIT + 1))  # keeps nothing: memory stays flat
+        return count, _array(text, field)
+    return sum(1 for _ in islice(_lines(text), LIMIT + 1)), _json_lines(text)
+
+
+def csv_entries(raw: bytes, field: str = "file") -> tuple[int, Iterator[Entry]]:
+    text = _text(raw, field)
+
+    def rows() -> Iterator[Entry]:
+        reader = csv.DictReader((line for _, line in _lines(text, blank=True)), delimiter=";")
+        try:
+            for row in reader:
+                if any((value or "").strip() for value in row.values() if isinstance(value, str)):
+                    yield Entry(reader.line_num, csv_document(row))
+        except csv.Error as error:
+            raise Invalid(f"CSV illisible, ligne {reader.line_num} : {error}.", field) from None
+
+    count = sum(1 for _ in islice(rows(), LIMIT + 1))  # a malformed line refuses the file before any filing
+    return count, rows()
+
+
+def file_entries(raw: bytes, name: str) -> tuple[int, Iterator[Entry]]:
     """An uploaded file: CSV (`;`, UTF-8) when its name ends in .csv, else JSON or JSON Lines."""
-    try:
-        text = raw.decode("utf-8-sig")
-        if name.lower().endswith(".csv"):
-            return [csv_document(row) for row in csv.DictReader(io.StringIO(text), delimiter=";")]
-        stripped = text.strip()
-        if stripped.startswith("["):
-            return orjson.loads(stripped)
-        return [orjson.loads(line) for line in stripped.splitlines() if line.strip()]
-    except (UnicodeDecodeError, orjson.JSONDecodeError, csv.Error) as error:
-        raise Invalid(
-            f"Fichier illisible : {error}. JSON, JSON Lines ou CSV UTF-8 attendu.", "file"
-        ) from None
+    if name.lower().endswith(".csv"):
+        return csv_entries(raw, "file")
+    return json_entries(raw, "file")
 
 
-def checked_count(documents: list, field: str, where: str = "la requête") -> list:
+def checked_count(count: int, field: str, where: str = "la requête") -> int:
     """Refused when `where` (the request, the file) holds no declaration or more than LIMIT."""
-    if not documents:
+    if not count:
         raise Invalid(f"Aucun dossier dans {where}.", field)
-    if len(documents) > LIMIT:
+    if count > LIMIT:
         raise Invalid(f"Au plus {LIMIT} dossiers dans {where}.", field)
-    return documents
+    return count
 
 
 def _bool(value: str | None):
@@ -86,15 +184,34 @@ def csv_document(row: dict) -> dict:
             "order": order}  # fmt: skip
 
 
-def file_documents(principal: Principal, documents: list, *, draft: bool = False) -> list[dict]:
-    """One item per document, in order: `refused` with a French error naming the field, or filed (or drafted)."""
-    report = []
-    for index, result in enumerate(actions.file_many(principal, documents, draft=draft)):
-        if result.error:
-            report.append({"index": index, "status": "refused",
-                           "error": {"message": result.error.message, "field": result.error.field}})  # fmt: skip
-        else:
-            dossier = result.dossier
-            report.append({"index": index, "status": "draft" if draft else "filed", "id": dossier.pk,
-                           "state": dossier.state, "decision": dossier.decision})  # fmt: skip
+def file_entries_in_chunks(
+    principal: Principal, entries: Iterable[Entry], *, draft: bool = False
+) -> list[dict]:
+    """One item per declaration, in order, with its index and line: `refused` with a French error naming the
+    field, or filed (or drafted)."""
+    report, index = [], 0
+    entries = iter(entries)
+    while chunk := list(islice(entries, CHUNK)):
+        readable = [entry for entry in chunk if entry.error is None]
+        results = iter(actions.file_many(principal, [entry.document for entry in readable], draft=draft))
+        for entry in chunk:
+            error = entry.error
+            result = None if error else next(results)
+            error = error or result.error
+            item = {"index": index, "line": entry.line}
+            if error:
+                item |= {"status": "refused", "error": {"message": error.message, "field": error.field}}
+            else:
+                dossier = result.dossier
+                item |= {"status": "draft" if draft else "filed", "id": dossier.pk, "state": dossier.state,
+                         "decision": dossier.decision}  # fmt: skip
+            report.append(item)
+            index += 1
     return report
+
+
+def file_documents(principal: Principal, documents: list, *, draft: bool = False) -> list[dict]:
+    """Declarations already read (a list of documents): as file_entries_in_chunks, line = position + 1."""
+    return file_entries_in_chunks(
+        principal, (Entry(n, d) for n, d in enumerate(documents, start=1)), draft=draft
+    )

@@ -14,7 +14,7 @@ from sons import clock
 from sons.rules import Evaluation as RulesEvaluation
 
 from .models import Dossier, Evaluation
-from .snapshot import Facts, evaluate_dossier
+from .snapshot import evaluate_dossier
 
 
 def trace_of(evaluation: RulesEvaluation) -> list[list]:
@@ -31,6 +31,12 @@ def record(dossier: Dossier, evaluation: RulesEvaluation, step: str, now=None) -
     dossier.decision, dossier.findings, dossier.evaluated_at = evaluation.decision, findings, now
     dossier.cap, dossier.financed = amounts.cap, amounts.financed
     dossier.advance_amount, dossier.balance_amount = amounts.advance, amounts.balance
+    paid = dossier.paid_advance + dossier.paid_balance
+    if amounts.financed is not None and amounts.financed < paid:
+        # An invoice below the advance paid (§5.1): the excess is to be recovered (§7, the balance's finding says
+        # how much); until a recovery case holds it, the amount financed stays the amount paid, which the
+        # ledger's constraint (paid ≤ financed) requires.
+        dossier.financed = paid
     return Evaluation(
         dossier=dossier, step=step, request=evaluation.request, evaluated_on=evaluation.evaluated_on, at=now,
         decision=evaluation.decision, findings=findings, amounts=amounts.as_dict(), trace=trace_of(evaluation),
@@ -47,12 +53,23 @@ def filed_on(dossier: Dossier, request: str) -> date:
     return day or clock.today()
 
 
-def evaluate_and_keep(dossier: Dossier, step: str, request: str | None = None, facts: Facts | None = None):
-    """Evaluate the (saved) dossier's `request` for the step `step` and keep the result."""
+def instructed_on(dossier: Dossier, request: str, instructing: bool) -> date | None:
+    """The day the financing request is instructed (§5.2: the VAT rate in force then): today when the ASP
+    decides on the advance request, else the day it validated it (if it did)."""
+    if request == "advance":
+        return clock.today() if instructing else None
+    return dossier.advance_validated_on
+
+
+def evaluate_and_keep(dossier: Dossier, step: str, request: str | None = None, *, instructing: bool = False):
+    """Evaluate the (saved) dossier's `request` for the step `step` and keep the result (`instructing`: the ASP
+    decides on the request today)."""
     request = request or request_of(dossier)
-    kept = record(dossier, evaluate_dossier(dossier, request, filed_on(dossier, request), facts), step)
+    evaluation = evaluate_dossier(dossier, request, filed_on(dossier, request),
+                                  instructed_on=instructed_on(dossier, request, instructing))  # fmt: skip
+    kept = record(dossier, evaluation, step)
     kept.save()
-    return kept
+    return kept, evaluation
 
 
 def last(dossier: Dossier) -> Evaluation | None:

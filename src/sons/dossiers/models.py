@@ -67,6 +67,7 @@ class Dossier(models.Model):
 
     advance_filed_on = models.DateField("demande d'avance déposée le", null=True)
     balance_filed_on = models.DateField("demande de solde déposée le", null=True)
+    advance_validated_on = models.DateField("demande d'avance instruite et validée le", null=True)
 
     # The last evaluation by the rules engine, kept for the queues and the dossier page.
     decision = models.CharField("décision du moteur", max_length=40, blank=True)

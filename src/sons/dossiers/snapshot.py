@@ -1,5 +1,5 @@
-"""The dossier snapshot the rules evaluate: the supplier's declarations plus the facts the ANS, the ASP
-and the directory own, read from the database (never from the filer).
+"""The dossier snapshot the rules evaluate: the supplier's declaration as declared, plus the facts the ANS, the
+ASP and the directory own, read from the database (never from the filer), with real dates and amounts.
 
 A `Facts` cache answers for many dossiers at once (bulk filing) with a few queries in all.
 """
@@ -7,14 +7,13 @@ A `Facts` cache answers for many dossiers at once (bulk filing) with a few queri
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 
 from sons.directory.enums import AidSource
 from sons.directory.models import Centre, DeMinimisAid, Professional
 from sons.registry.enums import Referencing
-from sons.registry.models import DistributorDeclaration, SolutionVersion
+from sons.registry.models import DistributorDeclaration, ObsoleteVersion, SolutionVersion
 from sons.rules import Evaluation, evaluate, load_parameters, parse_dossier
 from sons.suppliers.enums import EnrolmentState
 from sons.suppliers.models import Organisation
@@ -83,46 +82,62 @@ class Facts:
             .annotate(n=Count("pk"))
         )
         self.parameters = load_parameters()
+        named = {(v.solution_id, version) for d in dossiers if (version := declared_version(d))
+                 for v in [self.versions[d.solution_version_id]]}  # fmt: skip
+        self.obsolete = {}
+        if named:
+            rows = ObsoleteVersion.objects.filter(
+                solution_id__in={solution for solution, _ in named},
+                version__in={version for _, version in named},
+            )
+            self.obsolete = {(row.solution_id, row.version): row for row in rows}
 
     def other_orders(self, dossier: Dossier) -> int:
         count = self.live_orders.get(dossier.client_key, 0)
         return count - 1 if dossier.pk and dossier.state_is_live else count
 
-    def de_minimis_other_aid(self, dossier: Dossier, on: date) -> Decimal | None:
-        """The client's declaration plus this platform's payments in the window, this dossier's excepted."""
+    def de_minimis_aids(self, dossier: Dossier, on: date) -> list[dict] | None:
+        """The client's dated register of de minimis aids (§5.1), as the rules read it: the client's
+        declaration of its other aids (at the filing date), then the register's aids of the window (this
+        platform's payments, the ASP's payments under other SONS dispositifs), this dossier's own excepted.
+        None for a centre, or when the client has declared nothing."""
         declared = dossier.declared["client"]["de_minimis_other_aid"]
         if dossier.client_kind == ClientKind.CENTRE or declared is None:
             return None
-        platform = sum(
-            (
-                total
-                for dossier_id, total in self.platform_aid(on).get(dossier.client_key, ())
-                if dossier_id != dossier.pk
-            ),
-            Decimal("0.00"),
-        )
-        return declared + platform
+        aids = [{"granted_on": on, "amount": declared,
+                 "source": AidSource.DECLARATION.value, "label": "Déclaration du Client : autres aides sur trois ans"}]  # fmt: skip
+        for dossier_id, granted_on, amount, source, label in self.register(on).get(dossier.client_key, ()):
+            if dossier_id is None or dossier_id != dossier.pk:
+                aids.append({"granted_on": granted_on, "amount": amount, "source": source, "label": label})
+        return aids
 
-    def platform_aid(self, on: date) -> dict[str, list[tuple[int | None, Decimal]]]:
-        """One query for all the dossiers: the platform's aids per client and dossier, in the window ending `on`."""
+    def register(self, on: date) -> dict[str, list[tuple]]:
+        """One query for all the dossiers: the register's aids per client, in the window ending `on`."""
         if on not in self._platform_aid:
             years = self.parameters.at(on).de_minimis_window_years
             rows = (
                 DeMinimisAid.objects.in_window(on, years)
-                .filter(client_key__in=self.keys, source=AidSource.PLATFORM)
-                .values_list("client_key", "dossier_id")
-                .annotate(total=Sum("amount"))
+                .filter(client_key__in=self.keys)
+                .order_by("granted_on", "pk")
+                .values_list("client_key", "dossier_id", "granted_on", "amount", "source", "description")
             )
-            by_client: dict[str, list[tuple[int | None, Decimal]]] = {}
-            for key, dossier_id, total in rows:
-                by_client.setdefault(key, []).append((dossier_id, total))
+            by_client: dict[str, list[tuple]] = {}
+            for key, *aid in rows:
+                by_client.setdefault(key, []).append(tuple(aid))
             self._platform_aid[on] = by_client
         return self._platform_aid[on]
 
 
-def snapshot(dossier: Dossier, request: str, filed_on: date, facts: Facts | None = None) -> dict:
-    """The dossier as the simulator contract describes it, with real dates and amounts: what the supplier
-    declared (its order, its balance request) as declared, and the facts the ANS, the ASP and the directory own."""
+def snapshot(
+    dossier: Dossier,
+    request: str,
+    filed_on: date,
+    facts: Facts | None = None,
+    instructed_on: date | None = None,
+) -> dict:
+    """The dossier as the simulator contract describes it, with real dates and amounts: what the supplier declared
+    (its order, its balance request) as declared, and the facts the ANS, the ASP and the directory own;
+    `instructed_on`: the day the financing request is (or was) instructed, when known (§5.2)."""
     facts = facts or Facts([dossier])
     supplier = facts.suppliers[dossier.supplier_id]
     version = facts.versions[dossier.solution_version_id]
@@ -134,6 +149,7 @@ def snapshot(dossier: Dossier, request: str, filed_on: date, facts: Facts | None
         "dispositif": "SFP-LGC-Va2",
         "request": request,
         "filed_on": filed_on,
+        "financing_instructed_on": instructed_on,
         "supplier": {
             "role": "publisher" if is_publisher else "distributor",
             "declared_by_publisher": None if is_publisher else declaration is not None,
@@ -153,7 +169,7 @@ def snapshot(dossier: Dossier, request: str, filed_on: date, facts: Facts | None
             else version.referenced_on,
         },
         "client": client_facts(dossier, facts, filed_on),
-        "order": declared["order"],
+        "order": {**declared["order"], "client_version": client_version(dossier, facts, solution.pk)},
         "balance": None,
     }
     if request == "balance":
@@ -166,12 +182,37 @@ def snapshot(dossier: Dossier, request: str, filed_on: date, facts: Facts | None
     return data
 
 
+def declared_version(dossier: Dossier) -> str:
+    """The version installed at the Client, as the supplier names it in its order ("" when it names none)."""
+    version = dossier.declared["order"]["client_version"]
+    return (version or {}).get("version") or ""
+
+
+def client_version(dossier: Dossier, facts: Facts, solution_id: int) -> dict | None:
+    """The Client's version as the supplier declares it, with its obsolescence declaration from the ANS's
+    public list (§4.3), or None when the supplier names no version."""
+    named = declared_version(dossier)
+    if not named:
+        return None
+    row = facts.obsolete.get((solution_id, named))
+    if row is None:
+        return {"version": named, "declared_obsolete": False}
+    return {
+        "version": row.version,
+        "version_rank": row.rank,
+        "declared_obsolete": True,
+        "end_announced_on": row.end_announced_on,
+        "latest_in_production_at_date_0": row.latest_in_production_at_date_0 or None,
+        "vague_1_version_rank": row.vague_1_version_rank,
+    }
+
+
 def client_facts(dossier: Dossier, facts: Facts, on: date) -> dict:
     base = {
         "kind": dossier.client_kind, "rpps": None, "profession": None, "practice": None,
         "registered_with_order": None, "finess_geo": None, "tranche": None, "accord_national_2015": None,
         "staff_declared": None, "other_orders": facts.other_orders(dossier),
-        "de_minimis_other_aid": facts.de_minimis_other_aid(dossier, on),
+        "de_minimis_other_aid": None, "de_minimis_aids": facts.de_minimis_aids(dossier, on), "centre_type": None,
     }  # fmt: skip
     if dossier.client_kind == ClientKind.PROFESSIONAL:
         base["rpps"] = dossier.rpps
@@ -187,11 +228,16 @@ def client_facts(dossier: Dossier, facts: Facts, on: date) -> dict:
             base["tranche"] = centre.tranche or None
             base["accord_national_2015"] = centre.accord_national_2015
             base["staff_declared"] = centre.staff_declared
+            base["centre_type"] = centre.centre_type or None
     return base
 
 
 def evaluate_dossier(
-    dossier: Dossier, request: str, filed_on: date, facts: Facts | None = None
+    dossier: Dossier,
+    request: str,
+    filed_on: date,
+    facts: Facts | None = None,
+    instructed_on: date | None = None,
 ) -> Evaluation:
     """Ask the rules engine, the only place where decisions are computed."""
-    return evaluate(parse_dossier(snapshot(dossier, request, filed_on, facts)))
+    return evaluate(parse_dossier(snapshot(dossier, request, filed_on, facts, instructed_on)))

@@ -1,10 +1,10 @@
-"""The navigation of every page: the public links and, for a signed-in user, those of their role."""
+"""The navigation of every page: the public links and, for a signed-in user, those of their roles."""
 
 from django.urls import reverse
 
 from sons import clock
 from sons.rules import load_parameters
-from sons.suppliers.enums import Role
+from sons.suppliers.enums import MemberRole, Role
 
 from .access import principal_of
 
@@ -15,18 +15,24 @@ PUBLIC = [
     ("portal:bareme", "Barème"),
     ("portal:solutions", "Solutions référencées"),
 ]
+FILERS = (MemberRole.ADMINISTRATOR, MemberRole.FILER)
+ADMINISTRATORS = (MemberRole.ADMINISTRATOR,)
+# (url name, label, member roles who see it: None for every member)
+SUPPLIER = [
+    ("portal:supplier_home", "Tableau de bord", None),
+    ("portal:supplier_dossiers", "Mes dossiers", None),
+    ("portal:client_search", "Rechercher un Client", None),
+    ("portal:dossier_new", "Nouveau dossier", FILERS),
+    ("portal:bulk_filing", "Dépôt en masse", FILERS),
+    ("portal:supplier_pilot", "Pilote", None),
+    ("portal:enrolment", "Enrôlement", None),
+    ("portal:members", "Membres", ADMINISTRATORS),
+    ("portal:supplier_tokens", "Jetons d'API", ADMINISTRATORS),
+]
 BY_ROLE = {
-    Role.SUPPLIER_MEMBER: [
-        ("portal:supplier_home", "Tableau de bord"),
-        ("portal:supplier_dossiers", "Mes dossiers"),
-        ("portal:client_search", "Rechercher un Client"),
-        ("portal:dossier_new", "Nouveau dossier"),
-        ("portal:bulk_filing", "Dépôt en masse"),
-        ("portal:supplier_pilot", "Pilote"),
-        ("portal:supplier_tokens", "Jetons d'API"),
-    ],
     Role.ASP_INSTRUCTOR: [
         ("portal:queue", "File d'instruction"),
+        ("portal:enrolments", "Enrôlements"),
         ("portal:recoveries", "Recouvrements"),
         ("portal:dashboards", "Tableaux de bord"),
     ],
@@ -39,25 +45,51 @@ BY_ROLE = {
         ("portal:ans_home", "Référencement"),
         ("portal:dashboards", "Tableaux de bord"),
     ],
+    Role.ASP_ADMIN: [("portal:staff_agents", "Agents")],
+    Role.ANS_ADMIN: [("portal:staff_agents", "Agents")],
 }
-BY_ROLE[Role.ADMIN] = [*BY_ROLE[Role.ASP_INSTRUCTOR], ("portal:batches", "Lots de paiement"),
+BY_ROLE[Role.ADMIN] = [*BY_ROLE[Role.ASP_INSTRUCTOR], ("portal:batches", "Lots de paiement (consultation)"),
                        ("portal:ans_home", "Référencement")]  # fmt: skip
+
+
+def entries_of(principal) -> list[tuple[str, str]]:
+    if principal is None:
+        return []
+    if principal.is_supplier:
+        return [(name, label) for name, label, who in SUPPLIER if who is None or principal.member_role in who]
+    entries: list[tuple[str, str]] = []
+    for role in Role.values:
+        if role in principal.roles:
+            entries += [entry for entry in BY_ROLE.get(role, []) if entry not in entries]
+    return entries
 
 
 def navigation(request):
     principal = principal_of(request) if hasattr(request, "user") else None
-    entries = PUBLIC + (BY_ROLE.get(principal.role, []) if principal else [])
+    entries = PUBLIC + entries_of(principal)
+    if principal is not None:
+        entries.append(("portal:account", "Mon compte"))
     current = request.path
-    links = []
-    for name, label in entries:
-        url = reverse(name)
-        active = current == url if url == "/" else current.startswith(url)
-        links.append({"url": url, "label": label, "active": active})
+    urls = [(reverse(name), label) for name, label in entries]
+    # The entry whose address is the longest beginning of the page's is the current one.
+    matching = [url for url, _ in urls if current == url or (url != "/" and current.startswith(url))]
+    active = max(matching, key=len, default=None)
+    links = [{"url": url, "label": label, "active": url == active} for url, label in urls]
     return {
         "nav_links": links,
         "nav_principal": principal,
-        "nav_role_label": Role(principal.role).label if principal else "",
+        "nav_role_label": role_label(principal),
     }
+
+
+def role_label(principal) -> str:
+    if principal is None:
+        return ""
+    if principal.is_supplier and principal.organisation is not None:
+        if not principal.member_role:
+            return principal.organisation.name
+        return f"{principal.organisation.name} ({MemberRole(principal.member_role).label.lower()})"
+    return ", ".join(Role(role).label for role in Role.values if role in principal.roles)
 
 
 def af_figures(request):

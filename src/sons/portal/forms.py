@@ -127,7 +127,7 @@ class BalanceForm(DsfrForm):
     invoice_in_client_name = forms.BooleanField(label="Facture au nom du Client", required=False)
     training_delivered = forms.BooleanField(
         label="Formations des utilisateurs réalisées", required=False,
-        help_text="Les formations afférentes demeurent exigibles pour le versement du solde (§3.1, §4.4).",
+        help_text="Les formations de l'annexe de l'AF sont exigibles pour le versement du solde (AF §3.1 et §4.4).",
     )  # fmt: skip
 
     def __init__(self, *args, **kwargs):

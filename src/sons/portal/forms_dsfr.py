@@ -8,6 +8,7 @@ CLASSES = {
     forms.Textarea: "fr-input",
     forms.CheckboxInput: "",
     forms.CheckboxSelectMultiple: "",
+    forms.RadioSelect: "",
     forms.ClearableFileInput: "fr-upload",
     forms.FileInput: "fr-upload",
 }

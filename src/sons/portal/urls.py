@@ -1,10 +1,26 @@
 """Every page of the portal, by space (the views are in views/<space>.py)."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import path
+from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
-from .views import account, ans, catalogue, dashboards, dossier, instruction, payments, public, supplier
-from .views.account import SignInForm
+from sons.accounts import proconnect
+
+from .views import (
+    account,
+    ans,
+    catalogue,
+    dashboards,
+    dossier,
+    enrolment,
+    instruction,
+    join,
+    members,
+    payments,
+    public,
+    security,
+    staff,
+    supplier,
+)  # fmt: skip
 
 app_name = "portal"
 urlpatterns = [
@@ -16,14 +32,31 @@ urlpatterns = [
     # Catalogue (public)
     path("solutions/", catalogue.solutions, name="solutions"),
     path("versions-obsoletes/", catalogue.obsolete_versions, name="obsolete_versions"),
-    # Compte
-    path(
-        "connexion/",
-        auth_views.LoginView.as_view(template_name="portal/login.html", authentication_form=SignInForm),
-        name="login",
-    ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    # Compte : connexion (mot de passe ou ProConnect), second facteur, mot de passe oublié
+    path("connexion/", account.SignInView.as_view(), name="login"),
+    path("deconnexion/", account.logout, name="logout"),
     path("espace/", account.space, name="space"),
+    path("proconnect/connexion/", OIDCAuthenticationRequestView.as_view(), name="proconnect_login"),
+    path("proconnect/callback/", proconnect.CallbackView.as_view(), name="proconnect_callback"),
+    path("proconnect/inconnu/", account.proconnect_unknown, name="proconnect_unknown"),
+    path("compte/", security.account, name="account"),
+    path("compte/second-facteur/", security.second_factor_setup, name="second_factor_setup"),
+    path("compte/second-facteur/qr.svg", security.second_factor_qr, name="second_factor_qr"),
+    path("compte/second-facteur/retirer/", security.remove_second_factor, name="second_factor_remove"),
+    path("compte/codes-de-secours/", security.recovery_codes, name="recovery_codes"),
+    path("connexion/second-facteur/", security.second_factor, name="second_factor"),
+    path("mot-de-passe/oublie/", security.password_reset, name="password_reset"),
+    path("mot-de-passe/envoye/", security.password_reset_done, name="password_reset_done"),
+    path(
+        "mot-de-passe/nouveau/<str:uidb64>/<str:token>/",
+        security.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("mot-de-passe/change/", security.password_reset_complete, name="password_reset_complete"),
+    # Inscription et invitations
+    path("inscription/", join.sign_up, name="sign_up"),
+    path("inscription/confirmer/<str:uidb64>/<str:token>/", join.sign_up_confirm, name="sign_up_confirm"),
+    path("invitation/<str:key>/", join.invitation, name="invitation"),
     # Fournisseur
     path("fournisseur/", supplier.home, name="supplier_home"),
     path("fournisseur/dossiers/", supplier.dossier_list, name="supplier_dossiers"),
@@ -33,6 +66,27 @@ urlpatterns = [
     path("fournisseur/jetons/", supplier.tokens, name="supplier_tokens"),
     path("fournisseur/jetons/<int:token_id>/revoquer/", supplier.revoke_token, name="revoke_token"),
     path("fournisseur/pilote/", supplier.pilot, name="supplier_pilot"),
+    # Membres de l'organisation
+    path("fournisseur/membres/", members.members, name="members"),
+    path("fournisseur/membres/<int:membership_id>/role/", members.change_role, name="member_role"),
+    path("fournisseur/membres/<int:membership_id>/retirer/", members.remove, name="member_remove"),
+    path(
+        "fournisseur/invitations/<int:invitation_id>/annuler/",
+        members.revoke_invitation,
+        name="invitation_revoke",
+    ),
+    path("fournisseur/quitter/", members.leave, name="member_leave"),
+    # Enrôlement (fournisseur, puis instruction ASP)
+    path("fournisseur/enrolement/", enrolment.enrolment, name="enrolment"),
+    path("fournisseur/enrolement/coordonnees-bancaires/", enrolment.bank_change, name="bank_change"),
+    path("enrolement/pieces/<int:piece_id>/", enrolment.piece, name="enrolment_piece"),
+    path("instruction/enrolements/", enrolment.queue, name="enrolments"),
+    path("instruction/enrolements/<int:enrolment_id>/", enrolment.detail, name="enrolment_detail"),
+    path(
+        "instruction/coordonnees-bancaires/<int:change_id>/",
+        enrolment.decide_bank_change,
+        name="bank_change_decide",
+    ),
     # Dossier (fournisseur et personnels)
     path("dossiers/<int:dossier_id>/reevaluation/", dossier.reevaluation, name="dossier_reevaluation"),
     path("dossiers/<int:dossier_id>/modeles/<str:kind>.pdf", dossier.model, name="dossier_model"),
@@ -74,4 +128,8 @@ urlpatterns = [
     path("ans/pilotes/<int:pk>/", ans.pilot_detail, name="ans_pilot"),
     # Tableaux de bord
     path("tableaux-de-bord/", dashboards.dashboards, name="dashboards"),
+    # Administration des agents (administrateurs ASP et ANS)
+    path("administration/agents/", staff.agents, name="staff_agents"),
+    path("administration/agents/<int:user_id>/", staff.agent, name="staff_agent"),
+    path("administration/agents/<int:user_id>/retirer/<str:role>/", staff.withdraw, name="staff_withdraw"),
 ]

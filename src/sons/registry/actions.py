@@ -45,6 +45,8 @@ def declare_obsolete(principal: Principal, solution: Solution, declaration: dict
         obsolete = ObsoleteVersion.objects.create(
             solution=solution, version=declaration["version"], rank=declaration["version_rank"],
             end_announced_on=declaration["end_announced_on"], declared_on=on,
+            latest_in_production_at_date_0=declaration.get("latest_in_production_at_date_0") or "",
+            vague_1_version_rank=declaration.get("vague_1_version_rank"),
         )  # fmt: skip
         record("registry.obsolete_version", actor=principal.label, target=obsolete, payload=declaration)
     return obsolete, outcome

@@ -93,6 +93,10 @@ class ObsoleteVersion(models.Model):
     version = models.CharField("version", max_length=50)
     rank = models.PositiveIntegerField("rang")
     end_announced_on = models.DateField("arrêt de commercialisation ou de maintenance rendu public le")
+    latest_in_production_at_date_0 = models.CharField(
+        "version la plus récente installée en production à la Date 0", max_length=50, blank=True
+    )
+    vague_1_version_rank = models.PositiveIntegerField("rang de la version référencée en vague 1", null=True)
     declared_on = models.DateField("déclarée le")
 
     class Meta:

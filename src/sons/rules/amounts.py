@@ -10,6 +10,7 @@ dossier's amounts are their sums.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from decimal import Decimal
 from functools import lru_cache
@@ -24,12 +25,15 @@ COLUMN_LABELS = dict(CAP_COLUMNS.choices)
 HUNDRED = Decimal(100)
 
 
+@lru_cache(maxsize=4096)
 def normalize_label(label: str) -> str:
     """A line's label as compared (§4.3 « une ligne dénommée " Prestation Ségur " »): case, accents and
     repeated spaces ignored, since the text read from a scanned order often loses its accents."""
-    decomposed = unicodedata.normalize("NFKD", label)
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    bare = _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", label))
     return " ".join(bare.split()).casefold()
+
+
+_COMBINING_MARKS = re.compile("[\u0300-\u036f]")  # the accents NFKD separates from their letters
 
 
 @lru_cache(maxsize=8)
@@ -43,18 +47,21 @@ def is_segur_line(text: str, label: str) -> bool:
 
 def split_lines(order: dict, label: str) -> tuple[list, list[str]]:
     """The order's « Prestation Ségur » amounts, and the labels of its other lines."""
-    segur, others = [], []
-    for line in order["lines"]:
+    _, amounts, others = partition_lines(order["lines"], label)
+    return amounts, others
+
+
+def partition_lines(lines: list[dict], label: str) -> tuple[list[dict], list, list[str]]:
+    """The « Prestation Ségur » lines, their amounts, and the labels of the other lines."""
+    segur, amounts, others = [], [], []
+    for line in lines:
         text = line["label"]
         if is_segur_line(text, label):
-            segur.append(line["amount"])
+            segur.append(line)
+            amounts.append(line["amount"])
         else:
             others.append(text)
-    return segur, others
-
-
-def segur_lines(order: dict, label: str) -> list[dict]:
-    return [line for line in order["lines"] if is_segur_line(line["label"], label)]
+    return segur, amounts, others
 
 
 @computation("5.3", *BOTH, step=1)
@@ -69,7 +76,7 @@ def client_cap_category(ctx):
         return computed(group, {"client.profession": client["profession"]})
     ctx.categories = tuple((centre["finess_geo"], centre["tranche"]) for centre in ctx.centres)
     ctx.category = client["tranche"]
-    if len(ctx.centres) == 1:
+    if not ctx.several_centres:
         return computed(ctx.category, {"client.tranche": client["tranche"]})
     tranches = dict(ctx.categories)
     return computed(tranches, {"centres.tranche": tranches})
@@ -119,7 +126,7 @@ def vat_rate_at_instruction(ctx):
     if ctx.financing_column == "ht" or stated not in ctx.p.vat_rates_in_force:
         return not_applicable("Montant hors taxe : pas de taux de TVA.", {"order.vat_rate": stated})
     on = ctx.instructed_on
-    in_force = ctx.parameters.at(on).vat_rates_in_force[stated]
+    in_force = (ctx.p if on == ctx.filed_on else ctx.parameters.at(on)).vat_rates_in_force[stated]
     facts = {"order.vat_rate": stated, "financing_instructed_on": on, "vat_rate_in_force": in_force}
     if in_force == stated:
         return computed(stated, facts)
@@ -141,35 +148,42 @@ def at_instruction_rate(ctx, amount: Decimal | None) -> Decimal | None:
     return to_cents(amount / (1 + stated / HUNDRED) * (1 + in_force / HUNDRED))
 
 
-def _bareme(ctx, category, column):
-    if category is None or column is None:
-        return None
+def caps_of(ctx) -> tuple[list, list]:
+    """Per category of the dossier: the cap financed (the barème's figure in the financing column, or its
+    HT figure at the rate in force at instruction when the rate changed), and the cap of the order's
+    column (the barème the order's amount is checked against)."""
     table = ctx.p.bareme_professionals if ctx.client["kind"] == "professional" else ctx.p.bareme_centres
-    return table[category][column]
+    column, order_column = ctx.financing_column, ctx.order_column
+    rate = ctx.vat_rate[1] if ctx.vat_rate is not None else None
+    caps, order_caps = [], []
+    for _, category in ctx.categories:
+        row = table.get(category) if category is not None else None
+        if row is None:
+            caps.append(None)
+            order_caps.append(None)
+            continue
+        caps.append(row[column] if rate is None else to_cents(row["ht"] * (1 + rate / HUNDRED)))
+        order_caps.append(row[order_column] if order_column is not None else None)
+    return caps, order_caps
 
 
-def _cap(ctx, category) -> Decimal | None:
-    if ctx.vat_rate is None:
-        return _bareme(ctx, category, ctx.financing_column)
-    ht = _bareme(ctx, category, "ht")
-    return None if ht is None else to_cents(ht * (1 + ctx.vat_rate[1] / HUNDRED))
-
-
-def _total(values):
-    return None if any(value is None for value in values) else sum(values, ZERO)
+def total(amounts: list) -> Decimal | None:
+    """The sum, or None when one amount is unknown."""
+    if len(amounts) == 1:
+        return amounts[0]
+    return None if any(amount is None for amount in amounts) else sum(amounts, ZERO)
 
 
 @computation("5.3", *BOTH, step=4)
 def cap_amount(ctx):
     """§5.3 : montant plafond de la Prestation Ségur par Client, selon la catégorie et la colonne de TVA
     (pour plusieurs centres, la somme des plafonds de chaque FINESS géographique)."""
-    ctx.caps = tuple(_cap(ctx, category) for _, category in ctx.categories)
-    ctx.order_caps = tuple(_bareme(ctx, category, ctx.order_column) for _, category in ctx.categories)
-    ctx.cap = _total(ctx.caps)
-    ctx.order_cap = _total(ctx.order_caps)
-    facts = {"category": ctx.category, "column": ctx.financing_column}
-    if len(ctx.categories) > 1:
+    ctx.caps, ctx.order_caps = caps_of(ctx)
+    ctx.cap, ctx.order_cap = total(ctx.caps), total(ctx.order_caps)
+    if ctx.several_centres:
         facts = {"categories": dict(ctx.categories), "column": ctx.financing_column}
+    else:
+        facts = {"category": ctx.category, "column": ctx.financing_column}
     if ctx.cap is None:
         if ctx.request == "balance":
             # At the balance the client's eligibility only warns, but nothing can be paid without a cap.
@@ -179,38 +193,44 @@ def cap_amount(ctx):
 
 
 def agreed_by_centre(ctx) -> list[Decimal | None]:
-    """Each centre's « Prestation Ségur » amount: the line naming its FINESS géographique (one centre:
-    every « Prestation Ségur » line)."""
-    if len(ctx.categories) == 1:
-        return [sum(ctx.segur_amounts, ZERO) if ctx.segur_amounts else None]
-    amounts: dict[str, list] = {}
+    """Each centre's « Prestation Ségur » amount: the line naming its FINESS géographique (one client or
+    one centre: every « Prestation Ségur » line)."""
+    if not ctx.several_centres:
+        return [ctx.agreed]
+    amounts: dict[str, Decimal] = {}
     for line in ctx.segur_lines:
-        amounts.setdefault(line["finess_geo"], []).append(line["amount"])
-    return [sum(amounts[key], ZERO) if key in amounts else None for key, _ in ctx.categories]
+        amounts[line["finess_geo"]] = amounts.get(line["finess_geo"], ZERO) + line["amount"]
+    return [amounts.get(key) for key, _ in ctx.categories]
+
+
+def financed_by_centre(ctx) -> list[Decimal]:
+    """Per category: the smaller of its cap and its agreed amount (re-expressed at the rate in force at
+    instruction when it changed), a missing or negative amount counting as zero."""
+    financed = []
+    for cap, agreed in zip(ctx.caps, ctx.agreed_by_centre, strict=True):
+        if agreed is None or agreed <= ZERO:
+            agreed = ZERO
+        elif ctx.vat_rate is not None:
+            agreed = at_instruction_rate(ctx, agreed)
+        financed.append(to_cents(min(cap, agreed)))
+    return financed
 
 
 @computation("5.1", *BOTH, step=5)
 def financed_amount(ctx):
     """§5.1 : le financement est égal au montant maximal, ou au montant inférieur convenu entre le
     Fournisseur et le Client."""
-    label = ctx.p.order_texts["segur_line"]
-    ctx.segur_lines = segur_lines(ctx.order, label)
-    ctx.segur_amounts = [line["amount"] for line in ctx.segur_lines]
-    ctx.other_lines = [
-        line["label"] for line in ctx.order["lines"] if not is_segur_line(line["label"], label)
-    ]
+    ctx.segur_lines, ctx.segur_amounts, ctx.other_lines = partition_lines(
+        ctx.order["lines"], ctx.p.order_texts["segur_line"]
+    )
     ctx.agreed = sum(ctx.segur_amounts, ZERO) if ctx.segur_amounts else None
     ctx.agreed_by_centre = agreed_by_centre(ctx)
     facts = {"cap": ctx.cap, "agreed": ctx.agreed}
     if ctx.cap is None:
         ctx.financed = None
         return not_applicable("Catégorie de Client inconnue : pas de montant financé.", facts)
-    financed = []
-    for cap, agreed in zip(ctx.caps, ctx.agreed_by_centre, strict=True):
-        agreed = at_instruction_rate(ctx, agreed) if agreed is not None and agreed > ZERO else ZERO
-        financed.append(to_cents(min(cap, agreed)))
-    ctx.financed_by_centre = financed
-    ctx.financed = sum(financed, ZERO)
+    ctx.financed_by_centre = financed = financed_by_centre(ctx)
+    ctx.financed = financed[0] if len(financed) == 1 else sum(financed, ZERO)
     if len(financed) > 1:
         facts["financed_by_centre"] = {
             key: euros(amount) for (key, _), amount in zip(ctx.categories, financed, strict=True)

@@ -51,7 +51,10 @@ LABELS = dict(CALENDAR_DATES.choices)
 
 def build_calendar(date_0: date, p: Snapshot) -> Calendar:
     """The calendar for `date_0` under the parameters `p`."""
-    return p.derived(("calendar", date_0), lambda: _calendar(date_0, p))
+    calendar = p.calendars.get(date_0)
+    if calendar is None:
+        calendar = p.calendars[date_0] = _calendar(date_0, p)
+    return calendar
 
 
 def _calendar(date_0: date, p: Snapshot) -> Calendar:

@@ -11,26 +11,17 @@ BOTH = ("advance", "balance")
 STATUS = {"advance": BLOCKING, "balance": WARNING}
 
 
-def _professional_only(ctx):
-    if ctx.client["kind"] != "professional":
-        return not_applicable(
-            "Le Client est un centre de santé infirmier.", {"client.kind": ctx.client["kind"]}
-        )
-    return None
-
-
-def _centre_only(ctx):
-    if ctx.client["kind"] != "centre":
-        return not_applicable("Le Client est un professionnel de santé.", {"client.kind": ctx.client["kind"]})
-    return None
+# What a rule about the other kind of client answers, built once (checks are immutable).
+A_CENTRE = not_applicable("Le Client est un centre de santé infirmier.", {"client.kind": "centre"})
+A_PROFESSIONAL = not_applicable("Le Client est un professionnel de santé.", {"client.kind": "professional"})
 
 
 @rule("4.2", *BOTH)
 def client_profession_eligible(ctx):
     """§4.2 : IDE, IPA, masseurs-kinésithérapeutes, orthoptistes, orthophonistes, pédicures-podologues,
     sages-femmes."""
-    if skip := _professional_only(ctx):
-        return skip
+    if ctx.is_centre:
+        return A_CENTRE
     profession = ctx.client["profession"]
     facts = {"client.profession": profession}
     if profession is None:
@@ -43,8 +34,8 @@ def client_profession_eligible(ctx):
 @rule("4.2", *BOTH)
 def client_has_rpps(ctx):
     """§4.2 : chaque professionnel dispose « d'un n° RPPS » ; il est identifié par son N° RPPS."""
-    if skip := _professional_only(ctx):
-        return skip
+    if ctx.is_centre:
+        return A_CENTRE
     rpps = ctx.client["rpps"]
     facts = {"client.rpps": rpps}
     if rpps is None:
@@ -55,8 +46,8 @@ def client_has_rpps(ctx):
 @rule("4.2", *BOTH, severity=STATUS)
 def client_practises_in_cabinet_liberal(ctx):
     """§4.2 : « les professionnels paramédicaux éligibles exerçant en cabinet libéral »."""
-    if skip := _professional_only(ctx):
-        return skip
+    if ctx.is_centre:
+        return A_CENTRE
     practice = ctx.client["practice"]
     facts = {"client.practice": practice}
     if practice is None:
@@ -70,8 +61,8 @@ def client_practises_in_cabinet_liberal(ctx):
 def client_registered_with_ordre(ctx):
     """§4.2 : IDE et IPA, masseurs-kinésithérapeutes, pédicures-podologues et sages-femmes « inscrits à
     l'ordre » ; les orthophonistes et orthoptistes n'ont pas d'Ordre."""
-    if skip := _professional_only(ctx):
-        return skip
+    if ctx.is_centre:
+        return A_CENTRE
     profession = ctx.client["profession"]
     registered = ctx.client["registered_with_order"]
     facts = {"client.profession": profession, "client.registered_with_order": registered}
@@ -90,7 +81,7 @@ def finess_list(finess) -> str:
 
 def each_centre_confirmed(ctx, key: str, single_fact: str, missing: str, refused: str):
     """A yes/no fact the AF requires of each centre of the order: unknown when null, failed when no."""
-    if len(ctx.centres) == 1:
+    if not ctx.several_centres:
         return confirmed(single_fact, ctx.centres[0][key], missing, refused)
     values = {centre["finess_geo"]: centre[key] for centre in ctx.centres}
     facts = {f"centres.{key}": values}
@@ -106,8 +97,8 @@ def each_centre_confirmed(ctx, key: str, single_fact: str, missing: str, refused
 @rule("4.2", *BOTH)
 def centre_has_finess_geo(ctx):
     """§4.2 : les centres de santé infirmiers « sont identifiés par leur n° FINESS Géographique »."""
-    if skip := _centre_only(ctx):
-        return skip
+    if not ctx.is_centre:
+        return A_PROFESSIONAL
     finess = ctx.client["finess_geo"]
     facts = {"client.finess_geo": finess}
     if finess is None:
@@ -119,8 +110,8 @@ def centre_has_finess_geo(ctx):
 def centre_is_centre_de_sante_infirmier(ctx):
     """§4.2 et §1.2 (note 3) : seuls les Centres de santé infirmiers sont éligibles, « hors centres de santé
     polyvalents, médical ou dentaire, qui relèvent de dispositifs distincts »."""
-    if skip := _centre_only(ctx):
-        return skip
+    if not ctx.is_centre:
+        return A_PROFESSIONAL
     types = {centre["finess_geo"]: centre["centre_type"] for centre in ctx.centres}
     facts = (
         {"client.centre_type": types} if len(types) > 1 else {"client.centre_type": ctx.client["centre_type"]}
@@ -147,9 +138,9 @@ def centre_is_centre_de_sante_infirmier(ctx):
 def centre_in_base_de_reference(ctx):
     """§4.2 et §5.3 : la Base de référence liste les Centres de santé infirmiers éligibles et associe à
     chaque n° FINESS géographique sa tranche de financement."""
-    if skip := _centre_only(ctx):
-        return skip
-    if len(ctx.centres) > 1:
+    if not ctx.is_centre:
+        return A_PROFESSIONAL
+    if ctx.several_centres:
         tranches = {centre["finess_geo"]: centre["tranche"] for centre in ctx.centres}
         absent = [finess for finess, tranche in tranches.items() if tranche is None]
         if absent:
@@ -171,8 +162,8 @@ def centre_in_base_de_reference(ctx):
 @rule("4.2", *BOTH, severity=STATUS)
 def centre_signed_accord_national_2015(ctx):
     """§4.2 : centres « signataires de l'accord national des centres de santé, signé le 8 juillet 2015 »."""
-    if skip := _centre_only(ctx):
-        return skip
+    if not ctx.is_centre:
+        return A_PROFESSIONAL
     return each_centre_confirmed(
         ctx,
         "accord_national_2015",
@@ -186,8 +177,8 @@ def centre_signed_accord_national_2015(ctx):
 def centre_declared_staff(ctx):
     """§4.2 : centres « ayant satisfait à leurs obligations de déclaration d'effectifs auprès de l'Assurance
     maladie »."""
-    if skip := _centre_only(ctx):
-        return skip
+    if not ctx.is_centre:
+        return A_PROFESSIONAL
     return each_centre_confirmed(
         ctx,
         "staff_declared",
@@ -202,7 +193,7 @@ def client_single_segur_order(ctx):
     """§4.2 Unicité : « Chaque Client […] ne peut bénéficier que d'une seule commande comprenant une
     Prestation Ségur au titre du SONS SFP-LGC-Va2 » ; les centres sont identifiés par leur n° FINESS
     géographique, chacun une fois."""
-    if len(ctx.centres) > 1:
+    if ctx.several_centres:
         return _each_centre_single_order(ctx)
     others = ctx.client["other_orders"]
     facts = {"client.other_orders": others}

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import compress, count
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from .codes import CHECK_STATUSES, SEVERITIES
@@ -38,6 +40,7 @@ class Check(NamedTuple):
     facts: dict[str, Any]
     note: str | None = None  # an information worth showing even when the rule passes
     value: Any = None
+    reported: bool = False  # failed, unknown, or a note: the check becomes a finding
 
 
 # The constructors below build the tuple directly: tens of thousands of dossiers a second go
@@ -46,23 +49,23 @@ _new = tuple.__new__
 
 
 def passed(facts: dict, note: str | None = None, value: Any = None) -> Check:
-    return _new(Check, (PASSED, None, facts, note, value))
+    return _new(Check, (PASSED, None, facts, note, value, note is not None))
 
 
 def failed(message: str, facts: dict, value: Any = None) -> Check:
-    return _new(Check, (FAILED, message, facts, None, value))
+    return _new(Check, (FAILED, message, facts, None, value, True))
 
 
 def unknown(message: str, facts: dict) -> Check:
-    return _new(Check, (UNKNOWN, message, facts, None, None))
+    return _new(Check, (UNKNOWN, message, facts, None, None, True))
 
 
 def not_applicable(reason: str, facts: dict | None = None) -> Check:
-    return _new(Check, (NOT_APPLICABLE, reason, facts or {}, None, None))
+    return _new(Check, (NOT_APPLICABLE, reason, facts or {}, None, None, False))
 
 
 def computed(value: Any, facts: dict, note: str | None = None) -> Check:
-    return _new(Check, (COMPUTED, None, facts, note, value))
+    return _new(Check, (COMPUTED, None, facts, note, value, note is not None))
 
 
 def confirmed(fact: str, value: bool | None, missing: str, refused: str) -> Check:
@@ -186,18 +189,25 @@ def evaluation_order(ruleset: str) -> list[Rule]:
     return sorted(REGISTRY[ruleset], key=Rule.evaluation_order)
 
 
-Plan = tuple[tuple[Rule, str, str], ...]  # each rule with its severity when failed and when unknown
+class Plan(NamedTuple):
+    """The rules of a request in their order of evaluation, with their severity when failed and when
+    unknown; `functions` apart, for the loop that calls tens of thousands of them a second."""
+
+    rules: tuple[tuple[Rule, str, str], ...]
+    functions: tuple[Callable[[Any], Check], ...]
+
+
 _PLANS: dict[tuple[str, str], Plan] = {}
 
 
 def _plan(ruleset: str, request: str) -> Plan:
     plan = _PLANS.get((ruleset, request))
     if plan is None:
-        plan = tuple(
-            (entry, entry.severity_for(request), entry.unknown_severity_for(request))
-            for entry in evaluation_order(ruleset)
+        entries = evaluation_order(ruleset)
+        rules = tuple(
+            (entry, entry.severity_for(request), entry.unknown_severity_for(request)) for entry in entries
         )
-        _PLANS[(ruleset, request)] = plan
+        plan = _PLANS[(ruleset, request)] = Plan(rules, tuple(entry.function for entry in entries))
     return plan
 
 
@@ -211,7 +221,7 @@ class Trace:
         self.checks = checks
 
     def __iter__(self):
-        for (rule, severity, if_unknown), check in zip(self.plan, self.checks, strict=True):
+        for (rule, severity, if_unknown), check in zip(self.plan.rules, self.checks, strict=True):
             yield TraceEntry(rule, check, if_unknown if check.outcome is UNKNOWN else severity)
 
     def __len__(self) -> int:
@@ -227,17 +237,23 @@ class Trace:
 def run(ruleset: str, ctx: Any, request: str | None = None) -> tuple[Trace, list[Finding]]:
     """Evaluate every rule of `ruleset` in the order of evaluation."""
     plan = _plan(ruleset, request or ruleset)
-    checks: list[Check] = []
+    # Every rule in order (each may read what the computations before it stored on `ctx`), then a
+    # finding for each check reported; some fifty rules run per dossier, so the loops are tight and
+    # the search for the reported checks is left to C (compress).
+    checks: list[Check] = [function(ctx) for function in plan.functions]
     findings: list[Finding] = []
-    append = checks.append
-    for entry, severity, if_unknown in plan:
-        check = entry.function(ctx)
-        append(check)
+    rules = plan.rules
+    for index in compress(count(), map(_REPORTED, checks)):
+        check = checks[index]
+        entry, severity, if_unknown = rules[index]
         outcome = check[0]
         if outcome is FAILED:
-            findings.append(Finding(entry.name, entry.section, severity, check.message, check.facts))
+            findings.append(_new(Finding, (entry.name, entry.section, severity, check[1], check[2])))
         elif outcome is UNKNOWN:
-            findings.append(Finding(entry.name, entry.section, if_unknown, check.message, check.facts))
-        elif check[3]:
-            findings.append(Finding(entry.name, entry.section, INFO, check.note, check.facts))
+            findings.append(_new(Finding, (entry.name, entry.section, if_unknown, check[1], check[2])))
+        else:
+            findings.append(_new(Finding, (entry.name, entry.section, INFO, check[3], check[2])))
     return Trace(plan, checks), findings
+
+
+_REPORTED = itemgetter(5)

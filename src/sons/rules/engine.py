@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 # Each module registers its rules when imported; the order of evaluation does not depend on these imports.
@@ -21,7 +22,7 @@ from .calendar import Calendar, CalendarOutOfRange, build_calendar
 from .codes import DECISIONS, REQUESTS
 from .contract import DISPOSITIF, InvalidDossier
 from .core import BLOCKING, Finding, Trace, run
-from .deadlines import calendar_deadlines, dossier_deadlines, next_deadline
+from .deadlines import calendar_deadlines, complete_dossier_until, next_deadline
 from .money import euros
 from .params import ParameterSet, load
 
@@ -39,9 +40,9 @@ class DossierContext:
     __slots__ = (
         "advance", "advance_to_recover", "agreed", "agreed_by_centre", "balance", "balance_due", "cal", "cap",
         "caps", "categories", "category", "centres", "client", "exception_applies", "filed_on", "financed",
-        "financed_by_centre", "financing_column", "instructed_on", "order", "order_cap", "order_caps",
+        "financed_by_centre", "financing_column", "instructed_on", "is_centre", "order", "order_cap", "order_caps",
         "order_column", "order_financed", "other_lines", "p", "parameters", "request", "segur_amounts",
-        "segur_lines", "solution", "supplier", "vat_rate",
+        "segur_lines", "several_centres", "solution", "supplier", "vat_rate",
     )  # fmt: skip
 
     def __init__(self, dossier: dict, parameters: ParameterSet, p, cal: Calendar):
@@ -54,15 +55,16 @@ class DossierContext:
         self.supplier = dossier["supplier"]
         self.solution = dossier["solution"]
         self.client = client = dossier["client"]
-        self.order = dossier["order"]
+        self.order = order = dossier["order"]
         self.balance = dossier["balance"]
-        self.centres = () if client["kind"] == "professional" else order_centres(client, self.order)
-        self.category = self.order_column = self.financing_column = self.vat_rate = None
-        self.cap = self.order_cap = self.agreed = self.financed = self.advance = self.balance_due = None
-        self.order_financed = self.advance_to_recover = None
+        self.is_centre = client["kind"] == "centre"
+        self.centres = order_centres(client, order) if self.is_centre else ()
+        self.several_centres = len(self.centres) > 1
+        # The computations, which run first, set the derived values (category, cap, financed amount…);
+        # these are read by evaluate() whatever the computations found.
+        self.advance_to_recover = self.vat_rate = None
         self.exception_applies = False
-        self.categories = self.caps = self.order_caps = self.agreed_by_centre = self.financed_by_centre = ()
-        self.segur_amounts = self.segur_lines = self.other_lines = ()
+        self.financed_by_centre = ()
 
 
 def order_centres(client: dict, order: dict) -> tuple[dict, ...]:
@@ -162,21 +164,29 @@ _UPCOMING = {
 
 def deadlines_for(ctx: DossierContext) -> dict:
     """The dossier's deadlines (`rules.deadlines`) and the next one from its filing date."""
-    base = ctx.p.derived(("deadlines", ctx.cal), lambda: calendar_deadlines(ctx.cal))
+    base = ctx.p.calendar_deadlines.get(ctx.cal)
+    if base is None:
+        base = ctx.p.calendar_deadlines[ctx.cal] = calendar_deadlines(ctx.cal)
     solution = ctx.solution
-    result: dict = dossier_deadlines(
-        ctx.cal,
+    result: dict = dict(
+        base
+    )  # as rules.deadlines.dossier_deadlines, the calendar's deadlines already at hand
+    until = complete_dossier_until(
+        ctx.order["signed_on"],
+        solution["referencing"],
+        solution["referenced_on"],
+        solution["complete_dossier_on"],
         ctx.p.conditional_order_days,
-        order_signed_on=ctx.order["signed_on"],
-        referencing=solution["referencing"],
-        referenced_on=solution["referenced_on"],
-        complete_dossier_on=solution["complete_dossier_on"],
-        base=base,
     )
+    if until is not None:
+        result["complete_dossier_until"] = until
     upcoming = next_deadline(result, _UPCOMING[ctx.request], on=ctx.filed_on)
     if upcoming is not None:
         result["next"] = upcoming
     return result
+
+
+_SEVERITY = itemgetter(2)  # Finding.severity, read in C
 
 
 def evaluate(dossier: dict, parameters: ParameterSet | None = None, date_0: date | None = None) -> Evaluation:
@@ -193,7 +203,7 @@ def evaluate(dossier: dict, parameters: ParameterSet | None = None, date_0: date
         raise InvalidDossier("date_0", str(error)) from None
     ctx = DossierContext(dossier, parameters, p, cal)
     trace, findings = run(ctx.request, ctx)
-    if any(f.severity == BLOCKING for f in findings):
+    if BLOCKING in map(_SEVERITY, findings):
         decision = NOT_ADMISSIBLE
     elif ctx.exception_applies and ctx.solution["referencing"] != "granted":
         decision = ADMISSIBLE_SUBJECT_TO_REFERENCING
@@ -204,7 +214,7 @@ def evaluate(dossier: dict, parameters: ParameterSet | None = None, date_0: date
         amounts.advance_to_recover = ctx.advance_to_recover
     if ctx.vat_rate is not None:
         amounts.vat_rate = str(ctx.vat_rate[1])
-    if len(ctx.centres) > 1:
+    if ctx.several_centres:
         amounts.centres = centre_amounts(ctx)
     return Evaluation(ctx.request, on, cal, decision, amounts, findings, trace, deadlines_for(ctx))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from .amounts import COLUMN_LABELS
 from .calendar import LABELS as CALENDAR_LABELS
@@ -10,12 +11,13 @@ from .codes import DEADLINES
 from .core import OUTCOME_LABELS, SEVERITY_LABELS
 from .engine import DECISION_LABELS, REQUEST_LABELS, Evaluation
 from .money import euros_fr
+from .order import fr
 
 DEADLINE_LABELS = dict(DEADLINES.choices)
 
 
 def fr_date(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return fr(day)
 
 
 def _value(value) -> str:
@@ -43,6 +45,17 @@ def render_text(evaluation: Evaluation, explain: bool = False) -> str:
             f"financé {euros_fr(amounts.financed)} ; avance {euros_fr(amounts.advance)} ; "
             f"solde {euros_fr(amounts.balance)}"
         )
+        for centre in amounts.centres or ():
+            lines.append(
+                f"  FINESS géographique {centre['finess_geo']} (tranche {centre['tranche'] or '—'}) : plafond "
+                f"{_euros(centre['cap'])} ; financé {_euros(centre['financed'])}"
+            )
+        if amounts.vat_rate is not None:
+            lines.append(f"  Taux de TVA en vigueur à l'instruction : {amounts.vat_rate} %")
+        if amounts.advance_to_recover is not None:
+            lines.append(
+                f"  Avance versée au-delà du montant facturé, à reverser (§7) : {euros_fr(amounts.advance_to_recover)}"
+            )
     else:
         lines.append("Montants : catégorie du Client inconnue, aucun plafond applicable")
     if evaluation.findings:
@@ -75,6 +88,10 @@ def render_text(evaluation: Evaluation, explain: bool = False) -> str:
             for fact, value in check.facts.items():
                 lines.append(f"      {fact} = {_value(value)}")
     return "\n".join(lines) + "\n"
+
+
+def _euros(amount: str | None) -> str:
+    return "—" if amount is None else euros_fr(Decimal(amount))
 
 
 def render_calendar(dates: dict[str, date]) -> str:

@@ -13,7 +13,8 @@ BOTH = ("advance", "balance")
 
 
 def fr(day) -> str:
-    return day.strftime("%d/%m/%Y")
+    """ "05/12/2027". (strftime is four times slower, and messages name dates in every other dossier.)"""
+    return "%02d/%02d/%d" % (day.day, day.month, day.year)  # noqa: UP031 (faster than an f-string here)
 
 
 @rule("4.3", *BOTH)
@@ -112,7 +113,7 @@ def order_has_single_segur_line(ctx):
         return failed(
             f"Aucune autre prestation ne doit figurer sur le bon de commande : {quoted(others)}.", facts
         )
-    if len(ctx.centres) > 1:
+    if ctx.several_centres:
         return _one_line_per_centre(ctx, facts)
     if len(lines) > 1:
         return failed(
@@ -155,7 +156,7 @@ def order_segur_amount_not_zero(ctx):
     facts = {"agreed": ctx.agreed}
     if ctx.agreed is None:
         return not_applicable("Pas de ligne « Prestation Ségur ».", facts)
-    if len(ctx.centres) > 1:
+    if ctx.several_centres:
         zero = [line["finess_geo"] or "sans FINESS" for line in ctx.segur_lines if line["amount"] <= ZERO]
         if zero:
             return failed(
@@ -181,7 +182,7 @@ def order_segur_amount_within_cap(ctx):
     if ctx.order_column is None:
         # The missing VAT rate is its own blocking finding (§5.2); without it no column of the barème applies.
         return not_applicable("Taux de TVA non précisé : colonne du barème indéterminée.", facts)
-    if len(ctx.centres) > 1:
+    if ctx.several_centres:
         above = [
             f"{centre['finess_geo']} : {euros(agreed)} € > {euros(cap)} €"
             for centre, agreed, cap in zip(ctx.centres, ctx.agreed_by_centre, ctx.order_caps, strict=True)

@@ -6,7 +6,6 @@ Files are read once, at import; evaluation afterwards only reads the in-memory v
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -66,15 +65,11 @@ class Snapshot:
 
     def __init__(self, on: date, values: dict[str, Any]):
         self.on = on
-        self._derived: dict = {}
+        # Values derived from these parameters alone, computed once per snapshot: the calendar of a
+        # Date 0 (rules.calendar) and the deadlines it gives every dossier (rules.engine).
+        self.calendars: dict = {}
+        self.calendar_deadlines: dict = {}
         self.__dict__.update(values)
-
-    def derived(self, key, compute: Callable[[], Any]) -> Any:
-        """A value derived from these parameters alone (a calendar…), computed once per snapshot."""
-        value = self._derived.get(key)
-        if value is None:
-            value = self._derived[key] = compute()
-        return value
 
 
 @dataclass(frozen=True)

@@ -373,49 +373,42 @@ def training_delivered_for_balance(ctx):
 # The chronology of a dossier (§2, §4.3, §4.4, §6.4).
 
 
-def _later_than(first, second) -> bool:
-    return first is not None and second is not None and first > second
-
-
 @rule("6.4", *BOTH)
 def dossier_dates_in_order(ctx):
     """§4.3, §4.4, §6.4 et §2 : le bon de commande est émis puis signé ; la Prestation est réalisée
     « conformément aux dispositions du bon de commande », donc après sa signature ; l'attestation de fin de
     Prestation suit la réalisation qu'elle déclare ; une demande « contenant » ses pièces, « réputée effectuée
-    à la date à laquelle elle a été reçue », ne peut contenir une pièce datée d'après son dépôt."""
+    à la date à laquelle elle a été reçue », ne peut contenir une pièce datée d'après son dépôt (le même jour
+    est admis partout)."""
     order, filed = ctx.order, ctx.filed_on
     issued, signed = order["issued_on"], order["signed_on"]
+    # (what comes first, its date, what follows, its date); an unknown date is another rule's finding, and
+    # so are an advance filed before its order's signature and a balance filed before the completion.
+    steps = [
+        ("émission du bon de commande", issued, "sa signature", signed),
+        ("émission du bon de commande", issued, "le dépôt", filed),
+    ]
     facts = {"filed_on": filed, "order.issued_on": issued, "order.signed_on": signed}
-    faults = []
-    if _later_than(issued, signed):
-        faults.append(f"bon de commande signé le {fr(signed)}, avant son émission le {fr(issued)}")
-    if _later_than(issued, filed):
-        faults.append(f"bon de commande émis le {fr(issued)}, après le dépôt")
-    # An advance filed before the order's signature is its own finding (advance_request_after_order_signed).
     if ctx.request == "balance":
         balance = ctx.balance
         completed, attested = balance["completed_on"], balance["end_of_service_attested_on"]
         va_signed, invoiced = balance["va"]["signed_on"], balance["invoice"]["issued_on"]
         facts.update({"balance.completed_on": completed, "balance.end_of_service_attested_on": attested,
                       "balance.va.signed_on": va_signed, "balance.invoice.issued_on": invoiced})  # fmt: skip
-        if _later_than(signed, completed):
-            faults.append(f"Prestation réalisée le {fr(completed)}, avant la signature du bon de commande "
-                          f"le {fr(signed)}")  # fmt: skip
-        if _later_than(completed, attested):
-            faults.append(f"attestation de fin de Prestation du {fr(attested)}, avant la réalisation qu'elle "
-                          f"déclare ({fr(completed)})")  # fmt: skip
-        # A completion after the filing is service_completed_no_later_than_date_5's finding.
-        for label, day in (("bon de commande signé", signed), ("VA signée", va_signed),
-                           ("facture émise", invoiced), ("attestation de fin de Prestation du", attested)):  # fmt: skip
-            if _later_than(day, filed):
-                faults.append(f"{label} {fr(day)}, après le dépôt")
+        steps += [
+            ("signature du bon de commande", signed, "la réalisation de la Prestation", completed),
+            ("réalisation de la Prestation", completed, "l'attestation de fin de Prestation", attested),
+            ("signature du bon de commande", signed, "le dépôt", filed),
+            ("signature de la VA", va_signed, "le dépôt", filed),
+            ("émission de la facture", invoiced, "le dépôt", filed),
+            ("attestation de fin de Prestation", attested, "le dépôt", filed),
+        ]
+    faults = []
+    for first, first_on, then, then_on in steps:
+        if first_on is not None and then_on is not None and first_on > then_on:
+            faults.append(f"{first} le {fr(first_on)}, après {then} du {fr(then_on)}")
     if faults:
-        return failed(
-            f"Chronologie du dossier impossible (demande déposée le {fr(filed)}) : "
-            + " ; ".join(faults)
-            + ".",
-            facts,
-        )
+        return failed("Chronologie du dossier impossible : " + " ; ".join(faults) + ".", facts)
     return passed(facts)
 
 

@@ -67,8 +67,9 @@ BULK_DOC = {
              summary="Déposer des dossiers en masse (rapport par dossier)")  # fmt: skip
 def file_bulk(request, draft: bool = False):
     request.principal.require(Role.SUPPLIER_MEMBER)
-    documents = bulk.checked_count(bulk.read_json(request.body), "corps")
-    report = bulk.file_documents(request.principal, documents, draft=draft)
+    count, entries = bulk.json_entries(request.body, "corps")
+    bulk.checked_count(count, "corps")
+    report = bulk.file_entries_in_chunks(request.principal, entries, draft=draft)
     filed = sum(1 for item in report if item["status"] != "refused")
     return Status(200, {"filed": filed, "refused": len(report) - filed, "items": report})
 
@@ -143,6 +144,8 @@ def document_out(document: Document) -> dict:
     summary="Joindre une pièce (PDF) ; un bon de commande ou une facture est contrôlé (mentions, montant)",
 )
 def upload_document(request, dossier_id: int, kind: Form[DocumentKind], file: File[UploadedFile]):
+    # Pieces come from the dossier's supplier only (docs/api.md); staff read them, none adds any.
+    request.principal.require(Role.SUPPLIER_MEMBER)
     dossier = dossier_or_404(request.principal, dossier_id)
     return Status(201, document_out(store_uploaded_file(dossier, kind, file, request.principal.label)))
 

@@ -25,8 +25,13 @@ class TokenOut(Schema):
 
 
 def tokens_of(principal):
+    """An organisation's administrators (and its own systems' token) see all its tokens; another member only
+    their own."""
     if principal.is_supplier:
-        return ApiToken.objects.filter(organisation_id=principal.organisation_id)
+        tokens = ApiToken.objects.filter(organisation_id=principal.organisation_id)
+        if principal.is_organisation_admin or principal.member_role is None:
+            return tokens
+        return tokens.filter(user=principal.user)
     return ApiToken.objects.filter(user=principal.user, organisation__isnull=True)
 
 

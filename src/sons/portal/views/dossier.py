@@ -21,7 +21,7 @@ from sons.recoveries.actions import declare_incapacity
 from sons.rules.codes import DECISIONS
 from sons.suppliers.enums import Role
 
-from ..access import role_required
+from ..access import FILERS, role_required
 from ..forms import BalanceForm, DocumentForm, MessageForm
 from ..presenters import finding_rows, trace_rows
 
@@ -75,7 +75,7 @@ def _act(request, dossier_id: int, act, success: str, *, message: bool = False):
     return redirect("portal:dossier", dossier_id=dossier_id)
 
 
-@role_required(Role.SUPPLIER_MEMBER)
+@role_required(Role.SUPPLIER_MEMBER, members=FILERS)
 @require_POST
 def file_advance(request, dossier_id: int):
     return _act(request, dossier_id, lambda d, _: actions.file_advance(request.principal, d),
@@ -93,7 +93,7 @@ def corrections(post) -> dict:
     return {"order": order} if order else {}
 
 
-@role_required(Role.SUPPLIER_MEMBER)
+@role_required(Role.SUPPLIER_MEMBER, members=FILERS)
 @require_POST
 def answer(request, dossier_id: int):
     changes = corrections(request.POST)
@@ -101,7 +101,7 @@ def answer(request, dossier_id: int):
                 "Réponse envoyée : les règles ont été réévaluées.", message=True)  # fmt: skip
 
 
-@role_required(Role.SUPPLIER_MEMBER)
+@role_required(Role.SUPPLIER_MEMBER, members=FILERS)
 @require_POST
 def file_balance(request, dossier_id: int):
     dossier_or_404(request.principal, dossier_id)  # another supplier's dossier: 404 before anything
@@ -115,14 +115,14 @@ def file_balance(request, dossier_id: int):
                 "Demande de solde déposée.")  # fmt: skip
 
 
-@role_required(Role.SUPPLIER_MEMBER)
+@role_required(Role.SUPPLIER_MEMBER, members=FILERS)
 @require_POST
 def attest(request, dossier_id: int):
     return _act(request, dossier_id, lambda d, _: actions.attest_end_of_service(request.principal, d),
                 "Attestation de fin de Prestation enregistrée.")  # fmt: skip
 
 
-@role_required(Role.SUPPLIER_MEMBER)
+@role_required(Role.SUPPLIER_MEMBER, members=FILERS)
 @require_POST
 def incapacity(request, dossier_id: int):
     return _act(request, dossier_id, lambda d, text: declare_incapacity(request.principal, d, text),
@@ -149,7 +149,7 @@ def decide(request, dossier_id: int):
     return redirect("portal:dossier", dossier_id=dossier_id)
 
 
-@role_required(Role.SUPPLIER_MEMBER)
+@role_required(Role.SUPPLIER_MEMBER, members=FILERS)
 @require_POST
 def upload(request, dossier_id: int):
     dossier = dossier_or_404(request.principal, dossier_id)

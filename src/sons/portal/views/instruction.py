@@ -59,7 +59,7 @@ def queue(request):
         "states": DossierState.choices, "professions": Profession.choices, "tranches": TRANCHES,
         "suppliers": Organisation.objects.order_by("name").values_list("pk", "name")[:500],
         "saved": SavedView.objects.filter(user=request.user).order_by("name"),
-        "can_decide": request.principal.role in (Role.ASP_INSTRUCTOR, Role.ADMIN),
+        "can_decide": request.principal.holds(Role.ASP_INSTRUCTOR),
     })  # fmt: skip
 
 

@@ -23,7 +23,7 @@ def batches(request):
     for batch in page.object_list:
         batch.total_fr = euros_fr(batch.total)
     return render(request, "portal/payments/batches.html", {
-        "page": page, "can_pay": request.principal.role in (Role.ASP_PAYING_AGENT, Role.ADMIN),
+        "page": page, "can_pay": request.principal.holds(Role.ASP_PAYING_AGENT),
     })  # fmt: skip
 
 
@@ -36,7 +36,7 @@ def batch_detail(request, batch_id: int):
         payment.amount_fr = euros_fr(payment.amount)
     return render(request, "portal/payments/batch.html", {
         "batch": batch, "total": euros_fr(batch.total), "page": page,
-        "can_pay": request.principal.role in (Role.ASP_PAYING_AGENT, Role.ADMIN),
+        "can_pay": request.principal.holds(Role.ASP_PAYING_AGENT),
     })  # fmt: skip
 
 

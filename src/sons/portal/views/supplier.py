@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,11 +22,13 @@ from sons.suppliers import actions as suppliers
 from sons.suppliers.enums import Role
 from sons.suppliers.models import ApiToken
 
-from ..access import role_required
+from ..access import ADMINISTRATORS, FILERS, MEMBER_REFUSALS, role_required
 from ..forms import BulkForm, ClientSearchForm, DossierForm, TokenForm
 from ..presenters import finding_rows
 
 supplier_only = role_required(Role.SUPPLIER_MEMBER)
+filer_only = role_required(Role.SUPPLIER_MEMBER, members=FILERS)
+administrator_only = role_required(Role.SUPPLIER_MEMBER, members=ADMINISTRATORS)
 
 
 def own_dossiers(request):
@@ -41,9 +44,10 @@ def versions():
 @supplier_only
 def home(request):
     figures = reading.supplier_dashboard(own_dossiers(request))
-    return render(
-        request, "portal/supplier/home.html", {"organisation": request.principal.organisation, **figures}
-    )
+    organisation = request.principal.organisation
+    return render(request, "portal/supplier/home.html", {
+        "organisation": organisation, **figures, "enrolment_blocked": suppliers.organisation_may_file(organisation),
+    })  # fmt: skip
 
 
 @supplier_only
@@ -95,7 +99,7 @@ def client_search(request):
                                                              "searched": form.is_bound})  # fmt: skip
 
 
-@supplier_only
+@filer_only
 def dossier_new(request):
     """A draft evaluated by the rules: its findings are shown before the supplier files it."""
     available = list(versions())
@@ -113,34 +117,36 @@ def dossier_new(request):
         initial = {"rpps": request.GET.get("rpps", ""), "finess_geo": request.GET.get("finess_geo", ""),
                    "signature": "psc", "vat_rate": "20", "in_client_name": True, "mention_state_funded": True}  # fmt: skip
         form = DossierForm(initial=initial, versions=available)
-    return render(request, "portal/supplier/new.html", {"form": form})
+    return render(
+        request,
+        "portal/supplier/new.html",
+        {"form": form, "enrolment_blocked": suppliers.organisation_may_file(request.principal.organisation)},
+    )
 
 
 NEW_TOKEN_KEY = "sons_new_token_key"
 
 
-@supplier_only
+@filer_only
 def bulk_filing(request):
     report = None
     form = BulkForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            documents = bulk.checked_count(
-                bulk.read_file(upload.read(), upload.name or ""), "file", "le fichier"
-            )
+            count, entries = bulk.file_entries(upload.read(), upload.name or "")
+            bulk.checked_count(count, "file", "le fichier")
+            report = bulk_report(request, entries)
         except Refused as refused:
             form.add_error("file", refused.message)
-        else:
-            report = bulk_report(request, documents)
-    return render(request, "portal/supplier/bulk.html", {"form": form, "report": report,
-                                                          "columns": ";".join(bulk.CSV_COLUMNS)})  # fmt: skip
+    return render(request, "portal/supplier/bulk.html", {
+        "form": form, "report": report, "columns": ";".join(bulk.CSV_COLUMNS),
+        "enrolment_blocked": suppliers.organisation_may_file(request.principal.organisation)})  # fmt: skip
 
 
-def bulk_report(request, documents: list) -> dict:
-    items = bulk.file_documents(request.principal, documents)
+def bulk_report(request, entries) -> dict:
+    items = bulk.file_entries_in_chunks(request.principal, entries)
     for item in items:
-        item["line"] = item["index"] + 1
         if item["status"] != "refused":
             item["state_label"] = DossierState(item["state"]).label
     filed = sum(1 for item in items if item["status"] != "refused")
@@ -152,7 +158,7 @@ def bulk_report(request, documents: list) -> dict:
     }
 
 
-@supplier_only
+@administrator_only
 def tokens(request):
     """POST creates a token and redirects (POST/redirect/GET): its key is shown once, by the GET that follows,
     and reloading the page creates nothing."""
@@ -169,7 +175,7 @@ def tokens(request):
     return render(request, "portal/supplier/tokens.html", {"form": form, "tokens": listed, "key": key})
 
 
-@supplier_only
+@administrator_only
 @require_POST
 def revoke_token(request, token_id: int):
     token = get_object_or_404(ApiToken, pk=token_id, organisation_id=request.principal.organisation_id)
@@ -191,6 +197,8 @@ def pilot(request):
     )
     pilots = Pilot.objects.filter(supplier_id=organisation_id).select_related("solution_version__solution")
     findings = []
+    if request.method == "POST" and not request.principal.may_file:
+        raise PermissionDenied(MEMBER_REFUSALS[FILERS])
     if request.method == "POST":
         chosen = [int(pk) for pk in request.POST.getlist("dossiers") if pk.isdigit()]
         signed = {int(pk) for pk in request.POST.getlist("pv") if pk.isdigit()}

@@ -33,7 +33,7 @@ def carry_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dossiers", "0007_lifecycle_and_recovery_states"),
+        ("dossiers", "0010_lifecycle_and_recovery_states"),
         ("recoveries", "0001_initial"),
     ]
 

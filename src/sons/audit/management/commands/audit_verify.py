@@ -4,7 +4,10 @@ from sons.audit.verification import verify_journal
 
 
 class Command(BaseCommand):
-    help = "Vérifie le chaînage du journal d'audit : toute entrée altérée, supprimée ou insérée est signalée."
+    help = (
+        "Vérifie le chaînage du journal d'audit et ses points de contrôle signés : toute entrée altérée, "
+        "supprimée ou insérée, une chaîne recalculée, tronquée ou une tête reculée est signalée."
+    )
 
     def handle(self, *args, **options):
         report = verify_journal()
@@ -18,4 +21,12 @@ class Command(BaseCommand):
                 f"Journal d'audit compromis : {count} problème{plural} détecté{plural}.", returncode=1
             )
         plural = "s" if report.checked > 1 else ""
-        self.stdout.write(f"Journal d'audit intègre : {report.checked} entrée{plural} vérifiée{plural}.")
+        signed = (
+            f" ; {report.checkpoints} point{'s' if report.checkpoints > 1 else ''} de contrôle signé"
+            f"{'s' if report.checkpoints > 1 else ''} concorde{'nt' if report.checkpoints > 1 else ''}"
+            if report.checkpoints
+            else " ; aucun point de contrôle signé (sons audit checkpoint) : seul le chaînage est vérifié"
+        )
+        self.stdout.write(
+            f"Journal d'audit intègre : {report.checked} entrée{plural} vérifiée{plural}{signed}."
+        )

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from sons import clock
+from sons.accounts import demo
 from sons.directory.enums import PracticeMode, Profession
 from sons.directory.models import Centre, Professional
 from sons.dossiers import actions
@@ -23,10 +24,9 @@ from sons.registry.enums import Referencing
 from sons.registry.models import Publisher, Solution, SolutionVersion
 from sons.rules.identifiers import with_luhn_key
 from sons.suppliers.enums import EnrolmentState, Role
-from sons.suppliers.models import ApiToken, Enrolment, Membership, Organisation
+from sons.suppliers.models import ApiToken, Enrolment, Organisation
 from sons.suppliers.perms import Principal
 
-PASSWORD = "demo-sons"
 ORDER = {"in_client_name": True, "issued_on": "2026-08-01", "signed_on": "2026-08-10", "signature": "psc",
          "lines": [{"label": "Prestation Ségur", "amount": Decimal("270.00")}], "vat_rate": "20",
          "mention_state_funded": True, "mention_conditional_referencing": False, "conditioned_on": []}  # fmt: skip
@@ -36,6 +36,7 @@ BALANCE = {  # the balance request of a service completed on 2026-10-01 (VA and 
            "functions": ["psc_login", "ins_qualification", "mss_pro", "mss_patient", "integrate_received", "send_mes",
                          "consult_mes", "segur_documents"]},
     "invoice": {"issued_on": date(2026, 10, 6), "amount": Decimal("270.00"), "in_client_name": True},
+    "training_delivered": True,
 }  # fmt: skip
 PROFILES = [
     "ide",
@@ -65,8 +66,9 @@ class Command(BaseCommand):
 
     def load(self):
         organisation = Organisation.objects.create(
-            name="Logiciels Ségur Démo", siren="732829320", iban="FR7630006000011234567890189", bic="AGRIFRPP",
-            psc_user_service_operator=True, hosts_health_data=False, sworn_statement=True,
+            name="Logiciels Ségur Démo", siren="732829320", siret="73282932000074", kind="publisher",
+            address="12 rue de la Santé", postcode="75013", city="Paris", iban="FR7630006000011234567890189",
+            bic="AGRIFRPP", psc_user_service_operator=True, hosts_health_data=False, sworn_statement=True,
         )  # fmt: skip
         Enrolment.objects.create(
             organisation=organisation, state=EnrolmentState.VALIDATED, filed_on="2026-03-01"
@@ -111,21 +113,13 @@ class Command(BaseCommand):
         Centre.objects.create(finess_geo=with_luhn_key("75009900"), name="Centre de soins infirmiers Démo",
                               tranche="C", accord_national_2015=True, staff_declared=True)  # fmt: skip
         User = get_user_model()
-        accounts = {
-            "fournisseur": (Role.SUPPLIER_MEMBER, organisation),
-            "instructeur": (Role.ASP_INSTRUCTOR, None),
-            "agent-payeur": (Role.ASP_PAYING_AGENT, None),
-            "agent-ans": (Role.ANS_AGENT, None),
-            "admin": (Role.ADMIN, None),
-        }
-        for username, (role, org) in accounts.items():
-            user = User.objects.create_user(username=username, password=PASSWORD, is_staff=role == Role.ADMIN,
-                                            is_superuser=role == Role.ADMIN)  # fmt: skip
-            Membership.objects.create(user=user, role=role, organisation=org)
-            _, key = ApiToken.issue(f"démo {username}", user=user)
-            self.stdout.write(
-                f"  {Role(role).label:28} identifiant « {username} », mot de passe « {PASSWORD} », jeton {key}"
-            )
+        self.stdout.write("Comptes de démonstration (à revoir plus tard : « sons demo accounts ») :")
+        for user in demo.create_accounts(organisation):
+            for line in demo.describe(user):
+                self.stdout.write(line)
+            _, key = ApiToken.issue(f"démo {user.username}", user=user)
+            self.stdout.write(f"      jeton d'API : {key}")
+        self.enrolment_to_decide()
         supplier = Principal.for_user(User.objects.get(username="fournisseur"))
         instructor = Principal.for_user(User.objects.get(username="instructeur"))
         paying = Principal.for_user(User.objects.get(username="agent-payeur"))
@@ -134,6 +128,36 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  {Dossier.objects.count()} dossiers de démonstration, dans "
             f"{Dossier.objects.values('state').distinct().count()} des {len(DossierState.values)} états."
+        )
+
+    def enrolment_to_decide(self):
+        """A distributor signed up, its enrolment filed with its PDFs: for the instructor to decide."""
+        from sons.suppliers import actions as enrolment
+        from sons.suppliers.enums import MemberRole, PieceKind
+        from sons.suppliers.models import Membership
+
+        distributor = Organisation.objects.create(
+            name="Distribution Santé Ouest", siren="552081317", siret="55208131766522", kind="distributor",
+            address="4 place du Commerce", postcode="44000", city="Nantes",
+        )  # fmt: skip
+        user = get_user_model().objects.create_user(
+            username=demo.DISTRIBUTOR, email="lea.perrin@distribution-ouest-demo.fr", password=demo.PASSWORD
+        )
+        Membership.objects.create(user=user, role=Role.SUPPLIER_MEMBER, organisation=distributor,
+                                  member_role=MemberRole.ADMINISTRATOR)  # fmt: skip
+        form = enrolment.EnrolmentForm(
+            solution_id=Solution.objects.get(name="CabinetPlus").pk, hosts_health_data=False,
+            psc_user_service_operator=True, iban="FR7630004000031234567890143", bic="BNPAFRPP",
+        )  # fmt: skip
+        pieces = {PieceKind.RIB: [demo.demo_pdf("RIB — Distribution Santé Ouest", "rib.pdf")],
+                  PieceKind.SWORN_STATEMENT: [demo.demo_pdf("Déclaration sur l'honneur", "declaration.pdf")],
+                  PieceKind.PUBLISHER_DECLARATION: [demo.demo_pdf("Déclaration de l'éditeur", "declaration-editeur.pdf")],
+                  PieceKind.PUBLISHER_MANDATE: [demo.demo_pdf("Mandat de l'éditeur", "mandat.pdf")]}  # fmt: skip
+        enrolment.file_enrolment(Principal.for_user(user), form, pieces)
+        for line in demo.describe(user):
+            self.stdout.write(line)
+        self.stdout.write(
+            "      (distributeur dont la demande d'enrôlement attend la décision de l'instructeur)"
         )
 
     def every_state(self, version, professionals, supplier, instructor, paying, ans):

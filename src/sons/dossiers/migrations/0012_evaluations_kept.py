@@ -29,7 +29,7 @@ def keep_the_last(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0008_client_kind_from_the_rules'),
+        ('dossiers', '0011_client_kind_from_the_rules'),
     ]
 
     operations = [

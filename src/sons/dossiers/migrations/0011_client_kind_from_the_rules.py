@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0007_lifecycle_and_recovery_states'),
+        ('dossiers', '0010_lifecycle_and_recovery_states'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0001_initial'),
+        ('registry', '0002_obsolete_declaration_facts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0006_document_relative_names'),
+        ('dossiers', '0009_advance_validated_on'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -19,14 +19,15 @@ def declare(apps, schema_editor):
     changed = []
     for dossier in Dossier.objects.iterator(chunk_size=2000):
         balance = None
-        if dossier.balance_filed_on or dossier.va_signed_on or dossier.invoice_issued_on or dossier.completed_on:
+        if (dossier.balance_filed_on or dossier.va_signed_on or dossier.invoice_issued_on or dossier.completed_on
+                or dossier.training_delivered is not None):
             balance = {
                 "completed_on": iso(dossier.completed_on),
                 "va": {"signed_on": iso(dossier.va_signed_on), "signature": dossier.va_signature or None,
                        "functions": list(dossier.va_functions or [])},
                 "invoice": {"issued_on": iso(dossier.invoice_issued_on), "amount": money(dossier.invoice_amount),
                             "in_client_name": dossier.invoice_in_client_name},
-                "training_delivered": None,
+                "training_delivered": dossier.training_delivered,
             }
         dossier.declaration = {
             "client": {"rpps": dossier.rpps or None, "finess_geo": dossier.finess_geo or None,
@@ -42,7 +43,7 @@ def declare(apps, schema_editor):
                 "paid_version_catch_up": dossier.order_paid_version_catch_up,
                 "client_version_obsolete": dossier.order_client_version_obsolete,
                 "centre_certificate_commitment": dossier.order_centre_certificate_commitment,
-                "client_version": None,
+                "client_version": {"version": dossier.order_client_version} if dossier.order_client_version else None,
             },
             "balance": balance,
         }  # fmt: skip
@@ -75,6 +76,8 @@ def undeclare(apps, schema_editor):
         dossier.va_functions = va.get("functions") or []
         dossier.invoice_issued_on, dossier.invoice_amount = invoice.get("issued_on"), invoice.get("amount")
         dossier.invoice_in_client_name = invoice.get("in_client_name")
+        dossier.training_delivered = balance.get("training_delivered")
+        dossier.order_client_version = (order.get("client_version") or {}).get("version") or ""
         dossier.save()
 
 
@@ -82,7 +85,7 @@ def undeclare(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0009_evaluations_kept'),
+        ('dossiers', '0012_evaluations_kept'),
     ]
 
     operations = [
@@ -122,7 +125,15 @@ class Migration(migrations.Migration):
         ),
         migrations.RemoveField(
             model_name='dossier',
+            name='order_client_version',
+        ),
+        migrations.RemoveField(
+            model_name='dossier',
             name='order_conditioned_on',
+        ),
+        migrations.RemoveField(
+            model_name='dossier',
+            name='training_delivered',
         ),
         migrations.RemoveField(
             model_name='dossier',
