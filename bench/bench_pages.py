@@ -149,7 +149,7 @@ def measure(runs: int) -> list[tuple[str, float, float, int]]:
 
 def refresh_time(runs: int) -> float:
     """Median time of `sons dashboards`' computation, which a timer runs every 5 minutes off the pages."""
-    from sons.portal.views.dashboards import refresh
+    from sons.dossiers.figures import refresh
 
     times = []
     for _ in range(runs):

@@ -213,15 +213,14 @@ def filing(world: World, number: str) -> dict:
 
 def validated(world: World, numbers: list[str]) -> list[int]:
     """Dossiers filed and their advance validated, in process."""
-    from django.test.utils import override_settings
-
+    from sons import clock
     from sons.dossiers import actions
     from sons.suppliers.models import Organisation
     from sons.suppliers.perms import Principal
 
     organisation = Organisation.objects.get(name="Éditeur des pannes")
     supplier = Principal("supplier_member", "pannes", None, organisation)
-    with override_settings(SONS_TODAY=FILED_ON):
+    with clock.as_of(date.fromisoformat(FILED_ON)):
         results = actions.file_many(supplier, [filing(world, n) for n in numbers])
         return [actions.validate(world.instructor, r.dossier).pk for r in results if r.error is None]
 
@@ -229,14 +228,14 @@ def validated(world: World, numbers: list[str]) -> list[int]:
 def paid(world: World, numbers: list[str]) -> int:
     """Advances validated and paid (a batch prepared, sent, confirmed), in process."""
     from django.contrib.auth import get_user_model
-    from django.test.utils import override_settings
 
+    from sons import clock
     from sons.payments.actions import confirm_batch, prepare_batch, send_batch
     from sons.suppliers.perms import Principal
 
     ids = validated(world, numbers)
     agent = Principal.for_user(get_user_model().objects.get(username="payeur-pannes-0"))
-    with override_settings(SONS_TODAY=FILED_ON):
+    with clock.as_of(date.fromisoformat(FILED_ON)):
         confirm_batch(agent, send_batch(agent, prepare_batch(agent)))
     return len(ids)
 

@@ -8,10 +8,11 @@ e.g. {"server_side_binding": true, "prepare_threshold": 5}; the application's ow
 import json
 import os
 
+from bench.clock import live_on
 from config.settings.dev import *  # noqa: F403
 
 DEBUG = False
-SONS_TODAY = "2026-09-01"
+live_on("2026-09-01")
 
 _options = os.environ.get("SONS_BENCH_DB_OPTIONS")
 if _options:

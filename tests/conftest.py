@@ -1,4 +1,9 @@
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
 import pytest
+
+from tests.worlds import make_world
 
 
 @pytest.fixture(autouse=True)
@@ -12,6 +17,27 @@ def _documents_outside_the_repository(settings, tmp_path):
             "OPTIONS": {"location": settings.SONS_DOCUMENTS_DIR},
         },
     }
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture
+def today(time_machine):
+    """Move the clock (time-machine) to a day, at noon in Paris, time running on: `today("2026-09-01")`."""
+
+    def move(day: str) -> date:
+        time_machine.move_to(datetime.combine(date.fromisoformat(day), time(12), tzinfo=PARIS))
+        return date.fromisoformat(day)
+
+    return move
+
+
+@pytest.fixture
+def world(today, db):
+    """The API's small world (tests/worlds.py), on 1 September 2026."""
+    today("2026-09-01")
+    return make_world()
 
 
 @pytest.fixture

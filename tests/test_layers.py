@@ -15,6 +15,7 @@ LAYERS = [
     "dossiers",
     grimp.Layer("registry", "directory", independent=True),
     "suppliers",
+    "lifecycle",  # the idiom of every lifecycle: transitions table, history row, audit entry
     "audit",
     grimp.Layer("filtering", "batch"),
     grimp.Layer("errors", "clock", "simulator"),

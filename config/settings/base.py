@@ -107,7 +107,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sons.portal.context.navigation",
+                "sons.portal.context.af_figures",
             ],
+            "builtins": ["sons.portal.templatetags.sons"],
         },
     },
 ]

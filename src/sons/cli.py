@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from . import clock
 from .batch import dumps, run_batch
 from .rules import InvalidDossier, json_schema, load_parameters
 from .rules.calendar import CalendarOutOfRange, build_calendar
@@ -91,7 +92,7 @@ def cmd_evaluate(args) -> int:
 
 def cmd_calendar(args) -> int:
     parameters = load_parameters()
-    p = parameters.at(args.on or date.today())
+    p = parameters.at(args.on or clock.today())
     calendar = build_calendar(args.date_0 or p.date_0, p)
     if args.json:
         write(dumps({"dates": calendar.as_dict()}, indent=True) + b"\n")
@@ -118,7 +119,7 @@ def render_bareme(table: dict, p) -> str:
 
 
 def cmd_bareme(args) -> int:
-    p = load_parameters().at(args.on or date.today())
+    p = load_parameters().at(args.on or clock.today())
     table = bareme_table(p)
     write(dumps(table, indent=True) + b"\n" if args.json else render_bareme(table, p))
     return 0

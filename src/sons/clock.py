@@ -1,10 +1,35 @@
-"""Today's date for the workflow: the real date, or SONS_TODAY in settings (tests, demonstrations)."""
+"""Today's date, from one clock: the day in France (`timezone.localdate()`, TIME_ZONE Europe/Paris).
 
+A run that acts for another day says so with `as_of` (the daily command caught up for a past day, the
+demonstration built along its own dates); tests move time itself, with time-machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from django.conf import settings
+from django.utils import timezone
+
+_as_of: ContextVar[date | None] = ContextVar("sons_as_of", default=None)
 
 
 def today() -> date:
-    forced = getattr(settings, "SONS_TODAY", None)
-    return date.fromisoformat(forced) if isinstance(forced, str) else forced or date.today()
+    forced = _as_of.get()
+    if forced is not None:
+        return forced
+    # The simulator's commands run without the platform's settings: the machine's date then.
+    return timezone.localdate() if settings.configured else date.today()
+
+
+@contextmanager
+def as_of(day: date) -> Iterator[date]:
+    """Within the block, `today()` is `day` (for this thread or task only)."""
+    token = _as_of.set(day)
+    try:
+        yield day
+    finally:
+        _as_of.reset(token)

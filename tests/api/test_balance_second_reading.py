@@ -4,8 +4,8 @@
 import pytest
 
 from sons.dossiers.models import Dossier
-from tests.api.conftest import BALANCE, filing
-from tests.api.test_lifecycle import prepare_and_pay
+from tests.api.test_dossiers import prepare_and_pay
+from tests.worlds import BALANCE, filing
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +31,9 @@ def paid_dossier_with_validated_pilot(world) -> int:
     [(True, "admissible", None), (False, "not_admissible", "blocking"), (None, "admissible", "warning")],
     ids=["delivered", "not-delivered", "not-declared"],
 )
-def test_the_training_declared_with_the_balance(world, settings, delivered, decision, severity):
+def test_the_training_declared_with_the_balance(world, today, delivered, decision, severity):
     dossier_id = paid_dossier_with_validated_pilot(world)
-    settings.SONS_TODAY = "2027-12-10"
+    today("2027-12-10")
     response = world.supplier.post(
         f"/dossiers/{dossier_id}/balance", {**BALANCE, "training_delivered": delivered}
     )
@@ -43,12 +43,12 @@ def test_the_training_declared_with_the_balance(world, settings, delivered, deci
         f["severity"] for f in response.json()["findings"] if f["rule"] == "training_delivered_for_balance"
     ]
     assert found == ([severity] if severity else [])
-    assert Dossier.objects.get(pk=dossier_id).training_delivered is delivered
+    assert Dossier.objects.get(pk=dossier_id).declared["balance"]["training_delivered"] is delivered
 
 
-def test_an_invoice_below_the_advance_paid_is_filed_and_its_excess_stops_the_validation(world, settings):
+def test_an_invoice_below_the_advance_paid_is_filed_and_its_excess_stops_the_validation(world, today):
     dossier_id = paid_dossier_with_validated_pilot(world)
-    settings.SONS_TODAY = "2027-12-10"
+    today("2027-12-10")
     invoice = {**BALANCE["invoice"], "amount": "100.00"}
     response = world.supplier.post(
         f"/dossiers/{dossier_id}/balance", {**BALANCE, "invoice": invoice, "training_delivered": True}

@@ -12,8 +12,8 @@ from django.urls import reverse
 from sons.dossiers import bulk
 from sons.dossiers.models import Dossier
 from sons.suppliers.enums import Role
-from tests.api.conftest import filing
 from tests.portal.factories import signed_in
+from tests.worlds import filing
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from sons.dossiers import actions
 from sons.dossiers.models import Dossier
 from sons.server_errors import server_error
 from sons.suppliers.enums import Role
-from tests.api.conftest import Api, filing
 from tests.db_factories import staff
+from tests.worlds import Api, filing
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +140,7 @@ def test_a_preparation_beaten_by_another_is_a_409_not_a_500(world, monkeypatch):
 
     from sons.payments import actions
 
-    def raced(principal, limit):
+    def raced(principal, limit, only):
         raise IntegrityError("duplicate key value violates unique constraint")
 
     monkeypatch.setattr(actions, "_prepare", raced)

@@ -38,8 +38,8 @@ from schemathesis.checks import not_a_server_error
 from werkzeug import Client
 
 from sons.recoveries.models import RecoveryCase
-from tests.api.conftest import filing
 from tests.db_factories import ProfessionalFactory, SolutionVersionFactory
+from tests.worlds import filing
 
 MAX_EXAMPLES = 25
 

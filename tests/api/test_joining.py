@@ -8,8 +8,8 @@ from django.test import Client
 from sons.suppliers import organisations
 from sons.suppliers.enums import MemberRole, Role
 from sons.suppliers.models import ApiToken, Enrolment, Organisation
-from tests.api.conftest import Api
 from tests.suppliers.world import BIC, IBAN, PASSWORD, agent, joining, member, pdf
+from tests.worlds import Api
 
 pytestmark = pytest.mark.django_db
 

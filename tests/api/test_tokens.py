@@ -12,8 +12,8 @@ from django.utils import timezone
 from sons.audit.models import AuditEntry
 from sons.suppliers.enums import MemberRole, Role
 from sons.suppliers.models import ApiToken, Membership
-from tests.api.conftest import Api, filing
 from tests.db_factories import staff
+from tests.worlds import Api, filing
 
 pytestmark = pytest.mark.django_db
 

@@ -83,8 +83,8 @@ def pieces(tmp_path: Path, *names: str) -> list[str]:
     return paths
 
 
-def test_joining_sons_in_the_browser(browser, live_server, settings, smtp_inbox, tmp_path):
-    settings.SONS_TODAY = "2026-09-01"
+def test_joining_sons_in_the_browser(browser, live_server, settings, smtp_inbox, tmp_path, today):
+    today("2026-09-01")
     settings.SONS_BASE_URL = live_server.url
     solution = SolutionFactory(publisher=PublisherFactory(organisation=None, name="Éditions du Littoral"),
                                name="LittoSoins")  # fmt: skip

@@ -41,8 +41,8 @@ def browser():
 
 
 @pytest.fixture
-def world(settings):
-    settings.SONS_TODAY = "2026-09-01"
+def world(today):
+    today("2026-09-01")
     return make_spaces()
 
 

@@ -134,12 +134,12 @@ def test_bad_encoding_is_refused(extract):
         import_rpps(str(extract))
 
 
-def test_open_dossiers_are_alerted_when_their_client_leaves_liberal_practice(extract, settings, tmp_path):
+def test_open_dossiers_are_alerted_when_their_client_leaves_liberal_practice(today, extract, tmp_path):
     from sons.dossiers.actions import file_one
-    from tests.api.conftest import filing
     from tests.db_factories import EnrolmentFactory, supplier_token
+    from tests.worlds import filing
 
-    settings.SONS_TODAY = "2026-09-01"
+    today("2026-09-01")
     import_rpps(str(extract), apply=True)
     professional = Professional.objects.filter(practice="liberal", profession="ide").first()
     version = SolutionVersionFactory()

@@ -12,10 +12,10 @@ from sons.recoveries.models import RecoveryCase
 from sons.suppliers import perms
 from sons.suppliers.enums import Role
 from sons.suppliers.models import Membership
-from tests.api.conftest import Api, filing
-from tests.api.test_paths import file_validate_pay
+from tests.api.test_staff import file_validate_pay
 from tests.db_factories import staff
-from tests.documents.conftest import upload
+from tests.documents.pdfs import upload
+from tests.worlds import Api, filing
 
 pytestmark = pytest.mark.django_db
 

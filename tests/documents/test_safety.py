@@ -11,8 +11,8 @@ from sons.documents.extract import TextUnavailable, read_text_limited
 from sons.documents.safety import download_name
 from sons.documents.storage import documents_storage
 from sons.dossiers.models import Document
-from tests.documents.conftest import checked, supplier_order, upload
 from tests.documents.hostile import text_bomb, with_embedded_file, with_javascript, with_launch_action
+from tests.documents.pdfs import checked, supplier_order, upload
 from tests.queue import run_pending
 
 

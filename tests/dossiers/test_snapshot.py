@@ -1,5 +1,7 @@
-"""The rules' snapshot of a dossier reads issue 14's facts from the directory: the centre's type (§1.2 note 3)
-and the client's dated register of de minimis aids (§5.1)."""
+"""The rules' snapshot of a dossier: what the supplier declared, typed, and the facts the platform owns — the
+centre's type (§1.2 note 3), the client's dated register of de minimis aids (§5.1, the client's declaration plus
+the aids of the three years' window), the ANS's list of obsolete versions (§4.3), the day the ASP instructs the
+financing request (§5.2)."""
 
 import copy
 from datetime import date
@@ -10,27 +12,46 @@ import pytest
 from sons.directory.enums import AidSource, CentreType
 from sons.directory.models import DeMinimisAid
 from sons.dossiers import actions
-from sons.dossiers.snapshot import evaluate_dossier, snapshot
+from sons.dossiers.snapshot import declared_version, evaluate_dossier, snapshot
 from tests.db_factories import CentreFactory, ProfessionalFactory, enrolled_publisher_version, supplier_token
+from tests.declarations import redeclare
 from tests.factories import BASE
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.parametrize(
+    ("granted_on", "counted"),
+    [
+        (date(2023, 9, 1), False),
+        (date(2023, 9, 2), True),
+        (date(2026, 9, 1), True),
+        (date(2026, 9, 2), False),
+    ],
+    ids=["three-years-ago", "the-day-after", "today", "tomorrow"],
+)
+def test_rolling_three_year_window(granted_on, counted):
+    DeMinimisAid.objects.create(client_key="rpps:1", amount=Decimal("100.00"), granted_on=granted_on,
+                                source=AidSource.PLATFORM)  # fmt: skip
+    total = DeMinimisAid.objects.in_window(date(2026, 9, 1), 3).filter(client_key="rpps:1").total()
+    assert total == (Decimal("100.00") if counted else Decimal("0.00"))
+
+
 @pytest.fixture
-def filer(settings):
-    settings.SONS_TODAY = "2026-09-01"
+def filer(today):
+    today("2026-09-01")
     version = enrolled_publisher_version()
     principal, _ = supplier_token(version.solution.publisher.organisation)
 
-    def file(client: dict, **declaration):
-        order = {**copy.deepcopy(BASE["order"]), "issued_on": "2026-08-01"}
+    def file(client: dict, **order_changes):
+        order = {**copy.deepcopy(BASE["order"]), "issued_on": "2026-08-01", **order_changes}
         if "finess_geo" in client:
             order.update(
                 lines=[{"label": "Prestation Ségur", "amount": "2970.00"}], centre_certificate_commitment=True
             )
-        document = {"client": client, "solution_version_id": version.pk, "order": order, **declaration}
-        return actions.file_one(principal, document)
+        return actions.file_one(
+            principal, {"client": client, "solution_version_id": version.pk, "order": order}
+        )
 
     return file
 
@@ -55,7 +76,7 @@ def aid(client_key: str, granted_on: date, amount: str, source: str, dossier=Non
 
 def test_the_de_minimis_register_holds_the_declaration_and_the_aids_of_the_window(filer):
     professional = ProfessionalFactory()
-    dossier = filer({"rpps": professional.rpps}, de_minimis_other_aid="1000.00")
+    dossier = filer({"rpps": professional.rpps, "de_minimis_other_aid": "1000.00"})
     key = dossier.client_key
     aid(key, date(2023, 9, 1), "500000.00", AidSource.SONS)  # three years to the day: out of the window
     aid(key, date(2023, 9, 2), "700.00", AidSource.SONS)
@@ -63,7 +84,8 @@ def test_the_de_minimis_register_holds_the_declaration_and_the_aids_of_the_windo
     aid(key, date(2026, 8, 1), "108.00", AidSource.PLATFORM, dossier=dossier)  # this dossier's own advance
     register = snapshot(dossier, "advance", date(2026, 9, 1))["client"]["de_minimis_aids"]
     assert [(a["granted_on"], a["amount"], a["source"]) for a in register] == [
-        ("2026-09-01", "1000.00", "declaration"), ("2023-09-02", "700.00", "sons"), ("2026-03-01", "200.00", "platform"),
+        (date(2026, 9, 1), Decimal("1000.00"), "declaration"), (date(2023, 9, 2), Decimal("700.00"), "sons"),
+        (date(2026, 3, 1), Decimal("200.00"), "platform"),
     ]  # fmt: skip
 
 
@@ -72,7 +94,7 @@ def test_the_de_minimis_register_holds_the_declaration_and_the_aids_of_the_windo
 def test_sums_paid_under_other_sons_dispositifs_count_against_the_ceiling(filer, sons, decision):
     professional = ProfessionalFactory()
     aid(f"rpps:{professional.rpps}", date(2025, 1, 1), sons, AidSource.SONS)
-    dossier = filer({"rpps": professional.rpps}, de_minimis_other_aid="1700.00")
+    dossier = filer({"rpps": professional.rpps, "de_minimis_other_aid": "1700.00"})
     # 748 030,00 + 1 700,00 + 270,00 = 750 000,00
     assert evaluate_dossier(dossier, "advance", date(2026, 9, 1)).decision == decision
 
@@ -101,13 +123,12 @@ def declare(solution, **changes):
 )
 def test_a_paid_catch_up_reads_the_public_list_of_obsolete_versions(filer, declared, version, decision):
     professional = ProfessionalFactory()
-    dossier = filer({"rpps": professional.rpps}, de_minimis_other_aid="0.00")
+    dossier = filer({"rpps": professional.rpps, "de_minimis_other_aid": "0.00"})
     if declared:
         obsolete = declare(dossier.solution_version.solution)
         assert (obsolete.latest_in_production_at_date_0, obsolete.vague_1_version_rank) == ("5", 4)
-    dossier.order_paid_version_catch_up = True
-    dossier.order_client_version_obsolete = None
-    dossier.order_client_version = version
+    redeclare(dossier, order={"paid_version_catch_up": True, "client_version_obsolete": None,
+                              "client_version": {"version": version}}, save=False)  # fmt: skip
     facts = snapshot(dossier, "advance", date(2026, 9, 1))["order"]["client_version"]
     assert facts["declared_obsolete"] is (declared and version == "3")
     assert evaluate_dossier(dossier, "advance", date(2026, 9, 1)).decision == decision
@@ -115,11 +136,13 @@ def test_a_paid_catch_up_reads_the_public_list_of_obsolete_versions(filer, decla
 
 def test_the_supplier_declares_the_clients_version_with_the_order(filer):
     professional = ProfessionalFactory()
-    dossier = filer({"rpps": professional.rpps}, de_minimis_other_aid="0.00")
-    assert dossier.order_client_version == ""
-    order = {**copy.deepcopy(BASE["order"]), "issued_on": "2026-08-01", "client_version": {"version": "3"}}
-    actions.apply_order(dossier, order)
-    assert dossier.order_client_version == "3"
+    unnamed = filer({"rpps": professional.rpps, "de_minimis_other_aid": "0.00"})
+    assert declared_version(unnamed) == ""
+    named = filer(
+        {"rpps": ProfessionalFactory().rpps, "de_minimis_other_aid": "0.00"}, client_version={"version": "3"}
+    )
+    named.refresh_from_db()
+    assert declared_version(named) == "3"
 
 
 # §5.2: the VAT rate in force when the ASP instructs the financing request.
@@ -128,7 +151,7 @@ def test_the_supplier_declares_the_clients_version_with_the_order(filer):
 @pytest.mark.parametrize(("validated_on", "financed"), [("2026-12-31", "270.00"), ("2027-01-01", "272.25")],
                          ids=["day-before-the-change", "day-of-the-change"])  # fmt: skip
 def test_the_advance_is_validated_at_the_rate_in_force_that_day(
-    filer, settings, monkeypatch, validated_on, financed
+    filer, today, monkeypatch, validated_on, financed
 ):
     from sons.rules import engine, load_parameters
     from sons.suppliers.enums import Role
@@ -138,15 +161,13 @@ def test_the_advance_is_validated_at_the_rate_in_force_that_day(
         "vat_rates_in_force", date(2027, 1, 1), {"20": "21", "8.5": "8.5"}, "test"
     )
     monkeypatch.setattr(engine, "load", lambda: raised)
-    dossier = filer({"rpps": ProfessionalFactory().rpps}, de_minimis_other_aid="0.00")
+    dossier = filer({"rpps": ProfessionalFactory().rpps, "de_minimis_other_aid": "0.00"})
     assert str(dossier.financed) == "270.00"
-    settings.SONS_TODAY = validated_on
+    today(validated_on)
     instructor, _ = staff(Role.ASP_INSTRUCTOR, "instructeur")
     validated = actions.validate(instructor, dossier)
     assert (validated.state, str(validated.financed)) == ("advance_validated", financed)
-    assert actions.financing_instructed_on(validated) == date.fromisoformat(validated_on)
+    assert validated.advance_validated_on == date.fromisoformat(validated_on)
     # The balance reads the day of that instruction, not its own filing date.
-    facts = snapshot(
-        validated, "balance", date(2027, 12, 10), instructed_on=actions.financing_instructed_on(validated)
-    )
-    assert facts["financing_instructed_on"] == validated_on
+    facts = snapshot(validated, "balance", date(2027, 12, 10), instructed_on=validated.advance_validated_on)
+    assert facts["financing_instructed_on"] == date.fromisoformat(validated_on)

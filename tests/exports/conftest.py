@@ -13,13 +13,11 @@ from sons.dossiers.enums import ClientKind, DossierState
 from sons.dossiers.models import Dossier
 from sons.payments.enums import BatchState, PaymentKind, PaymentStatus
 from sons.payments.models import Payment, PaymentBatch
-from sons.recoveries.enums import RecoveryGround, RecoveryState
+from sons.recoveries.enums import RecoveryGround
 from sons.recoveries.models import RecoveryCase, Repayment
 from sons.suppliers.models import Organisation
-from tests.api import conftest as api
 
 D = Decimal
-world = api.world  # the API world fixture, shared
 
 
 @dataclass
@@ -68,7 +66,7 @@ def population(world):
     mk_dossier = dossier(world, world.organisation, mk, DossierState.ADVANCE_PAID, date(2026, 9, 10),
                          paid_advance=D("108.00"))  # fmt: skip
     ipa_dossier = dossier(world, other, ipa, DossierState.ADVANCE_FILED, date(2026, 10, 1))
-    centre_dossier = dossier(world, world.organisation, world.centre, DossierState.IN_RECOVERY, date(2026, 9, 5),
+    centre_dossier = dossier(world, world.organisation, world.centre, DossierState.RECOVERY_ORDERED, date(2026, 9, 5),
                              paid_advance=D("108.00"), paid_balance=D("162.00"), recovered=D("50.00"))  # fmt: skip
 
     confirmed = PaymentBatch.objects.create(
@@ -83,7 +81,7 @@ def population(world):
     )
 
     case = RecoveryCase.objects.create(
-        dossier=centre_dossier, ground=RecoveryGround.ERRONEOUS_DECLARATION, state=RecoveryState.REPAYMENT_ORDER,
+        dossier=centre_dossier, ground=RecoveryGround.ERRONEOUS_DECLARATION,
         amount=D("270.00"), opened_on=date(2026, 11, 2), formal_notice_sent_on=date(2026, 11, 3),
     )  # fmt: skip
     for amount in ("20.00", "30.00"):

@@ -49,7 +49,7 @@ def test_dossiers_csv_for_excel_fr(world, population):
     assert ide["Fournisseur"] == "Éditeur « Santé » & Cie"
     assert ide["État"] == "Avance validée"
     assert ide["Type de Client"] == "Professionnel libéral"
-    assert ide["Profession"] == "Infirmier(ère) diplômé(e) d'État"
+    assert ide["Profession"] == "Infirmier(ère) diplômé(e) d'État (IDE)"
     assert ide["Demande d'avance déposée le"] == "02/09/2026"
     assert ide["Demande de solde déposée le"] == ""
     assert (ide["Montant financé (€)"], ide["Avance (€)"], ide["Avance versée (€)"]) == (
@@ -58,14 +58,14 @@ def test_dossiers_csv_for_excel_fr(world, population):
         "0,00",
     )
     assert found[population.mk.pk]["Profession"] == "Masseur-kinésithérapeute"
-    assert found[population.ipa.pk]["Profession"] == "Infirmier(ère) en pratique avancée"
+    assert found[population.ipa.pk]["Profession"] == "Infirmier(ère) en pratique avancée (IPA)"
     centre = found[population.centre.pk]
     assert (centre["Type de Client"], centre["Tranche"], centre["Profession"]) == (
-        "Centre de santé infirmier",
+        "Centre de santé",
         "C",
         "",
     )
-    assert (centre["État"], centre["Reversé (€)"]) == ("En recouvrement", "50,00")
+    assert (centre["État"], centre["Reversé (€)"]) == ("En recouvrement : ordre de reversement émis", "50,00")
     assert len(centre["Créé le"]) == len("25/11/2026 19:58")
 
 
@@ -93,7 +93,7 @@ def test_dossiers_xlsx_keeps_numbers_and_dates(world, population):
     ("query", "expected"),
     [
         ("state=advance_validated,advance_paid", ["ide", "mk"]),
-        ("state=advance_validated&state=in_recovery", ["ide", "centre"]),
+        ("state=advance_validated&state=recovery_ordered", ["ide", "centre"]),
         ("profession=ipa", ["ipa"]),
         ("profession=ide", ["ide"]),
         ("tranche=C", ["centre"]),
@@ -141,12 +141,12 @@ def test_payments_export(world, population):
 
 def test_recoveries_export(world, population):
     (case,) = by_id(
-        csv_rows(world, "/exports/recoveries.csv?state=repayment_order&ground=erroneous_declaration")
+        csv_rows(world, "/exports/recoveries.csv?state=recovery_ordered&ground=erroneous_declaration")
     ).values()
     assert case["N° dossier"] == str(population.centre.pk)
     assert (case["Motif"], case["Étape"]) == (
         "Déclaration erronée constatée au contrôle",
-        "Ordre de reversement émis",
+        "En recouvrement : ordre de reversement émis",
     )
     assert (case["Montant à reverser (€)"], case["Reversé (€)"], case["Ouvert le"]) == (
         "270,00",

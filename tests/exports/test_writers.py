@@ -22,7 +22,10 @@ def test_csv_is_sent_in_chunks_without_caching_the_queryset(population, monkeypa
 def test_rows_give_labels_and_python_values(population):
     table = TABLES["recoveries"]
     (row,) = rows(table, filtered(table, [("supplier", str(population.centre.supplier_id))]))
-    assert row[5:7] == ("Déclaration erronée constatée au contrôle", "Ordre de reversement émis")
+    assert row[5:7] == (
+        "Déclaration erronée constatée au contrôle",
+        "En recouvrement : ordre de reversement émis",
+    )
     assert str(row[8]) == "50.00"
 
 

@@ -1,16 +1,13 @@
 """Faults on real processes (PostgreSQL): a gunicorn on 127.0.0.1 serving the test database, its workers
 killed, its database connections cut. The data is committed (transactional tests) so the server sees it."""
 
-import contextlib
 import uuid
 from dataclasses import dataclass
 
-import psycopg
 import pytest
 from django.db import connection
 
 from bench import faultkit
-from tests.api.conftest import filing
 from tests.db_factories import (
     CentreFactory,
     EnrolmentFactory,
@@ -19,6 +16,7 @@ from tests.db_factories import (
     enrolled_publisher_version,
     supplier_token,
 )
+from tests.worlds import filing
 
 
 @pytest.fixture
@@ -45,8 +43,8 @@ class LiveWorld:
 
 
 @pytest.fixture
-def live_world(postgresql, transactional_db, settings) -> LiveWorld:
-    settings.SONS_TODAY = "2026-09-01"
+def live_world(today, postgresql, transactional_db) -> LiveWorld:
+    today("2026-09-01")
     version = enrolled_publisher_version()
     organisation = version.solution.publisher.organisation
     EnrolmentFactory(organisation=OrganisationFactory())
@@ -65,28 +63,3 @@ def server(database_url, live_world, tmp_path):
     ) as running:  # fmt: skip
         yield running
     connection.close()
-
-
-@contextlib.contextmanager
-def audit_head_held(database_url: str):
-    """Holds the audit journal's head (SELECT … FOR UPDATE) from another connection: every write request
-    stops inside its transaction, after its first changes, until the block ends."""
-    with psycopg.connect(database_url) as holder:
-        holder.execute("INSERT INTO audit_audithead (id, seq, hash) VALUES (1, 0, %s) ON CONFLICT DO NOTHING",
-                       ["0" * 64])  # fmt: skip
-        holder.commit()
-        holder.execute("SELECT * FROM audit_audithead WHERE id = 1 FOR UPDATE")
-        yield holder
-        holder.commit()
-
-
-def waiting_on_a_lock(database_url: str, application_name: str) -> bool:
-    with faultkit.admin(database_url) as admin:
-        return (
-            admin.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s "
-                "AND wait_event_type = 'Lock'",
-                [application_name],
-            ).fetchone()[0]
-            > 0
-        )

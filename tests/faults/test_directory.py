@@ -68,7 +68,7 @@ def test_a_killed_import_takes_its_workers_with_it_and_leaves_no_table(postgresq
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_swap_never_makes_readers_wait_a_second(postgresql, database_url, extracts, settings):
+def test_the_swap_never_makes_readers_wait_a_second(postgresql, database_url, extracts):
     small, _ = extracts
     import_rpps(str(small), apply=True)
     rpps = Professional.objects.values_list("rpps", flat=True).first()

@@ -16,7 +16,7 @@ from sons.payments.models import Payment
 from sons.recoveries.models import RecoveryCase
 from sons.suppliers.enums import Role
 from tests.db_factories import staff
-from tests.faults.conftest import audit_head_held, waiting_on_a_lock
+from tests.faults.locks import audit_head_held, waiting_on_a_lock
 from tests.payments.world import paying_agents_and_validated_advances
 
 BUSY = "une autre exécution est en cours"
@@ -30,8 +30,8 @@ def sons(database_url: str, name: str, *args: str) -> subprocess.Popen:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_deadlines_at_once_open_each_recovery_once(postgresql, database_url, settings):
-    settings.SONS_TODAY = "2026-09-01"
+def test_two_deadlines_at_once_open_each_recovery_once(today, postgresql, database_url):
+    today("2026-09-01")
     agent = paying_agents_and_validated_advances(1, 6)[0]
     confirm_batch(agent, send_batch(agent, prepare_batch(agent)))  # six advances paid, no balance requested
     name = f"sons-deadlines-{uuid.uuid4().hex[:8]}"
@@ -64,8 +64,8 @@ def test_a_second_daily_job_on_sqlite_says_so_and_returns(db, capsys, tmp_path, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_batch_preparers_racing_with_one_killed(postgresql, database_url, settings, tmp_path):
-    settings.SONS_TODAY = "2026-09-01"
+def test_batch_preparers_racing_with_one_killed(today, postgresql, database_url, tmp_path):
+    today("2026-09-01")
     paying_agents_and_validated_advances(0, 40)
     keys = [staff(Role.ASP_PAYING_AGENT, f"payeur-{n}")[1] for n in range(4)]
     name = f"sons-batches-{uuid.uuid4().hex[:8]}"

@@ -9,7 +9,7 @@ import pytest
 from bench import faultkit
 from sons.api.models import IdempotencyRecord
 from sons.dossiers.models import Dossier
-from tests.faults.conftest import audit_head_held, waiting_on_a_lock
+from tests.faults.locks import audit_head_held, waiting_on_a_lock
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,10 +1,6 @@
-import os
-
 import pytest
 
-from .harness import QueueWorld, migrated_sqlite, sqlite_copy
-
-ON_POSTGRES = bool(os.environ.get("SONS_TEST_DATABASE_URL"))
+from .harness import ON_POSTGRES, QueueWorld, migrated_sqlite, sqlite_copy
 
 
 @pytest.fixture(scope="session")

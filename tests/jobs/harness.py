@@ -15,6 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST = {"SONS_JOBS_BEAT_SECONDS": "0.3", "SONS_JOBS_STALE_SECONDS": "2"}
+ON_POSTGRES = bool(os.environ.get("SONS_TEST_DATABASE_URL"))
 
 
 class QueueWorld:

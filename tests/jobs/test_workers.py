@@ -6,7 +6,7 @@ import signal
 
 import pytest
 
-from .conftest import ON_POSTGRES
+from .harness import ON_POSTGRES
 from .probe import lines
 
 

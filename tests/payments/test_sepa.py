@@ -14,7 +14,7 @@ from django.utils import timezone
 from sons.payments.models import Payment, PaymentBatch
 from sons.payments.sepa import debtor, sepa_text
 from sons.suppliers.models import Organisation
-from tests.api.conftest import filing
+from tests.worlds import filing
 
 pytestmark = pytest.mark.django_db
 

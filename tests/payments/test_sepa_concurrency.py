@@ -11,7 +11,7 @@ import sepaxml
 import xmlschema
 from django.db import connection
 
-from sons.errors import Conflict
+from sons.lifecycle import TransitionRefused
 from sons.payments.actions import prepare_batch, reject_batch, send_batch
 from sons.payments.enums import PaymentStatus
 from sons.payments.models import Payment, PaymentBatch
@@ -36,10 +36,10 @@ def requests_in(xml: bytes) -> list[tuple[int, str]]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_batches_and_files_never_pay_a_request_twice(settings):
+def test_concurrent_batches_and_files_never_pay_a_request_twice(today):
     if connection.vendor != "postgresql":
         pytest.skip("la concurrence se prouve sur PostgreSQL")
-    settings.SONS_TODAY = "2026-09-01"
+    today("2026-09-01")
     agents = paying_agents_and_validated_advances(AGENTS, DOSSIERS)
 
     # Two agents prepare and write their files at the same instant, each taking at most 20 requests.
@@ -61,7 +61,7 @@ def test_concurrent_batches_and_files_never_pay_a_request_twice(settings):
     # Both agents send the same batch at once: one sends it, the other is refused; the file is unchanged.
     batch = prepared[0][0]
     sent = run_together(lambda agent: send_batch(agent, batch), agents)
-    assert sorted(type(r).__name__ for r in sent) == ["Conflict", "PaymentBatch"]
+    assert sorted(type(r).__name__ for r in sent) == ["PaymentBatch", "TransitionRefused"]
     assert batch_xml(PaymentBatch.objects.get(pk=batch.pk)) == prepared[0][1]
 
     # The other batch is rejected; two agents prepare again: its requests land in exactly one new file.
@@ -69,7 +69,9 @@ def test_concurrent_batches_and_files_never_pay_a_request_twice(settings):
     reject_batch(agents[0], other, "Rejet par la banque")
     again = run_together(lambda agent: prepare_batch(agent, limit=20), agents)
     new = [b for b in again if b is not None]
-    assert all(isinstance(b, PaymentBatch) for b in new) and not any(isinstance(b, Conflict) for b in again)
+    assert all(isinstance(b, PaymentBatch) for b in new) and not any(
+        isinstance(b, TransitionRefused) for b in again
+    )
     refiled = [request for b in new for request in requests_in(batch_xml(b))]
     assert sorted(refiled) == sorted(requests_in(prepared[1][1]))
     live = list(Payment.objects.exclude(status=PaymentStatus.REJECTED).values_list("dossier_id", "kind"))

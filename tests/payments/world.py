@@ -2,8 +2,8 @@
 
 from sons.dossiers.actions import file_many, validate
 from sons.suppliers.enums import Role
-from tests.api.conftest import order
 from tests.db_factories import ProfessionalFactory, enrolled_publisher_version, staff, supplier_token
+from tests.worlds import order
 
 
 def paying_agents_and_validated_advances(agents: int, dossiers: int) -> list:

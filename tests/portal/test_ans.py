@@ -133,7 +133,9 @@ def test_a_second_decision_is_refused_with_an_error_alert(ans):
     )
     version.refresh_from_db()
     assert version.referencing == Referencing.GRANTED
-    assert messages_of(response) == ["Une décision de référencement a déjà été prise pour cette version."]
+    assert messages_of(response) == [
+        "Action « Refuser le référencement » impossible : la version est à l'état « Référencée »."
+    ]
     assert "fr-alert--error" in response.content.decode()
 
 
@@ -245,8 +247,8 @@ def declaration(**changes) -> dict:
     return data
 
 
-def test_an_accepted_declaration_joins_the_public_list(ans, settings):
-    settings.SONS_TODAY = "2026-09-01"
+def test_an_accepted_declaration_joins_the_public_list(today, ans):
+    today("2026-09-01")
     solution = SolutionFactory(name="Cabinet+")
     response = ans.post(reverse("portal:ans_obsolete", args=[solution.pk]), declaration())
     page = response.content.decode()
@@ -263,8 +265,8 @@ def test_an_accepted_declaration_joins_the_public_list(ans, settings):
     assert ObsoleteVersion.objects.count() == 1
 
 
-def test_a_refused_declaration_shows_the_rules_findings(ans, settings):
-    settings.SONS_TODAY = "2026-09-01"
+def test_a_refused_declaration_shows_the_rules_findings(today, ans):
+    today("2026-09-01")
     solution = SolutionFactory()
     response = ans.post(
         reverse("portal:ans_obsolete", args=[solution.pk]),
@@ -314,8 +316,8 @@ def test_submitted_pilots_are_listed(ans, pilot):
     assert "Enregistrer la décision" in detail
 
 
-def test_validating_a_pilot_publishes_the_first_installations(ans, pilot, settings):
-    settings.SONS_TODAY = "2026-11-03"
+def test_validating_a_pilot_publishes_the_first_installations(today, ans, pilot):
+    today("2026-11-03")
     response = ans.post(reverse("portal:ans_pilot", args=[pilot.pk]), {"decision": "validate"}, follow=True)
     pilot.refresh_from_db()
     assert pilot.state == PilotState.VALIDATED
@@ -348,6 +350,8 @@ def test_a_pilot_is_decided_once(ans, pilot):
     response = ans.post(
         reverse("portal:ans_pilot", args=[pilot.pk]), {"decision": "refuse", "reason": "x"}, follow=True
     )
-    assert messages_of(response) == ["Ce périmètre pilote a déjà été instruit."]
+    assert messages_of(response) == [
+        "Action « Refuser le périmètre pilote » impossible : le périmètre pilote est à l'état « Validé »."
+    ]
     pilot.refresh_from_db()
     assert pilot.state == PilotState.VALIDATED

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sons.directory.enums import Profession
+from sons.dossiers import figures as dashboards
 from sons.dossiers.enums import DossierState as S
 from sons.portal.charts import Bar, bar_chart
-from sons.portal.views import dashboards
 from sons.suppliers.enums import Role
 from tests.db_factories import OrganisationFactory, enrolled_publisher_version
 from tests.portal.factories import decided_after, dossier, signed_in, transition
@@ -79,8 +79,8 @@ def test_exact_figures(instructor, dataset):
     }
     professions = {row["label"]: (row["n"], row["financed_fr"]) for row in context["professions"]}
     assert professions == {
-        "Infirmier(ère) diplômé(e) d'État": (3, "810,00 €"),  # paid_1, filed, draft
-        "Infirmier(ère) en pratique avancée": (1, "270,00 €"),
+        "Infirmier(ère) diplômé(e) d'État (IDE)": (3, "810,00 €"),  # paid_1, filed, draft
+        "Infirmier(ère) en pratique avancée (IPA)": (1, "270,00 €"),
         "Masseur-kinésithérapeute": (1, "400,00 €"),
         "Centre de santé infirmier": (1, "4 050,00 €"),
         "Profession absente de l’annuaire": (1, "270,00 €"),

@@ -203,14 +203,14 @@ def test_models_and_pieces_are_served_as_the_api_serves_them(client, spaces):
     assert client.get(url).status_code == 404  # a piece missing from the storage, not a 500
 
 
-def test_supplier_files_the_balance_from_the_dossier_page(client, spaces, settings):
+def test_supplier_files_the_balance_from_the_dossier_page(today, client, spaces):
     from sons.dossiers import actions
     from sons.payments.actions import confirm_batch, prepare_batch, send_batch
 
     dossier = spaces.file(spaces.professionals[0])
     actions.validate(spaces.instructor, dossier)
     confirm_batch(spaces.paying_agent, send_batch(spaces.paying_agent, prepare_batch(spaces.paying_agent)))
-    settings.SONS_TODAY = "2027-12-10"
+    today("2027-12-10")
     signed_in(client, spaces.supplier)
     functions = ["psc_login", "ins_qualification", "mss_pro", "mss_patient", "integrate_received", "send_mes",
                  "consult_mes", "segur_documents"]  # fmt: skip
@@ -220,9 +220,10 @@ def test_supplier_files_the_balance_from_the_dossier_page(client, spaces, settin
         "invoice_in_client_name": "on", "training_delivered": "on",
     })  # fmt: skip
     dossier.refresh_from_db()
-    assert dossier.state == S.BALANCE_FILED and dossier.va_functions == functions
-    assert dossier.invoice_amount == Decimal("270.00")
-    assert dossier.training_delivered is True
+    balance = dossier.declared["balance"]
+    assert dossier.state == S.BALANCE_FILED and balance["va"]["functions"] == functions
+    assert balance["invoice"]["amount"] == Decimal("270.00")
+    assert balance["training_delivered"] is True
     assert "training_delivered_for_balance" not in [f["rule"] for f in dossier.findings]
 
 

@@ -9,13 +9,13 @@ from sons.dossiers import actions
 from sons.suppliers.enums import Role
 from sons.suppliers.models import Membership
 from sons.suppliers.perms import Principal
-from tests.api.conftest import order
 from tests.db_factories import (
     EnrolmentFactory,
     OrganisationFactory,
     ProfessionalFactory,
     enrolled_publisher_version,
 )
+from tests.worlds import order
 
 PASSWORD = "mot-de-passe-de-test"
 

@@ -1,28 +1,26 @@
-"""The API's input and output shapes (OpenAPI at /api/openapi.json). A supplier's declarations (DossierIn,
-OrderIn, BalanceIn…) are the domain's own (sons.dossiers.declaration), shared with the portal's forms."""
+"""The API's input and output shapes (OpenAPI at /api/openapi.json). A supplier's declarations are not here:
+they are the contract's (sons.dossiers.declaration, `sons schema`), read by the domain for every door; their
+JSON Schema documents the routes that take them (routes/dossiers.py)."""
 
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-
-from sons.dossiers.declaration import (
-    Amount,
-    BalanceIn,
-    Clean,
-    CorrectionIn,
-    DossierIn,
-    Identifier,
-    OrderIn,
-    Text,
-)
-
-__all__ = ["BalanceIn", "DossierIn", "OrderIn"]
+from pydantic import AfterValidator
 
 
-class CompletionIn(CorrectionIn):
-    message: Annotated[str, Field(min_length=1, max_length=5000), Clean]
+def no_nul(value: str) -> str:
+    # PostgreSQL text cannot hold NUL; refuse it as bad input rather than fail on write.
+    if "\x00" in value:
+        raise ValueError("caractère NUL interdit")
+    return value
+
+
+Clean = AfterValidator(no_nul)
+Amount = Annotated[Decimal, Field(max_digits=12, decimal_places=2, ge=0)]
+Identifier = Annotated[int, Field(ge=1, le=2**62)]
+Text = Annotated[str, Field(max_length=5000), Clean]
 
 
 class ReasonIn(Schema):

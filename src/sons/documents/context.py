@@ -65,7 +65,7 @@ class DocumentContext:
 
 def segur_amount(dossier: Dossier, p: Snapshot) -> Decimal | None:
     """The order's « Prestation Ségur » amount (the rules' reading of the lines), else the financed one."""
-    amounts, _ = split_lines({"lines": dossier.order_lines}, p.order_texts["segur_line"])
+    amounts, _ = split_lines({"lines": dossier.declared["order"]["lines"]}, p.order_texts["segur_line"])
     if amounts:
         return sum((Decimal(str(amount)) for amount in amounts), Decimal("0.00"))
     return dossier.financed
@@ -105,7 +105,9 @@ def context_for(dossier: Dossier) -> DocumentContext:
     solution = version.solution
     supplier = dossier.supplier
     created_on = dossier.created_at.date() if dossier.created_at else date(2025, 1, 1)
-    on = dossier.order_signed_on or dossier.order_issued_on or created_on
+    order, balance = dossier.declared["order"], dossier.declared["balance"] or {}
+    va, invoice = balance.get("va") or {}, balance.get("invoice") or {}
+    on = order["signed_on"] or order["issued_on"] or created_on
     p = load_parameters().at(on)
     name, evidence, identifier, category, profession = client_identity(dossier)
     calendar = build_calendar(p.date_0, p)
@@ -124,15 +126,15 @@ def context_for(dossier: Dossier) -> DocumentContext:
         client_category=category,
         profession=profession,
         amount=segur_amount(dossier, p),
-        vat_rate=dossier.order_vat_rate or None,
-        order_issued_on=dossier.order_issued_on,
-        order_signed_on=dossier.order_signed_on,
+        vat_rate=order["vat_rate"],
+        order_issued_on=order["issued_on"],
+        order_signed_on=order["signed_on"],
         conditional=is_conditional(dossier),
-        completed_on=dossier.completed_on,
-        va_signed_on=dossier.va_signed_on,
-        va_functions=tuple(dossier.va_functions or ()),
-        invoice_issued_on=dossier.invoice_issued_on,
-        invoice_amount=dossier.invoice_amount,
+        completed_on=balance.get("completed_on"),
+        va_signed_on=va.get("signed_on"),
+        va_functions=tuple(va.get("functions") or ()),
+        invoice_issued_on=invoice.get("issued_on"),
+        invoice_amount=invoice.get("amount"),
         end_of_service_attested_on=dossier.end_of_service_attested_on,
         advance_validated=dossier.state in ADVANCE_VALIDATED_STATES,
         date_5=calendar.date_5,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,8 +11,7 @@ from django.utils import timezone
 from sons import clock
 from sons.audit.journal import record_many
 from sons.errors import Conflict, Forbidden, Invalid, NotFound, Refused
-from sons.rules import ADMISSIBLE_SUBJECT_TO_REFERENCING, NOT_ADMISSIBLE, Evaluation
-from sons.rules.identifiers import is_valid_finess, is_valid_rpps
+from sons.rules import ADMISSIBLE_SUBJECT_TO_REFERENCING, NOT_ADMISSIBLE
 from sons.suppliers.actions import organisation_may_file
 from sons.suppliers.enums import Role
 from sons.suppliers.perms import Principal
@@ -21,22 +19,10 @@ from sons.suppliers.perms import Principal
 from . import declaration
 from .enums import ClientKind, MessageKind
 from .enums import DossierState as S
-from .models import Dossier, Message, Transition
-from .snapshot import Facts, client_key, evaluate_dossier, store_evaluation
+from .evaluations import evaluate_and_keep, record
+from .models import Dossier, Evaluation, Message, Transition
+from .snapshot import Facts, client_key, evaluate_dossier
 from .workflow import TransitionRefused, perform
-
-ORDER_FIELDS = {  # the contract's name → the dossier's field
-    name: f"order_{name}"
-    for name in (
-        "in_client_name", "issued_on", "signed_on", "signature", "lines", "vat_rate", "mention_state_funded",
-        "conditioned_on", "paid_version_catch_up", "client_version_obsolete", "client_version",
-        "centre_certificate_commitment",
-    )
-} | {"mention_conditional_referencing": "order_mention_conditional"}  # fmt: skip
-BALANCE_FIELDS = (
-    "completed_on", "end_of_service_attested_on", "va_signed_on", "va_signature", "va_functions",
-    "invoice_issued_on", "invoice_amount", "invoice_in_client_name", "training_delivered",
-)  # fmt: skip
 
 
 def duplicate(key: str) -> Conflict:
@@ -48,47 +34,22 @@ def duplicate(key: str) -> Conflict:
     )
 
 
-def as_money(value) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
-
-
 def new_dossier(principal: Principal, document) -> Dossier:
     """An unsaved dossier from a supplier's declaration (checked here: `Invalid` names the field at fault)."""
-    data = declaration.read(declaration.DossierIn, document)
-    client = data["client"]
-    rpps, finess = client.get("rpps") or "", client.get("finess_geo") or ""
+    declared = declaration.read(document)
+    client = declared["client"]
+    rpps, finess = client["rpps"] or "", client["finess_geo"] or ""
     if bool(rpps) == bool(finess):
         raise Invalid(
             "Indiquez soit le n° RPPS du professionnel, soit le n° FINESS géographique du centre.", "client"
         )
-    if rpps and not is_valid_rpps(rpps):
-        raise Invalid(f"n° RPPS {rpps} invalide (11 chiffres, clé de Luhn).", "client.rpps")
-    if finess and not is_valid_finess(finess):
-        raise Invalid(f"n° FINESS {finess} invalide (9 chiffres, clé de Luhn).", "client.finess_geo")
     kind = ClientKind.PROFESSIONAL if rpps else ClientKind.CENTRE
     dossier = Dossier(
-        supplier=principal.organisation, solution_version_id=data["solution_version_id"], client_kind=kind,
+        supplier=principal.organisation, solution_version_id=declared["solution_version_id"], client_kind=kind,
         rpps=rpps, finess_geo=finess, client_key=client_key(kind, rpps, finess),
-        de_minimis_declared=as_money(data.get("de_minimis_other_aid")),
     )  # fmt: skip
-    apply_order(dossier, data["order"])
+    dossier.declare(declared)
     return dossier
-
-
-def apply_order(dossier: Dossier, order: dict) -> None:
-    for name, attribute in ORDER_FIELDS.items():
-        if name not in order:
-            continue
-        value = order[name]
-        if name == "lines":
-            value = [{"label": line["label"], "amount": f"{Decimal(line['amount']):.2f}"} for line in value]
-        elif name == "paid_version_catch_up":
-            value = bool(value)
-        elif name == "client_version":
-            value = (value or {}).get("version") or ""
-        elif value is None and name in ("signature", "vat_rate"):
-            value = ""
-        setattr(dossier, attribute, value)
 
 
 @dataclass
@@ -141,27 +102,32 @@ def file_many(principal: Principal, items: list, *, draft: bool = False) -> list
         ]  # read once, reused by the answer
         dossier.state = S.DRAFT if draft else S.ADVANCE_FILED
         dossier.advance_filed_on = None if draft else today
-        store_evaluation(dossier, evaluate_dossier(dossier, "advance", today, facts), now)
-        ready.append((result, dossier))
+        evaluation = evaluate_dossier(dossier, "advance", today, facts)
+        ready.append(
+            (result, dossier, record(dossier, evaluation, "draft" if draft else "file_advance", now))
+        )
     try:
         with transaction.atomic():
-            _write(principal, [d for _, d in ready], draft, now)
+            _write(principal, [(d, e) for _, d, e in ready], draft, now)
     except IntegrityError:
-        for result, dossier in ready:  # a concurrent filing took one of these clients: one by one
+        for result, dossier, evaluation in ready:  # a concurrent filing took one of these clients: one by one
             try:
                 with transaction.atomic():
                     dossier.pk = None
-                    _write(principal, [dossier], draft, now)
+                    _write(principal, [(dossier, evaluation)], draft, now)
             except IntegrityError:
                 result.error = duplicate(dossier.client_key)
-    for result, dossier in ready:
+    for result, dossier, _ in ready:
         if result.error is None:
             result.dossier = dossier
     return results
 
 
-def _write(principal: Principal, dossiers: list[Dossier], draft: bool, now) -> None:
-    created = Dossier.objects.bulk_create(dossiers)
+def _write(principal: Principal, filed: list[tuple[Dossier, Evaluation]], draft: bool, now) -> None:
+    created = Dossier.objects.bulk_create([dossier for dossier, _ in filed])
+    for dossier, evaluation in filed:
+        evaluation.dossier = dossier
+    Evaluation.objects.bulk_create([evaluation for _, evaluation in filed])
     if draft:
         entries = [{"action": "dossier.created", "actor": principal.label, "target": d, "at": now,
                     "payload": {"state": d.state, "decision": d.decision}} for d in created]  # fmt: skip
@@ -184,33 +150,13 @@ def file_one(principal: Principal, document, *, draft: bool = False) -> Dossier:
     return result.dossier
 
 
-def reevaluate(dossier: Dossier, request: str, instructing: bool = False) -> Evaluation:
-    """The rules on the dossier's request; `instructing`: the ASP decides on it today (§5.2: the VAT rate
-    in force at the instruction of the financing request)."""
-    filed_on = (
-        dossier.balance_filed_on if request == "balance" else dossier.advance_filed_on
-    ) or clock.today()
-    if request == "advance":
-        instructed_on = clock.today() if instructing else None
-    else:
-        instructed_on = financing_instructed_on(dossier)
-    evaluation = evaluate_dossier(dossier, request, filed_on, instructed_on=instructed_on)
-    store_evaluation(dossier, evaluation, timezone.now())
-    return evaluation
-
-
-def financing_instructed_on(dossier: Dossier) -> date | None:
-    """The day the ASP validated the financing request (its instruction, §5.2), if it did."""
-    return dossier.advance_validated_on
-
-
 def file_advance(principal: Principal, dossier: Dossier) -> Dossier:
     if why := organisation_may_file(dossier.supplier):
         raise TransitionRefused(why)
 
     def change(locked):
         locked.advance_filed_on = clock.today()
-        reevaluate(locked, "advance")
+        evaluate_and_keep(locked, "file_advance", "advance")
 
     return perform(dossier, "file_advance", principal, change=change)
 
@@ -219,38 +165,50 @@ def complete(principal: Principal, dossier: Dossier, changes: dict, answer: str)
     """The supplier's answer to a completion request: the declarations it corrects (`order`, `balance`,
     `de_minimis_other_aid`; the fields of `order` it leaves out stay), then the rules run again."""
     request = "balance" if dossier.state == S.BALANCE_TO_COMPLETE else "advance"
-    fixed = declaration.read(declaration.CorrectionIn, changes, only_given=True)
-    balance = declaration.flatten_balance(fixed["balance"]) if fixed.get("balance") else {}
+    step = "complete_balance" if request == "balance" else "complete_advance"
+    corrected = corrections(changes)
 
     def change(locked):
-        apply_order(locked, fixed.get("order") or {})
-        if "de_minimis_other_aid" in fixed:
-            locked.de_minimis_declared = as_money(fixed["de_minimis_other_aid"])
-        apply_balance(locked, balance)
-        reevaluate(locked, request)
+        locked.declare(corrected(locked.declared))
+        evaluate_and_keep(locked, step, request)
         Message.objects.create(
             dossier=locked, kind=MessageKind.ANSWER, author_label=principal.label, body=answer
         )
 
-    step = "complete_balance" if request == "balance" else "complete_advance"
     return perform(dossier, step, principal, answer, change=change)
 
 
-def apply_balance(dossier: Dossier, balance: dict) -> None:
-    for name in BALANCE_FIELDS:
-        if name in balance:
-            value = balance[name]
-            setattr(dossier, name, "" if value is None and name == "va_signature" else value)
+def corrections(changes: dict):
+    """The answer's corrections, checked now: the order's fields it names, the balance request, the client's other
+    de minimis aids (beside `client` or in it); a function giving the corrected declaration."""
+    order = declaration.read_changes(declaration.contract.ORDER, changes.get("order") or {})
+    balance = declaration.read_balance(changes["balance"]) if changes.get("balance") else None
+    client = dict(changes.get("client") or {})
+    if "de_minimis_other_aid" in changes:  # beside `client`: the API's first shape
+        client.setdefault("de_minimis_other_aid", changes["de_minimis_other_aid"])
+    client = declaration.read_changes(declaration.CLIENT, {"de_minimis_other_aid": client["de_minimis_other_aid"]}
+                                      if "de_minimis_other_aid" in client else {})  # fmt: skip
+
+    def corrected(declared: dict) -> dict:
+        result = {**declared, "order": {**declared["order"], **order},
+                  "client": {**declared["client"], **client}}  # fmt: skip
+        if balance is not None:
+            result["balance"] = balance
+        return result
+
+    return corrected
 
 
 def file_balance(principal: Principal, dossier: Dossier, document: dict) -> Dossier:
-    """The balance request (VA and invoice, as `BalanceIn` describes them), checked, then evaluated."""
-    balance = declaration.flatten_balance(declaration.read(declaration.BalanceIn, document))
+    """The balance request (VA, invoice, training: the contract's `balance`), checked, then evaluated."""
+    balance = declaration.read_balance(document)
+    if balance is None:
+        raise Invalid("balance : section manquante", "balance")
 
     def change(locked):
-        apply_balance(locked, balance)
+        locked.declare({**locked.declared, "balance": balance})
         locked.balance_filed_on = clock.today()
-        reevaluate(locked, "balance")
+        evaluate_and_keep(locked, "file_balance", "balance")
 
     return perform(dossier, "file_balance", principal, change=change)
 
@@ -262,34 +220,32 @@ def attest_end_of_service(principal: Principal, dossier: Dossier, on: date | Non
     return perform(dossier, "attest_end_of_service", principal, change=change)
 
 
-def request_completion(principal: Principal, dossier: Dossier, message: str) -> Dossier:
-    step = "request_balance_completion" if dossier.state == S.BALANCE_FILED else "request_advance_completion"
+def _tell(principal: Principal, dossier: Dossier, step: str, kind: str, message: str) -> Dossier:
+    """Take `step` (of the request filed: advance or balance) with its message to the supplier."""
+    request = "balance" if dossier.state == S.BALANCE_FILED else "advance"
 
     def change(locked):
-        Message.objects.create(
-            dossier=locked, kind=MessageKind.COMPLETION_REQUEST, author_label=principal.label, body=message
-        )
+        Message.objects.create(dossier=locked, kind=kind, author_label=principal.label, body=message)
 
-    return perform(dossier, step, principal, message, change=change)
+    return perform(dossier, step.format(request=request), principal, message, change=change)
+
+
+def request_completion(principal: Principal, dossier: Dossier, message: str) -> Dossier:
+    return _tell(principal, dossier, "request_{request}_completion", MessageKind.COMPLETION_REQUEST, message)
 
 
 def reject(principal: Principal, dossier: Dossier, message: str) -> Dossier:
-    step = "reject_balance" if dossier.state == S.BALANCE_FILED else "reject_advance"
-
-    def change(locked):
-        Message.objects.create(
-            dossier=locked, kind=MessageKind.DECISION, author_label=principal.label, body=message
-        )
-
-    return perform(dossier, step, principal, message, change=change)
+    return _tell(principal, dossier, "reject_{request}", MessageKind.DECISION, message)
 
 
 def validate(principal: Principal, dossier: Dossier, message: str = "") -> Dossier:
     """Validate a request without blocking findings; the rules run again on today's facts."""
     request = "balance" if dossier.state == S.BALANCE_FILED else "advance"
 
+    step = "validate_balance" if request == "balance" else "validate_advance"
+
     def change(locked):
-        evaluation = reevaluate(locked, request, instructing=True)
+        _, evaluation = evaluate_and_keep(locked, step, request, instructing=True)
         if request == "advance":
             locked.advance_validated_on = clock.today()
         if evaluation.amounts.advance_to_recover is not None:
@@ -305,7 +261,6 @@ def validate(principal: Principal, dossier: Dossier, message: str = "") -> Dossi
             return S.ADVANCE_SUBJECT_TO_REFERENCING
         return None
 
-    step = "validate_balance" if request == "balance" else "validate_advance"
     return perform(dossier, step, principal, message, change=change, audit_payload={"validated": True})
 
 

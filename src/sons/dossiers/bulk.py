@@ -178,8 +178,10 @@ def csv_document(row: dict) -> dict:
         "centre_certificate_commitment": _bool(get("centre_certificate_commitment")),
     }  # fmt: skip
     aid = get("de_minimis_other_aid")
-    return {"client": client, "solution_version_id": get("solution_version_id"), "order": order,
-            "de_minimis_other_aid": aid.replace(",", ".") if aid else None}  # fmt: skip
+    client["de_minimis_other_aid"] = aid.replace(",", ".") if aid else None
+    version = get("solution_version_id")
+    return {"client": client, "solution_version_id": int(version) if version and version.isdigit() else version,
+            "order": order}  # fmt: skip
 
 
 def file_entries_in_chunks(

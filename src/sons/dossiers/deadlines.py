@@ -1,8 +1,10 @@
-"""A dossier's deadlines, as the rules compute and name them (`sons.rules.deadlines`, `codes.DEADLINES`)."""
+"""A dossier's deadlines, as the rules compute and name them (`sons.rules.deadlines`, `codes.DEADLINES`): the
+pages show them with their French label, never their code."""
 
 from sons import clock
 from sons.rules import load_parameters
 from sons.rules.calendar import build_calendar
+from sons.rules.codes import DEADLINES
 from sons.rules.deadlines import dossier_deadlines, next_deadline
 
 from .enums import DossierState as S
@@ -24,6 +26,22 @@ RELEVANT = {
     S.ADVANCE_PAID: ("service_completion_until", "balance_request_until"),
     S.BALANCE_TO_COMPLETE: ("balance_request_until",),
 }
+
+
+def labelled(deadlines: dict) -> list[dict]:
+    """[{name, label, date}] in date order, `next` left aside."""
+    rows = [
+        {"name": name, "label": DEADLINES.label(name), "date": day}
+        for name, day in deadlines.items()
+        if name != "next"
+    ]
+    return sorted(rows, key=lambda row: row["date"])
+
+
+def next_of(deadlines: dict) -> dict | None:
+    """The one that matters next, labelled, or None."""
+    following = deadlines.get("next")
+    return {**following, "label": DEADLINES.label(following["name"])} if following else None
 
 
 def deadlines_of(dossier: Dossier) -> dict:

@@ -1,135 +1,135 @@
-"""What a supplier declares for a dossier (the client, the version, the order; later the balance request), checked
-once here for the API, the portal's forms and bulk files alike. `read` gives typed values (`date`, `Decimal`) or
-refuses with a French error naming the field."""
+"""What a supplier declares for a dossier, in the simulator's own shape: the contract's sections (sons.rules.contract,
+the schema `sons schema` prints), which the API, the portal's forms and bulk files all go through, and which the
+dossier keeps as declared (Dossier.declaration, one JSON document). `read` gives typed values (`date`, `Decimal`)
+or refuses with a French error naming the field.
+
+    {"client": {"rpps": "10001234565", "de_minimis_other_aid": "0.00"}, "solution_version_id": 3,
+     "order": {…the contract's order…}, "balance": {…the contract's balance request, once filed…}}
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, Field, ValidationError
+import orjson
 
-from sons.errors import invalid_input
+from sons.errors import Invalid
+from sons.rules import contract
+from sons.rules.contract import Count, InvalidDossier, Section
+
+# What the supplier states about its client: who (the directory says the rest) and its other de minimis aids.
+CLIENT = Section(
+    {name: contract.CLIENT.fields[name] for name in ("rpps", "finess_geo", "de_minimis_other_aid")},
+    "Client : un n° RPPS (professionnel) ou un n° FINESS géographique (centre), et les autres aides de minimis "
+    "qu'il a perçues sur trois ans",
+)
+# The balance request (§6.4) as the supplier files it; the ASP's facts (advance validated, paid) are the platform's.
+BALANCE = Section(
+    {name: contract.BALANCE.fields[name] for name in ("completed_on", "va", "invoice", "training_delivered")},
+    contract.BALANCE.description,
+    nullable=True,
+)
+DECLARATION = Section(
+    {
+        "client": CLIENT,
+        "solution_version_id": Count(
+            "Identifiant de la version de la Solution (registre de l'ANS)", nullable=False
+        ),
+        "order": contract.ORDER,
+        "balance": BALANCE,
+    },
+    "Déclaration du Fournisseur pour un dossier SONS SFP-LGC-Va2",
+    required=("client", "solution_version_id", "order"),
+)
+DECLARATION.bind("")
+
+# Bounds an attacker's input within what a real declaration needs (the request's size bounds the rest).
+MAX_TEXT = 5000
+MAX_ITEMS = 200
 
 
-def no_nul(value: str) -> str:
-    # PostgreSQL text cannot hold NUL; refuse it as bad input rather than fail on write.
-    if "\x00" in value:
-        raise ValueError("caractère NUL interdit")
+def load(raw: bytes, field: str = "corps") -> Any:
+    """A JSON document as received (a request's body), refused in French when it is not JSON."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise Invalid(f"Corps de la requête illisible : JSON invalide (ligne {error.lineno}, colonne "
+                      f"{error.colno}).", field) from None  # fmt: skip
+
+
+def read_text(value: Any, field: str) -> str:
+    """A message or a reason: a non-empty text of at most MAX_TEXT characters, without NUL."""
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid(f"{field} : champ obligatoire manquant", field)
+    _check_bounds(value, field)
     return value
 
 
-Clean = AfterValidator(no_nul)
-
-Signature = Literal["handwritten", "cpx", "psc", "rgs1", "eidas_simple", "none"]
-Amount = Annotated[Decimal, Field(max_digits=12, decimal_places=2, ge=0)]
-SignedAmount = Annotated[Decimal, Field(max_digits=12, decimal_places=2)]
-Identifier = Annotated[int, Field(ge=1, le=2**62)]
-Text = Annotated[str, Field(max_length=5000), Clean]
-VaFunction = Literal["psc_login", "ins_qualification", "mss_pro", "mss_patient", "integrate_received", "send_mes",
-                     "consult_mes", "segur_documents"]  # fmt: skip
+def read(document: Any) -> dict:
+    """The whole declaration, typed; a `de_minimis_other_aid` beside `client` (the API's first shape) is read as
+    the client's."""
+    if isinstance(document, dict) and "de_minimis_other_aid" in document:
+        document = {**document, "client": {**(document.get("client") or {}),
+                                           "de_minimis_other_aid": document["de_minimis_other_aid"]}}  # fmt: skip
+    return _parse(DECLARATION, document)
 
 
-class ClientIn(BaseModel):
-    rpps: Annotated[str, Field(max_length=11), Clean] | None = Field(
-        None, description="n° RPPS (professionnel)"
-    )
-    finess_geo: Annotated[str, Field(max_length=9), Clean] | None = Field(
-        None, description="n° FINESS géographique (centre)"
-    )
+def read_balance(document: Any) -> dict:
+    return _parse(BALANCE, document)
 
 
-class LineIn(BaseModel):
-    label: Annotated[str, Field(max_length=200), Clean]
-    amount: SignedAmount
-
-
-class ClientVersionIn(BaseModel):
-    version: Annotated[str, Field(max_length=50), Clean] = Field(
-        description="version de la Solution installée chez le Client (§4.3 : rattrapage payant depuis une version "
-        "déclarée obsolète à l'ANS)"
-    )
-
-
-class OrderIn(BaseModel):
-    in_client_name: bool | None = None
-    issued_on: date | None = None
-    signed_on: date | None = None
-    signature: Signature | None = None
-    lines: Annotated[list[LineIn], Field(max_length=20)] = []
-    vat_rate: Literal["20", "8.5", "0"] | None = None
-    mention_state_funded: bool | None = None
-    mention_conditional_referencing: bool | None = None
-    conditioned_on: Annotated[
-        list[Literal["re_engagement", "paid_option", "other_paid_purchase"]], Field(max_length=3)
-    ] = []
-    paid_version_catch_up: bool = False
-    client_version_obsolete: bool | None = None
-    client_version: ClientVersionIn | None = None
-    centre_certificate_commitment: bool | None = None
-
-
-class DossierIn(BaseModel):
-    client: ClientIn
-    solution_version_id: Identifier
-    order: OrderIn
-    de_minimis_other_aid: Amount | None = Field(
-        None, description="autres aides de minimis sur trois ans (déclaration du Client)"
-    )
-
-
-class VaIn(BaseModel):
-    signed_on: date | None = None
-    signature: Signature | None = None
-    functions: Annotated[list[VaFunction], Field(max_length=8)] = []
-
-
-class InvoiceIn(BaseModel):
-    issued_on: date | None = None
-    amount: SignedAmount | None = None
-    in_client_name: bool | None = None
-
-
-class BalanceIn(BaseModel):
-    completed_on: date | None = None
-    va: VaIn
-    invoice: InvoiceIn
-    training_delivered: bool | None = Field(
-        None, description="formations des utilisateurs réalisées (AF §3.1 et §4.4 : exigibles pour le solde)"
-    )
-
-
-class CorrectionIn(BaseModel):
-    """What an answer to a completion request corrects; what it leaves out stays as declared."""
-
-    order: OrderIn | None = Field(
-        None, description="champs du bon de commande à corriger ; les autres restent"
-    )
-    balance: BalanceIn | None = None
-    de_minimis_other_aid: Amount | None = None
-
-
-def read(model: type[BaseModel], document, *, only_given: bool = False) -> dict:
-    """`document` (JSON-like, or already typed) checked against `model`: a dict of typed values, or `Invalid`
-    naming the first field at fault (all of them in `details["errors"]`). With `only_given`, the fields the
-    document leaves out are left out (a correction changes only what it names)."""
+def read_changes(section: Section, changes: Any) -> dict:
+    """The fields of `section` a correction names (the others stay as declared), typed."""
+    if not isinstance(changes, dict):
+        raise Invalid(f"{section.path} : objet JSON attendu", section.path)
+    known = {name: value for name, value in changes.items() if name in section.fields}
+    _check_bounds(known, section.path)
     try:
-        return model.model_validate(document).model_dump(exclude_unset=only_given)
-    except ValidationError as error:
-        raise invalid_input(error.errors()) from None
+        return {name: section.fields[name].parse(value) for name, value in known.items()}
+    except InvalidDossier as error:
+        raise Invalid(f"{error.path} : {error.message}", error.path) from None
 
 
-def flatten_balance(balance: dict) -> dict:
-    """The balance request as the dossier keeps it (a typed `BalanceIn` dict)."""
-    va, invoice = balance.get("va") or {}, balance.get("invoice") or {}
-    return {
-        "completed_on": balance.get("completed_on"),
-        "va_signed_on": va.get("signed_on"),
-        "va_signature": va.get("signature"),
-        "va_functions": list(va.get("functions") or []),
-        "invoice_issued_on": invoice.get("issued_on"),
-        "invoice_amount": invoice.get("amount"),
-        "invoice_in_client_name": invoice.get("in_client_name"),
-        "training_delivered": balance.get("training_delivered"),
-    }
+def _parse(section: Section, document: Any) -> dict:
+    _check_bounds(document, section.path)
+    try:
+        return section.parse(document)
+    except InvalidDossier as error:
+        raise Invalid(f"{error.path} : {error.message}", error.path) from None
+
+
+def _check_bounds(value: Any, path: str) -> None:
+    """No NUL character (PostgreSQL text cannot hold one), no text or list larger than a declaration needs."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise Invalid(f"{path or 'dossier'} : caractère NUL interdit", path)
+        if len(value) > MAX_TEXT:
+            raise Invalid(f"{path or 'dossier'} : texte trop long ({MAX_TEXT} caractères au plus)", path)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_bounds(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        if len(value) > MAX_ITEMS:
+            raise Invalid(f"{path} : liste trop longue ({MAX_ITEMS} éléments au plus)", path)
+        for index, item in enumerate(value):
+            _check_bounds(item, f"{path}[{index}]")
+
+
+def as_json(value: Any) -> Any:
+    """A typed declaration as the JSON field keeps it: dates ISO, amounts at two decimals ("270.00")."""
+    if isinstance(value, dict):
+        return {key: as_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_json(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return value
+
+
+def schema(section: Section = DECLARATION) -> dict:
+    """The JSON Schema of a declaration (or of one of its sections), for the API's documentation."""
+    return section.schema()

@@ -1,5 +1,8 @@
 from django.db import models
 
+from sons.choices import text_choices
+from sons.rules import codes
+
 
 class DossierState(models.TextChoices):
     DRAFT = "draft", "Brouillon"
@@ -17,7 +20,9 @@ class DossierState(models.TextChoices):
     BALANCE_REJECTED = "balance_rejected", "Demande de solde rejetée"
     BALANCE_VALIDATED = "balance_validated", "Solde validé"
     BALANCE_PAID = "balance_paid", "Solde versé"
-    IN_RECOVERY = "in_recovery", "En recouvrement"
+    IN_RECOVERY = "in_recovery", "En recouvrement"  # the formal notice is to be sent
+    RECOVERY_NOTICE_SENT = "recovery_notice_sent", "En recouvrement : mise en demeure adressée"
+    RECOVERY_ORDERED = "recovery_ordered", "En recouvrement : ordre de reversement émis"
     RECOVERED = "recovered", "Recouvré"
     RECOVERY_CANCELLED = "recovery_cancelled", "Recouvrement abandonné"
     CANCELLED = "cancelled", "Abandonné"
@@ -26,6 +31,32 @@ class DossierState(models.TextChoices):
 # A client may hold another order once its dossier is rejected or abandoned (§4.2 unicity).
 DEAD_STATES = (DossierState.ADVANCE_REJECTED, DossierState.CANCELLED)
 
+
+# The recovery of a dossier (§7), open then closed: its one state is the dossier's.
+RECOVERY_OPEN_STATES = (
+    DossierState.IN_RECOVERY,
+    DossierState.RECOVERY_NOTICE_SENT,
+    DossierState.RECOVERY_ORDERED,
+)
+RECOVERY_STATES = (*RECOVERY_OPEN_STATES, DossierState.RECOVERED, DossierState.RECOVERY_CANCELLED)
+
+# The families of states the pages colour alike.
+STATE_FAMILIES = {
+    DossierState.DRAFT: "in_progress",
+    DossierState.ADVANCE_FILED: "in_progress",
+    DossierState.BALANCE_FILED: "in_progress",
+    DossierState.ADVANCE_SUBJECT_TO_REFERENCING: "in_progress",
+    DossierState.ADVANCE_TO_COMPLETE: "to_complete",
+    DossierState.BALANCE_TO_COMPLETE: "to_complete",
+    DossierState.ADVANCE_VALIDATED: "validated",
+    DossierState.BALANCE_VALIDATED: "validated",
+    DossierState.ADVANCE_PAID: "paid",
+    DossierState.BALANCE_PAID: "paid",
+    DossierState.ADVANCE_REJECTED: "rejected",
+    DossierState.BALANCE_REJECTED: "rejected",
+    DossierState.CANCELLED: "rejected",
+    **dict.fromkeys(RECOVERY_STATES, "recovery"),
+}
 
 # States reached only once the ASP has validated the advance request.
 ADVANCE_VALIDATED_STATES = (
@@ -39,9 +70,7 @@ ADVANCE_VALIDATED_STATES = (
 )
 
 
-class ClientKind(models.TextChoices):
-    PROFESSIONAL = "professional", "Professionnel libéral"
-    CENTRE = "centre", "Centre de santé infirmier"
+ClientKind = text_choices("ClientKind", codes.CLIENT_KINDS)
 
 
 class MessageKind(models.TextChoices):

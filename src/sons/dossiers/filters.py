@@ -11,12 +11,12 @@ from sons import clock
 from sons.directory.enums import Profession
 from sons.directory.models import Centre, Professional
 from sons.filtering import BadFilter, Filter, choice_filter, date_filter, ids_filter, one_of, values
-from sons.rules import load_parameters
+from sons.rules import codes, load_parameters
 
 from .enums import ClientKind, DossierState
 from .models import conditional_order_running
 
-TRANCHES = ("A", "B", "C", "D", "E")
+TRANCHES = codes.TRANCHES.codes
 # Conditional orders whose days run out within this many days (§4.3).
 DEADLINE_WINDOWS = ("30", "60")
 

@@ -2,11 +2,11 @@
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 
+from sons.lifecycle import history_of
 from sons.registry.enums import Referencing
 
 from .enums import DEAD_STATES, ClientKind, DocumentCheck, DocumentKind, DossierState, MessageKind, PilotState
@@ -54,35 +54,16 @@ class Dossier(models.Model):
     finess_geo = models.CharField("n° FINESS géographique", max_length=9, blank=True)
     client_key = models.CharField("identifiant du Client", max_length=20, db_index=True)
 
-    # The order (bon de commande), as declared by the supplier.
-    order_in_client_name = models.BooleanField("libellé au nom du Client", null=True)
-    order_issued_on = models.DateField("émis le", null=True)
-    order_signed_on = models.DateField("signé le", null=True)
-    order_signature = models.CharField("mode de signature", max_length=20, blank=True)
-    order_lines = models.JSONField("lignes", default=list)
-    order_vat_rate = models.CharField("taux de TVA", max_length=4, blank=True)
-    order_mention_state_funded = models.BooleanField("mention de prise en charge par l'État", null=True)
-    order_mention_conditional = models.BooleanField("mention de commande conditionnelle", null=True)
-    order_conditioned_on = models.JSONField("conditions", default=list)
-    order_paid_version_catch_up = models.BooleanField("rattrapage de version payant", default=False)
-    order_client_version_obsolete = models.BooleanField("version du Client obsolète", null=True)
-    order_client_version = models.CharField(
-        "version de la Solution installée chez le Client", max_length=50, blank=True
-    )
-    order_centre_certificate_commitment = models.BooleanField("engagement certificat (centre)", null=True)
-    de_minimis_declared = models.DecimalField("autres aides de minimis déclarées", null=True, **MONEY)
+    # What the supplier declared (client, order, balance request), in the contract's shape, as declared
+    # (sons.dossiers.declaration); `declared` reads it typed. Columns hold only what is queried or constrained.
+    declaration = models.JSONField("déclaration du Fournisseur", default=dict, encoder=DjangoJSONEncoder)
+    order_signed_on = models.DateField(
+        "commande signée le", null=True
+    )  # the declared order's, for the queues
 
-    # The balance request, the end-of-service attestation and the incapacity declaration (§4.4, §6.4).
-    completed_on = models.DateField("Prestation réalisée le", null=True)
+    # The end-of-service attestation and the incapacity declaration (§4.4): steps of the lifecycle.
     end_of_service_attested_on = models.DateField("attestation de fin de Prestation le", null=True)
     incapacity_declared_on = models.DateField("incapacité déclarée le", null=True)
-    va_signed_on = models.DateField("VA signée le", null=True)
-    va_signature = models.CharField("mode de signature de la VA", max_length=20, blank=True)
-    va_functions = models.JSONField("fonctions clés attestées", default=list)
-    invoice_issued_on = models.DateField("facture émise le", null=True)
-    invoice_amount = models.DecimalField("montant facturé", null=True, **MONEY)
-    invoice_in_client_name = models.BooleanField("facture au nom du Client", null=True)
-    training_delivered = models.BooleanField("formations réalisées", null=True)
 
     advance_filed_on = models.DateField("demande d'avance déposée le", null=True)
     balance_filed_on = models.DateField("demande de solde déposée le", null=True)
@@ -155,22 +136,48 @@ class Dossier(models.Model):
     def state_is_live(self) -> bool:
         return self.state not in DEAD_STATES
 
+    @property
+    def declared(self) -> dict:
+        """The declaration, typed (dates, amounts), read once per instance."""
+        from .declaration import read
 
-class Transition(models.Model):
-    """Who moved a dossier from one state to another, when and why."""
+        cached = self.__dict__.get("_declared")
+        if cached is None or cached[0] is not self.declaration:
+            cached = self.__dict__["_declared"] = (self.declaration, read(self.declaration))
+        return cached[1]
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="transitions")
-    name = models.CharField("transition", max_length=50)
-    from_state = models.CharField("de", max_length=40, choices=DossierState.choices)
-    to_state = models.CharField("vers", max_length=40, choices=DossierState.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT)
-    actor_label = models.CharField("auteur", max_length=200)
+    def declare(self, declared: dict) -> None:
+        """Keep a typed declaration (and the columns copied from it)."""
+        from .declaration import as_json
+
+        self.declaration = as_json(declared)
+        self.__dict__["_declared"] = (self.declaration, declared)
+        self.order_signed_on = declared["order"]["signed_on"]
+
+
+class Evaluation(models.Model):
+    """One evaluation by the rules, as it was decided: at a filing, an answer to a completion request, a
+    validation. The dossier's page shows the last one, never a recomputation (sons.dossiers.evaluations).
+
+    `trace` is the rule-by-rule explanation, one [rule, section, outcome, severity, message] per rule run."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="evaluations")
+    step = models.CharField("étape", max_length=50)
+    request = models.CharField("demande", max_length=20)
+    evaluated_on = models.DateField("évaluée au")
     at = models.DateTimeField("le")
-    reason = models.TextField("motif", blank=True)
+    decision = models.CharField("décision", max_length=40)
+    findings = models.JSONField("constats", default=list, encoder=DjangoJSONEncoder)
+    amounts = models.JSONField("montants", default=dict, encoder=DjangoJSONEncoder)
+    trace = models.JSONField("explication règle par règle", default=list, encoder=DjangoJSONEncoder)
 
     class Meta:
-        verbose_name = "transition"
+        verbose_name = "évaluation par les règles"
         ordering = ["at", "pk"]
+
+
+# Who moved a dossier from one state to another, when and why.
+Transition = history_of(Dossier, DossierState, "transition", name="Transition")
 
 
 class Message(models.Model):
@@ -224,6 +231,9 @@ class Pilot(models.Model):
                 name="one_open_pilot_per_supplier_and_version",
             )
         ]
+
+
+PilotTransition = history_of(Pilot, PilotState, "décision sur un périmètre pilote")
 
 
 class PilotClient(models.Model):

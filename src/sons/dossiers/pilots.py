@@ -12,8 +12,9 @@ from sons.rules import evaluate_pilot
 from sons.suppliers.enums import Role
 from sons.suppliers.perms import Principal
 
-from .enums import ADVANCE_VALIDATED_STATES, PilotState
+from .enums import ADVANCE_VALIDATED_STATES
 from .models import Dossier, Pilot, PilotClient
+from .workflow import PILOT
 
 
 class PilotRefused(Invalid):
@@ -68,23 +69,13 @@ def submit_pilot(principal: Principal, version_id: int, clients: list[dict], tra
 
 def decide_pilot(principal: Principal, pilot: Pilot, accept: bool, reason: str = "") -> Pilot:
     """The ANS's decision; on validation the solution is published with « premières installations réussies »."""
-    principal.require(Role.ANS_AGENT)
-    with transaction.atomic():
-        pilot = Pilot.objects.select_for_update().select_related("solution_version").get(pk=pilot.pk)
-        if pilot.state != PilotState.SUBMITTED:
-            raise Conflict("Ce périmètre pilote a déjà été instruit.")
-        pilot.state = PilotState.VALIDATED if accept else PilotState.REFUSED
-        pilot.reason = reason
-        pilot.decided_at = timezone.now()
-        pilot.save()
-        version = pilot.solution_version
+
+    def change(locked):
+        locked.reason = reason
+        locked.decided_at = timezone.now()
+        version = locked.solution_version
         if accept and version.first_installations_on is None:
             version.first_installations_on = clock.today()
             version.save(update_fields=["first_installations_on"])
-        record(
-            "pilot.decided",
-            actor=principal.label,
-            target=pilot,
-            payload={"state": pilot.state, "reason": reason},
-        )
-    return pilot
+
+    return PILOT.perform(pilot, "validate" if accept else "refuse", principal, reason, change=change)

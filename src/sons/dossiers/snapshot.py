@@ -1,5 +1,5 @@
-"""The dossier snapshot the rules evaluate: the supplier's declarations plus the facts the ANS, the ASP
-and the directory own, read from the database (never from the filer).
+"""The dossier snapshot the rules evaluate: the supplier's declaration as declared, plus the facts the ANS, the
+ASP and the directory own, read from the database (never from the filer), with real dates and amounts.
 
 A `Facts` cache answers for many dossiers at once (bulk filing) with a few queries in all.
 """
@@ -7,7 +7,6 @@ A `Facts` cache answers for many dossiers at once (bulk filing) with a few queri
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from django.db.models import Count
 
@@ -32,14 +31,6 @@ ENROLMENT_FACT = {
 
 def client_key(kind: str, rpps: str = "", finess_geo: str = "") -> str:
     return f"rpps:{rpps}" if kind == ClientKind.PROFESSIONAL else f"finess:{finess_geo}"
-
-
-def iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def money(amount: Decimal | None) -> str | None:
-    return None if amount is None else f"{amount:.2f}"
 
 
 class Facts:
@@ -91,7 +82,7 @@ class Facts:
             .annotate(n=Count("pk"))
         )
         self.parameters = load_parameters()
-        named = {(v.solution_id, d.order_client_version) for d in dossiers if d.order_client_version
+        named = {(v.solution_id, version) for d in dossiers if (version := declared_version(d))
                  for v in [self.versions[d.solution_version_id]]}  # fmt: skip
         self.obsolete = {}
         if named:
@@ -110,15 +101,14 @@ class Facts:
         declaration of its other aids (at the filing date), then the register's aids of the window (this
         platform's payments, the ASP's payments under other SONS dispositifs), this dossier's own excepted.
         None for a centre, or when the client has declared nothing."""
-        if dossier.client_kind == ClientKind.CENTRE or dossier.de_minimis_declared is None:
+        declared = dossier.declared["client"]["de_minimis_other_aid"]
+        if dossier.client_kind == ClientKind.CENTRE or declared is None:
             return None
-        aids = [{"granted_on": iso(on), "amount": money(dossier.de_minimis_declared),
+        aids = [{"granted_on": on, "amount": declared,
                  "source": AidSource.DECLARATION.value, "label": "Déclaration du Client : autres aides sur trois ans"}]  # fmt: skip
         for dossier_id, granted_on, amount, source, label in self.register(on).get(dossier.client_key, ()):
             if dossier_id is None or dossier_id != dossier.pk:
-                aids.append(
-                    {"granted_on": iso(granted_on), "amount": money(amount), "source": source, "label": label}
-                )
+                aids.append({"granted_on": granted_on, "amount": amount, "source": source, "label": label})
         return aids
 
     def register(self, on: date) -> dict[str, list[tuple]]:
@@ -145,19 +135,21 @@ def snapshot(
     facts: Facts | None = None,
     instructed_on: date | None = None,
 ) -> dict:
-    """The dossier as the simulator contract describes it (JSON form); `instructed_on`: the day the financing
-    request is (or was) instructed, when known (§5.2)."""
+    """The dossier as the simulator contract describes it, with real dates and amounts: what the supplier declared
+    (its order, its balance request) as declared, and the facts the ANS, the ASP and the directory own;
+    `instructed_on`: the day the financing request is (or was) instructed, when known (§5.2)."""
     facts = facts or Facts([dossier])
     supplier = facts.suppliers[dossier.supplier_id]
     version = facts.versions[dossier.solution_version_id]
     solution = version.solution
     is_publisher = solution.publisher.organisation_id == supplier.pk
     declaration = None if is_publisher else facts.declarations.get((solution.pk, supplier.pk))
+    declared = dossier.declared
     data = {
         "dispositif": "SFP-LGC-Va2",
         "request": request,
-        "filed_on": iso(filed_on),
-        "financing_instructed_on": iso(instructed_on),
+        "filed_on": filed_on,
+        "financing_instructed_on": instructed_on,
         "supplier": {
             "role": "publisher" if is_publisher else "distributor",
             "declared_by_publisher": None if is_publisher else declaration is not None,
@@ -170,66 +162,46 @@ def snapshot(
         "solution": {
             "market": solution.market,
             "profiles": list(version.profiles),
-            "complete_dossier_on": iso(version.complete_dossier_on),
+            "complete_dossier_on": version.complete_dossier_on,
             "referencing": version.referencing,
-            "referenced_on": iso(
-                version.withdrawn_on
-                if version.referencing == Referencing.WITHDRAWN
-                else version.referenced_on
-            ),
+            "referenced_on": version.withdrawn_on
+            if version.referencing == Referencing.WITHDRAWN
+            else version.referenced_on,
         },
         "client": client_facts(dossier, facts, filed_on),
-        "order": {
-            "in_client_name": dossier.order_in_client_name,
-            "issued_on": iso(dossier.order_issued_on),
-            "signed_on": iso(dossier.order_signed_on),
-            "signature": dossier.order_signature or None,
-            "lines": dossier.order_lines,
-            "vat_rate": dossier.order_vat_rate or None,
-            "mention_state_funded": dossier.order_mention_state_funded,
-            "mention_conditional_referencing": dossier.order_mention_conditional,
-            "conditioned_on": dossier.order_conditioned_on,
-            "paid_version_catch_up": dossier.order_paid_version_catch_up,
-            "client_version_obsolete": dossier.order_client_version_obsolete,
-            "centre_certificate_commitment": dossier.order_centre_certificate_commitment,
-            "client_version": client_version(dossier, facts, solution.pk),
-        },
+        "order": {**declared["order"], "client_version": client_version(dossier, facts, solution.pk)},
         "balance": None,
     }
     if request == "balance":
         data["balance"] = {
+            **(declared["balance"] or {}),
             "advance_validated": dossier.state in ADVANCE_VALIDATED_STATES,
-            "completed_on": iso(dossier.completed_on),
-            "end_of_service_attested_on": iso(dossier.end_of_service_attested_on),
-            "va": {
-                "signed_on": iso(dossier.va_signed_on),
-                "signature": dossier.va_signature or None,
-                "functions": dossier.va_functions,
-            },
-            "invoice": {
-                "issued_on": iso(dossier.invoice_issued_on),
-                "amount": money(dossier.invoice_amount),
-                "in_client_name": dossier.invoice_in_client_name,
-            },
-            "training_delivered": dossier.training_delivered,
-            "advance_paid": money(dossier.paid_advance) if dossier.paid_advance else None,
+            "end_of_service_attested_on": dossier.end_of_service_attested_on,
+            "advance_paid": dossier.paid_advance or None,
         }
     return data
+
+
+def declared_version(dossier: Dossier) -> str:
+    """The version installed at the Client, as the supplier names it in its order ("" when it names none)."""
+    version = dossier.declared["order"]["client_version"]
+    return (version or {}).get("version") or ""
 
 
 def client_version(dossier: Dossier, facts: Facts, solution_id: int) -> dict | None:
     """The Client's version as the supplier declares it, with its obsolescence declaration from the ANS's
     public list (§4.3), or None when the supplier names no version."""
-    if not dossier.order_client_version:
+    named = declared_version(dossier)
+    if not named:
         return None
-    row = facts.obsolete.get((solution_id, dossier.order_client_version))
+    row = facts.obsolete.get((solution_id, named))
     if row is None:
-        return {"version": dossier.order_client_version, "declared_obsolete": False}
+        return {"version": named, "declared_obsolete": False}
     return {
         "version": row.version,
         "version_rank": row.rank,
         "declared_obsolete": True,
-        "end_announced_on": iso(row.end_announced_on),
+        "end_announced_on": row.end_announced_on,
         "latest_in_production_at_date_0": row.latest_in_production_at_date_0 or None,
         "vague_1_version_rank": row.vague_1_version_rank,
     }
@@ -269,18 +241,3 @@ def evaluate_dossier(
 ) -> Evaluation:
     """Ask the rules engine, the only place where decisions are computed."""
     return evaluate(parse_dossier(snapshot(dossier, request, filed_on, facts, instructed_on)))
-
-
-def store_evaluation(dossier: Dossier, evaluation: Evaluation, now) -> None:
-    dossier.decision = evaluation.decision
-    dossier.findings = [finding.as_dict() for finding in evaluation.findings]
-    dossier.evaluated_at = now
-    amounts = evaluation.amounts
-    dossier.cap, dossier.financed = amounts.cap, amounts.financed
-    dossier.advance_amount, dossier.balance_amount = amounts.advance, amounts.balance
-    paid = dossier.paid_advance + dossier.paid_balance
-    if amounts.financed is not None and amounts.financed < paid:
-        # An invoice below the advance paid (§5.1): the excess is to be recovered (§7, the balance's
-        # finding says how much); until a recovery case holds it, the amount financed stays the amount
-        # paid, which the ledger's constraint (paid ≤ financed) requires.
-        dossier.financed = paid

@@ -17,7 +17,8 @@ from sons.dossiers.models import Dossier
 from sons.filtering import Filter, choice_filter, date_filter, ids_filter
 from sons.payments.enums import BatchState, PaymentKind, PaymentStatus
 from sons.payments.models import Payment
-from sons.recoveries.enums import RecoveryGround, RecoveryState
+from sons.recoveries.enums import RecoveryGround
+from sons.recoveries.filters import RECOVERY_FILTERS
 from sons.recoveries.models import RecoveryCase, Repayment
 
 
@@ -134,7 +135,7 @@ RECOVERIES = Table(
         Column("SIREN du fournisseur", "dossier__supplier__siren"),
         Column("Identifiant du Client", "dossier__client_key"),
         label("Motif", "ground", RecoveryGround),
-        label("Étape", "state", RecoveryState),
+        label("Étape", "dossier__state", DossierState),
         Column("Montant à reverser (€)", "amount", "money"),
         Column("Reversé (€)", "repaid", "money"),
         Column("Ouvert le", "opened_on", "date"),
@@ -143,13 +144,7 @@ RECOVERIES = Table(
         Column("Clos le", "closed_on", "date"),
     ),
     queryset=recoveries,
-    filters={
-        "state": choice_filter("state", RecoveryState),
-        "ground": choice_filter("ground", RecoveryGround),
-        "supplier": ids_filter("dossier__supplier_id"),
-        "opened_from": date_filter("opened_on", "gte"),
-        "opened_to": date_filter("opened_on", "lte"),
-    },
+    filters=RECOVERY_FILTERS,
 )
 
 

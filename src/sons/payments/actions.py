@@ -1,4 +1,5 @@
-"""Payment batches: validated requests are grouped, sent, then confirmed (booked) or rejected (payable again)."""
+"""Payment batches: validated requests are grouped, sent, then confirmed (booked) or rejected (payable again), along
+the batch's lifecycle (payments.workflow)."""
 
 from __future__ import annotations
 
@@ -17,12 +18,14 @@ from sons.dossiers.enums import DossierState as S
 from sons.dossiers.models import Dossier
 from sons.dossiers.workflow import perform
 from sons.errors import Conflict
+from sons.lifecycle import TransitionRefused
 from sons.suppliers.enums import Role
 from sons.suppliers.perms import Principal
 
 from . import sepa
-from .enums import BatchState, PaymentKind, PaymentStatus
+from .enums import PaymentKind, PaymentStatus
 from .models import Payment, PaymentBatch
+from .workflow import BATCH
 
 PAYABLE = {S.ADVANCE_VALIDATED: PaymentKind.ADVANCE, S.BALANCE_VALIDATED: PaymentKind.BALANCE}
 # A preparation takes well under a second; another one waits at most this long for it.
@@ -33,15 +36,15 @@ class PreparationBusy(Conflict):
     """Another paying agent is preparing a batch: this one stops, cleanly (409), and may try again."""
 
 
-def prepare_batch(principal: Principal, limit: int = 10_000) -> PaymentBatch | None:
-    """Group the validated requests not yet in a live payment.
+def prepare_batch(principal: Principal, limit: int = 10_000, *, only=None) -> PaymentBatch | None:
+    """Group the validated requests not yet in a live payment (of the dossiers `only` names, when given).
 
     Preparations take turns (an advisory lock, waited for PREPARATION_WAIT_SECONDS at most): each one then
     reads the payments its predecessor committed, so they take disjoint sets. The unique constraint on
     payments stays the last guard, and a conflict it raises is a refusal (409), not an error."""
     principal.require(Role.ASP_PAYING_AGENT)
     try:
-        return _prepare(principal, limit)
+        return _prepare(principal, limit, only)
     except locks.Busy:
         raise PreparationBusy(
             "Un autre lot est en cours de préparation : réessayez dans un instant (rien n'a été mis en lot)."
@@ -53,7 +56,7 @@ def prepare_batch(principal: Principal, limit: int = 10_000) -> PaymentBatch | N
         ) from None
 
 
-def _prepare(principal: Principal, limit: int) -> PaymentBatch | None:
+def _prepare(principal: Principal, limit: int, only) -> PaymentBatch | None:
     with transaction.atomic():
         locks.wait_in_transaction("payment-batch", PREPARATION_WAIT_SECONDS)
         live = Payment.objects.exclude(status=PaymentStatus.REJECTED)
@@ -66,7 +69,8 @@ def _prepare(principal: Principal, limit: int) -> PaymentBatch | None:
         locking = Dossier.objects.select_for_update(
             skip_locked=connection.features.has_select_for_update_skip_locked
         )
-        dossiers = locking.filter(advance_due | balance_due).order_by("pk")[:limit]
+        due = locking.filter(advance_due | balance_due)
+        dossiers = (due.filter(pk__in=only) if only is not None else due).order_by("pk")[:limit]
         dossiers = list(dossiers)
         if not dossiers:
             return None
@@ -84,65 +88,55 @@ def _prepare(principal: Principal, limit: int) -> PaymentBatch | None:
     return batch
 
 
-def _move(principal: Principal, batch: PaymentBatch, sources: tuple[str, ...], target: str) -> PaymentBatch:
-    batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.state not in sources:
-        raise Conflict(f"Lot à l'état « {BatchState(batch.state).label} » : action impossible.")
-    batch.state = target
-    return batch
-
-
 def send_batch(principal: Principal, batch: PaymentBatch) -> PaymentBatch:
-    principal.require(Role.ASP_PAYING_AGENT)
-    with transaction.atomic():
-        batch = _move(principal, batch, (BatchState.PREPARED,), BatchState.SENT)
-        batch.sent_at = timezone.now()
+    """The SEPA file is written and its creditors frozen; refused (nothing saved) if an IBAN or BIC is invalid."""
+
+    def change(locked):
+        locked.sent_at = timezone.now()
         try:
-            sepa.freeze(batch)
-        except sepa.SepaRefused as refused:  # a supplier's IBAN or BIC is invalid: nothing is saved
-            raise Conflict(refused.message, refused.field) from None
-        batch.save()
-        record("payment.batch_sent", actor=principal.label, target=batch,
-               payload={"total": batch.total, "sepa_sha256": batch.sepa_sha256})  # fmt: skip
-    return batch
+            sepa.freeze(locked)
+        except sepa.SepaRefused as refused:
+            raise TransitionRefused(refused.message, refused.field) from None
+
+    return BATCH.perform(batch, "send", principal, change=change,
+                         audit_payload=lambda sent: {"total": sent.total, "sepa_sha256": sent.sepa_sha256})  # fmt: skip
 
 
 def confirm_batch(principal: Principal, batch: PaymentBatch) -> PaymentBatch:
     """The bank paid: each payment is booked once, the dossier moves to paid, the de minimis register grows."""
-    principal.require(Role.ASP_PAYING_AGENT)
     today = clock.today()
-    with transaction.atomic():
-        batch = _move(principal, batch, (BatchState.SENT,), BatchState.CONFIRMED)
-        batch.closed_at = timezone.now()
-        batch.save()
-        for payment in batch.payments.select_related("dossier").order_by("pk"):
-            dossier = payment.dossier
-            field = "paid_advance" if payment.kind == PaymentKind.ADVANCE else "paid_balance"
 
-            def book(locked, payment=payment, field=field):
-                setattr(locked, field, getattr(locked, field) + payment.amount)
+    def change(locked):
+        locked.closed_at = timezone.now()
+        for payment in locked.payments.select_related("dossier").order_by("pk"):
+            book(principal, locked, payment, today)
 
-            step = "pay_advance" if payment.kind == PaymentKind.ADVANCE else "pay_balance"
-            perform(dossier, step, principal, f"Lot n° {batch.pk}", change=book,
-                    audit_payload={"amount": payment.amount, "batch": batch.pk})  # fmt: skip
-            payment.status = PaymentStatus.BOOKED
-            payment.booked_on = today
-            payment.save(update_fields=["status", "booked_on"])
-            if dossier.client_kind == ClientKind.PROFESSIONAL:
-                DeMinimisAid.objects.create(
-                    client_key=dossier.client_key, amount=payment.amount, granted_on=today,
-                    source=AidSource.PLATFORM, dossier=dossier, description=f"SONS SFP-LGC-Va2, lot n° {batch.pk}",
-                )  # fmt: skip
-        record("payment.batch_confirmed", actor=principal.label, target=batch, payload={"total": batch.total})
-    return batch
+    return BATCH.perform(batch, "confirm", principal, change=change, audit_payload={"total": batch.total})
+
+
+def book(principal: Principal, batch: PaymentBatch, payment: Payment, today) -> None:
+    dossier = payment.dossier
+    field = "paid_advance" if payment.kind == PaymentKind.ADVANCE else "paid_balance"
+
+    def pay(locked):
+        setattr(locked, field, getattr(locked, field) + payment.amount)
+
+    step = "pay_advance" if payment.kind == PaymentKind.ADVANCE else "pay_balance"
+    perform(dossier, step, principal, f"Lot n° {batch.pk}", change=pay,
+            audit_payload={"amount": payment.amount, "batch": batch.pk})  # fmt: skip
+    payment.status = PaymentStatus.BOOKED
+    payment.booked_on = today
+    payment.save(update_fields=["status", "booked_on"])
+    if dossier.client_kind == ClientKind.PROFESSIONAL:
+        DeMinimisAid.objects.create(
+            client_key=dossier.client_key, amount=payment.amount, granted_on=today,
+            source=AidSource.PLATFORM, dossier=dossier, description=f"SONS SFP-LGC-Va2, lot n° {batch.pk}",
+        )  # fmt: skip
 
 
 def reject_batch(principal: Principal, batch: PaymentBatch, reason: str) -> PaymentBatch:
-    principal.require(Role.ASP_PAYING_AGENT)
-    with transaction.atomic():
-        batch = _move(principal, batch, (BatchState.PREPARED, BatchState.SENT), BatchState.REJECTED)
-        batch.closed_at = timezone.now()
-        batch.save()
-        batch.payments.update(status=PaymentStatus.REJECTED)
-        record("payment.batch_rejected", actor=principal.label, target=batch, payload={"reason": reason})
-    return batch
+    def change(locked):
+        locked.closed_at = timezone.now()
+        locked.payments.update(status=PaymentStatus.REJECTED)
+
+    return BATCH.perform(batch, "reject", principal, reason, change=change)

@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models import Q
 
+from sons.lifecycle import history_of
+
 from .enums import BatchState, PaymentKind, PaymentStatus
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -20,6 +22,11 @@ class PaymentBatch(models.Model):
 
     class Meta:
         verbose_name = "lot de paiement"
+
+
+BatchTransition = history_of(
+    PaymentBatch, BatchState, "étape d'un lot", name="BatchTransition", subject="batch"
+)
 
 
 class Payment(models.Model):

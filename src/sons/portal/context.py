@@ -2,6 +2,8 @@
 
 from django.urls import reverse
 
+from sons import clock
+from sons.rules import load_parameters
 from sons.suppliers.enums import MemberRole, Role
 
 from .access import principal_of
@@ -88,3 +90,12 @@ def role_label(principal) -> str:
             return principal.organisation.name
         return f"{principal.organisation.name} ({MemberRole(principal.member_role).label.lower()})"
     return ", ".join(Role(role).label for role in Role.values if role in principal.roles)
+
+
+def af_figures(request):
+    """The AF's figures the pages quote (the advance's share, the conditional order's days…), read from the
+    parameters in force today, never typed in a template."""
+    p = load_parameters().at(clock.today())
+    advance = int(p.advance_share * 100)
+    return {"af": {"advance_percent": f"{advance} %", "balance_percent": f"{100 - advance} %",
+                   "conditional_order_days": p.conditional_order_days}}  # fmt: skip

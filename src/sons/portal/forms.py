@@ -1,23 +1,15 @@
-"""Portal forms. Their data are checked by the API's schemas (one place for input rules) before the
-domain actions run; these forms only gather and label the fields in French."""
+"""Portal forms. Their data are checked by the domain's declaration (sons.dossiers.declaration) before the
+domain actions run; these forms only gather and label the fields in French, with the rules' code lists."""
 
 from django import forms
 
 from sons import clock
 from sons.rules import load_parameters
-from sons.rules.codes import VA_KEY_FUNCTIONS
+from sons.rules.codes import SIGNATURE_MODES, VA_KEY_FUNCTIONS, VAT_RATES
 
 from .forms_dsfr import DsfrForm
 
-SIGNATURES = [
-    ("psc", "Pro Santé Connect"),
-    ("cpx", "Carte CPx"),
-    ("rgs1", "Signature électronique RGS 1 étoile"),
-    ("eidas_simple", "Signature électronique simple (eIDAS)"),
-    ("handwritten", "Signature manuscrite"),
-    ("none", "Non signé"),
-]
-VAT_RATES = [("20", "20 %"), ("8.5", "8,5 %"), ("0", "0 % (non assujetti ou exonéré)")]
+SIGNATURES = SIGNATURE_MODES.choices
 YES_NO = [("", "Non renseigné"), ("true", "Oui"), ("false", "Non")]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -61,7 +53,7 @@ class DossierForm(DsfrForm):
         "ci-dessous (par exemple 270,00 € pour un infirmier à 20 %). Au taux de 0 % (Fournisseur non "
         "assujetti ou exonéré), le montant hors taxe.",
     )
-    vat_rate = forms.ChoiceField(label="Taux de TVA", choices=VAT_RATES)
+    vat_rate = forms.ChoiceField(label="Taux de TVA", choices=VAT_RATES.choices)
     in_client_name = forms.BooleanField(label="Bon de commande libellé au nom du Client", required=False)
     mention_state_funded = forms.BooleanField(
         label="Mention « Montants de la Prestation Ségur pris en charge par l'Etat au titre du Ségur de la santé »",
@@ -84,7 +76,7 @@ class DossierForm(DsfrForm):
         self.fields["solution_version"].choices = [(v.pk, str(v)) for v in versions]
 
     def payload(self) -> dict:
-        """The API's DossierIn document."""
+        """The declaration (sons.dossiers.declaration), as the API receives it."""
         d = self.cleaned_data
         client = {"finess_geo": d["finess_geo"]} if d["finess_geo"] else {"rpps": d["rpps"] or None}
         order = {
@@ -95,8 +87,8 @@ class DossierForm(DsfrForm):
         }  # fmt: skip
         if d["finess_geo"]:
             order["centre_certificate_commitment"] = d["centre_certificate_commitment"]
-        return {"client": client, "solution_version_id": d["solution_version"], "order": order,
-                "de_minimis_other_aid": d["de_minimis_other_aid"]}  # fmt: skip
+        client["de_minimis_other_aid"] = d["de_minimis_other_aid"]
+        return {"client": client, "solution_version_id": d["solution_version"], "order": order}
 
     def clean(self):
         data = super().clean()

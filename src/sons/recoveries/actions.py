@@ -1,5 +1,6 @@
 """Recovery cases (§7): opened on a ground (Date 5 passed, incapacity declared, erroneous declaration,
-referencing withdrawn), a formal notice always first, then the repayment order."""
+referencing withdrawn), a formal notice always first, then the repayment order, the repayments. Each step is a
+step of the dossier's lifecycle (sons.dossiers.workflow): the dossier's state is where the recovery stands."""
 
 from __future__ import annotations
 
@@ -12,13 +13,12 @@ from sons import clock
 from sons.audit.journal import record
 from sons.dossiers.enums import DossierState
 from sons.dossiers.models import Dossier
-from sons.dossiers.workflow import perform
-from sons.errors import Conflict
+from sons.dossiers.workflow import TransitionRefused, perform
+from sons.errors import Conflict, Invalid
 from sons.rules import evaluate_recovery
-from sons.suppliers.enums import Role
 from sons.suppliers.perms import Principal
 
-from .enums import RecoveryGround, RecoveryState
+from .enums import RecoveryGround
 from .models import RecoveryCase, Repayment
 
 
@@ -83,101 +83,102 @@ def declare_incapacity(principal: Principal, dossier: Dossier, reason: str) -> D
     return updated
 
 
-def _step(case: RecoveryCase, today: date, **extra) -> str:
-    return evaluate_recovery(recovery_facts(case.dossier, case, **extra), today).step
+def _case(dossier: Dossier) -> RecoveryCase:
+    return RecoveryCase.objects.select_related("dossier__solution_version").get(dossier=dossier)
+
+
+def _take(principal: Principal, case: RecoveryCase, step: str, reason: str = "", *, change=None, **payload):
+    """Take the dossier's recovery step `step` (sons.dossiers.workflow): the dossier's row is locked, so its
+    case, one per dossier, changes with it; returns the case as saved."""
+    perform(case.dossier, step, principal, reason, change=change, audit_payload={"case": case.pk, **payload})
+    return _case(case.dossier_id)
 
 
 def send_formal_notice(principal: Principal, case: RecoveryCase, on: date | None = None) -> RecoveryCase:
-    principal.require(Role.ASP_INSTRUCTOR)
     on = on or clock.today()
-    with transaction.atomic():
-        case = RecoveryCase.objects.select_for_update().get(pk=case.pk)
-        if case.state != RecoveryState.FORMAL_NOTICE:
-            raise Conflict("La mise en demeure a déjà été adressée.")
-        case.formal_notice_sent_on = on
-        case.state = RecoveryState.AWAITING_OBSERVATIONS
-        case.save()
-        record("recovery.formal_notice", actor=principal.label, target=case, payload={"on": on})
-    return case
+
+    def change(dossier):
+        RecoveryCase.objects.filter(dossier=dossier).update(formal_notice_sent_on=on)
+
+    return _take(principal, case, "send_formal_notice", change=change, on=on)
 
 
 def record_observations(principal: Principal, case: RecoveryCase, text: str) -> RecoveryCase:
-    """The supplier's observations after the formal notice (§7), recorded by the instructor in charge."""
-    principal.require(Role.ASP_INSTRUCTOR)
-    with transaction.atomic():
-        case = RecoveryCase.objects.select_for_update().get(pk=case.pk)
-        case.observations = (case.observations + "\n\n" + text).strip()
-        case.save()
-        record("recovery.observations", actor=principal.label, target=case, payload={"text": text})
-    return case
+    """The supplier's observations on the formal notice, as received by the ASP (added to the previous ones)."""
+
+    def change(dossier):
+        locked = _case(dossier)
+        locked.observations = (locked.observations + "\n\n" + text).strip()
+        locked.save(update_fields=["observations"])
+        return dossier.state  # a note: the recovery stays where it is
+
+    return _take(principal, case, "record_observations", text, change=change)
 
 
 def order_repayment(principal: Principal, case: RecoveryCase, on: date | None = None) -> RecoveryCase:
     """Only once the formal notice's delay has run out without remedy (§7)."""
-    principal.require(Role.ASP_INSTRUCTOR)
     on = on or clock.today()
-    with transaction.atomic():
-        case = (
-            RecoveryCase.objects.select_for_update()
-            .select_related("dossier__solution_version")
-            .get(pk=case.pk)
-        )
-        step = _step(case, on)
-        if case.state != RecoveryState.AWAITING_OBSERVATIONS or step != "repayment_order":
-            raise Conflict(
+
+    def change(dossier):
+        locked = _case(dossier)
+        if evaluate_recovery(recovery_facts(dossier, locked), on).step != "repayment_order":
+            raise TransitionRefused(
                 "L'ordre de reversement suit une mise en demeure restée sans effet à l'expiration de son délai."
             )
-        case.state = RecoveryState.REPAYMENT_ORDER
-        case.repayment_ordered_on = on
-        case.save()
-        record(
-            "recovery.repayment_order", actor=principal.label, target=case, payload={"amount": case.amount}
-        )
-    return case
+        locked.repayment_ordered_on = on
+        locked.save(update_fields=["repayment_ordered_on"])
+
+    return _take(principal, case, "order_repayment", change=change, amount=case.amount)
 
 
 def record_repayment(
     principal: Principal, case: RecoveryCase, amount: Decimal, on: date | None = None
 ) -> RecoveryCase:
-    principal.require(Role.ASP_PAYING_AGENT, Role.ASP_INSTRUCTOR)
+    """Money returned by the supplier; the recovery is closed (recovered) once the whole amount is back."""
     on = on or clock.today()
-    with transaction.atomic():
-        case = RecoveryCase.objects.select_for_update().get(pk=case.pk)
-        dossier = Dossier.objects.select_for_update().get(pk=case.dossier_id)
-        if case.state != RecoveryState.REPAYMENT_ORDER:
-            raise Conflict("Un reversement suit l'ordre de reversement.")
-        outstanding = case.amount - sum((r.amount for r in case.repayments.all()), Decimal("0.00"))
+
+    def change(dossier):
+        locked = _case(dossier)
+        outstanding = locked.amount - sum((r.amount for r in locked.repayments.all()), Decimal("0.00"))
         if amount <= 0 or amount > outstanding:
-            raise Conflict(f"Montant invalide : reste à reverser {outstanding:.2f} €.")
-        Repayment.objects.create(case=case, dossier=dossier, amount=amount, received_on=on)
+            raise TransitionRefused(f"Montant invalide : reste à reverser {outstanding:.2f} €.")
+        Repayment.objects.create(case=locked, dossier=dossier, amount=amount, received_on=on)
         dossier.recovered += amount
-        dossier.save(update_fields=["recovered", "updated_at"])
-        record(
-            "money.repayment",
-            actor=principal.label,
-            target=dossier,
-            payload={"case": case.pk, "amount": amount},
-        )
-        if amount == outstanding:
-            case.state = RecoveryState.RECOVERED
-            case.closed_on = on
-            case.save()
-            perform(dossier, "recovered", principal, f"Reversement de {case.amount:.2f} € reçu.")
-    return case
+        if amount < outstanding:
+            return DossierState.RECOVERY_ORDERED
+        locked.closed_on = on
+        locked.save(update_fields=["closed_on"])
+        return DossierState.RECOVERED
+
+    return _take(principal, case, "record_repayment", f"Reversement de {amount:.2f} € reçu.", change=change,
+                 amount=amount)  # fmt: skip
 
 
 def cancel(principal: Principal, case: RecoveryCase, reason: str) -> RecoveryCase:
-    principal.require(Role.ASP_INSTRUCTOR)
-    with transaction.atomic():
-        case = RecoveryCase.objects.select_for_update().get(pk=case.pk)
-        if case.state in (RecoveryState.RECOVERED, RecoveryState.CANCELLED):
-            raise Conflict("Ce recouvrement est clos.")
-        case.state = RecoveryState.CANCELLED
-        case.closed_on = clock.today()
-        case.reason = reason
-        case.save()
-        perform(case.dossier, "cancel_recovery", principal, reason)
-    return case
+    def change(dossier):
+        RecoveryCase.objects.filter(dossier=dossier).update(closed_on=clock.today(), reason=reason)
+
+    return _take(principal, case, "cancel_recovery", reason, change=change)
+
+
+STEPS = {
+    "send_formal_notice": lambda principal, case, text, amount: send_formal_notice(principal, case),
+    "record_observations": lambda principal, case, text, amount: record_observations(principal, case, text),
+    "order_repayment": lambda principal, case, text, amount: order_repayment(principal, case),
+    "record_repayment": lambda principal, case, text, amount: record_repayment(principal, case, amount),
+    "cancel_recovery": lambda principal, case, text, amount: cancel(principal, case, text),
+}
+
+
+def take(
+    principal: Principal, case: RecoveryCase, step: str, *, text: str = "", amount: Decimal | None = None
+):
+    """The recovery step `step` (a name of the dossier's lifecycle) with its text or amount."""
+    if step not in STEPS:
+        raise Invalid("Étape de recouvrement inconnue.", "step")
+    if step == "record_repayment" and amount is None:
+        raise Invalid("Montant du reversement : obligatoire.", "amount")
+    return STEPS[step](principal, case, text, amount)
 
 
 def open_due_at_date_5(today: date | None = None) -> list[RecoveryCase]:

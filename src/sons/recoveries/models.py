@@ -1,9 +1,10 @@
-"""Recovery cases (AF §7): formal notice with its delay, observations, repayment order, repayment."""
+"""Recovery cases (AF §7): the ground, the amount, the dates of the formal notice and the repayment order, the
+supplier's observations, the repayments. Where a recovery stands is the dossier's state (sons.dossiers.workflow)."""
 
 from django.db import models
 from django.db.models import Q
 
-from .enums import OPEN_STATES, RecoveryGround, RecoveryState
+from .enums import RecoveryGround
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -17,11 +18,9 @@ class RecoveryCaseQuerySet(models.QuerySet):
 
 
 class RecoveryCase(models.Model):
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="recovery_cases")
+    # A dossier goes to recovery once (its recovery states are final): one case per dossier.
+    dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.PROTECT, related_name="recovery_case")
     ground = models.CharField("motif", max_length=40, choices=RecoveryGround.choices)
-    state = models.CharField(
-        "étape", max_length=30, choices=RecoveryState.choices, default=RecoveryState.FORMAL_NOTICE
-    )
     amount = models.DecimalField("montant à reverser", **MONEY)
     opened_on = models.DateField("ouvert le")
     formal_notice_sent_on = models.DateField("mise en demeure adressée le", null=True)
@@ -35,9 +34,6 @@ class RecoveryCase(models.Model):
     class Meta:
         verbose_name = "dossier de recouvrement"
         constraints = [
-            models.UniqueConstraint(
-                fields=["dossier"], condition=Q(state__in=OPEN_STATES), name="one_open_recovery_per_dossier"
-            ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="recovery_amount_not_negative"),
         ]
 

@@ -9,39 +9,29 @@ from django.db import transaction
 
 from sons import clock
 from sons.audit.journal import record
-from sons.errors import Conflict
 from sons.rules import evaluate_obsolete_version
 from sons.suppliers.enums import Role
 from sons.suppliers.perms import Principal
 
 from .enums import Referencing
 from .models import ObsoleteVersion, Solution, SolutionVersion
+from .workflow import REFERENCING, STEP_OF
 
 
 def decide_referencing(
     principal: Principal, version: SolutionVersion, decision: str, on: date
 ) -> SolutionVersion:
-    """The ANS's referencing decision on `version` (locked): granted or refused once, withdrawn after a grant.
-    What it does to the version's dossiers is theirs (sons.dossiers.referencing, sons.recoveries.withdrawal)."""
-    principal.require(Role.ANS_AGENT)
-    version = SolutionVersion.objects.select_for_update().get(pk=version.pk)
-    if decision == Referencing.WITHDRAWN:
-        if version.referencing != Referencing.GRANTED:
-            raise Conflict("Seule une version référencée peut voir son référencement retiré.")
-        version.withdrawn_on = on
-    elif version.referencing != Referencing.PENDING:
-        raise Conflict("Une décision de référencement a déjà été prise pour cette version.")
-    else:
-        version.referenced_on = on
-    version.referencing = decision
-    version.save()
-    record(
-        "registry.referencing",
-        actor=principal.label,
-        target=version,
-        payload={"decision": decision, "on": on},
-    )
-    return version
+    """The ANS's referencing decision on `version` (registry.workflow): granted or refused once, withdrawn after
+    a grant, dated `on`. What it does to the version's dossiers is theirs (sons.dossiers.referencing,
+    sons.recoveries.withdrawal)."""
+
+    def change(locked):
+        if decision == Referencing.WITHDRAWN:
+            locked.withdrawn_on = on
+        else:
+            locked.referenced_on = on
+
+    return REFERENCING.perform(version, STEP_OF[decision], principal, change=change, audit_payload={"on": on})
 
 
 def declare_obsolete(principal: Principal, solution: Solution, declaration: dict, on: date | None = None):

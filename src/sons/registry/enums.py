@@ -1,14 +1,5 @@
-from django.db import models
+from sons.choices import text_choices
+from sons.rules import codes
 
-
-class Market(models.TextChoices):
-    OPEN = "open", "Marché concurrentiel"
-    SELF_EDITED = "self_edited", "Autoéditée"
-    MEMBERS_ONLY = "members_only", "Réservée aux membres"
-
-
-class Referencing(models.TextChoices):
-    PENDING = "pending", "En cours d'instruction"
-    GRANTED = "granted", "Référencée"
-    REFUSED = "refused", "Refusée"
-    WITHDRAWN = "withdrawn", "Référencement retiré"
+Market = text_choices("Market", codes.MARKETS)
+Referencing = text_choices("Referencing", codes.REFERENCING)

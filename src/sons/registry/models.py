@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from sons.lifecycle import history_of
+
 from .enums import Market, Referencing
 
 
@@ -58,6 +60,11 @@ class SolutionVersion(models.Model):
 
     def __str__(self):
         return f"{self.solution} {self.version}"
+
+
+ReferencingTransition = history_of(
+    SolutionVersion, Referencing, "décision de référencement", name="ReferencingTransition", subject="version"
+)
 
 
 class DistributorDeclaration(models.Model):

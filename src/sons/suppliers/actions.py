@@ -15,52 +15,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.dispatch import Signal
 from django.utils import timezone
 
 from sons import clock
 from sons.audit.journal import record
+from sons.lifecycle import Step, TransitionRefused
 from sons.rules import evaluate_enrolment
 
 from .banking import bic_problem, compact_iban, iban_problem
-from .enums import BankChangeState, MemberRole, OrganisationKind, PieceKind, Role
+from .enums import BankChangeState, MemberRole, OrganisationKind, PieceKind
 from .enums import EnrolmentState as E
-from .errors import Conflict, Invalid, NotAllowed, NotFound
-from .models import ApiToken, BankChange, Enrolment, EnrolmentPiece, EnrolmentTransition, Organisation
+from .errors import Invalid, NotAllowed, NotFound
+from .models import ApiToken, BankChange, Enrolment, EnrolmentPiece, Organisation
 from .perms import Principal
 from .pieces import store_piece
+from .workflow import ENROLMENT, enrolment_step
 
-# Sent inside the transaction of each step, with the history row: the hook for notifications.
-enrolment_step = Signal()  # sender=Enrolment, transition=EnrolmentTransition
-
-SUPPLIER = (Role.SUPPLIER_MEMBER,)
-INSTRUCTOR = (Role.ASP_INSTRUCTOR,)
+__all__ = ["TransitionRefused", "enrolment_step"]
 
 
-@dataclass(frozen=True)
-class Step:
-    name: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    roles: tuple[str, ...]
-    needs_reason: bool = False
-
-
-STEPS = {
-    step.name: step
-    for step in [
-        Step("file", "Déposer la demande d'enrôlement", ("", E.REJECTED), E.FILED, SUPPLIER),
-        Step("request_completion", "Demander un complément", (E.FILED,), E.TO_COMPLETE, INSTRUCTOR, True),
-        Step("complete", "Compléter la demande d'enrôlement", (E.TO_COMPLETE,), E.FILED, SUPPLIER),
-        Step("validate", "Valider l'enrôlement", (E.FILED,), E.VALIDATED, INSTRUCTOR),
-        Step("reject", "Rejeter la demande d'enrôlement", (E.FILED,), E.REJECTED, INSTRUCTOR, True),
-    ]
-}
-
-
-class TransitionRefused(Conflict):
-    """A step that the enrolment's state, the actor's role or the rules do not allow (French message)."""
+SUPPLIER, INSTRUCTOR = ENROLMENT["file"].roles, ENROLMENT["validate"].roles
+STEPS = ENROLMENT.steps
 
 
 @dataclass(frozen=True)
@@ -75,8 +50,7 @@ class EnrolmentForm:
 
 
 def allowed_steps(enrolment: Enrolment | None, principal: Principal) -> list[Step]:
-    state = enrolment.state if enrolment is not None else ""
-    return [s for s in STEPS.values() if state in s.sources and principal.may(*s.roles)]
+    return ENROLMENT.allowed(enrolment if enrolment is not None else Enrolment(state=""), principal)
 
 
 def _require(principal: Principal, roles) -> None:
@@ -84,49 +58,31 @@ def _require(principal: Principal, roles) -> None:
 
 
 def _transition(enrolment, name, before, after, principal, reason="", bank_change=None, payload=None):
-    now = timezone.now()
-    row = EnrolmentTransition.objects.create(
-        enrolment=enrolment, bank_change=bank_change, name=name, from_state=before, to_state=after,
-        actor=principal.user, actor_label=principal.label, at=now, reason=reason,
-    )  # fmt: skip
-    record(
-        "enrolment.transition", actor=principal.label, target=enrolment, at=now,
-        payload={"step": name, "from": before, "to": after, "reason": reason, **(payload or {})},
-    )  # fmt: skip
-    enrolment_step.send(sender=Enrolment, transition=row)
-    return row
+    """An event of the enrolment that is not one of its steps (its bank details' changes): history and audit."""
+    return ENROLMENT.record(enrolment, name, before, after, principal, reason, payload=payload,
+                            bank_change=bank_change)  # fmt: skip
 
 
 def perform(
     enrolment: Enrolment, name: str, principal: Principal, reason: str = "", *,
     change: Callable[[Enrolment], None] | None = None,
 ) -> Enrolment:  # fmt: skip
-    """Apply the step `name` to `enrolment` (locked), after `change`."""
-    step = STEPS[name]
+    """Take the enrolment's step `name` (suppliers.workflow), after `change`; the supplier acts on its own."""
+    step = ENROLMENT[name]
     _require(principal, step.roles)
     if step.roles == SUPPLIER and enrolment.organisation_id != principal.organisation_id:
         raise NotFound("Enrôlement inconnu.")
-    if step.needs_reason and not reason.strip():
-        raise Invalid("Un motif (message) est obligatoire pour cette action.", "reason")
-    with transaction.atomic():
-        locked = Enrolment.objects.select_for_update().select_related("organisation").get(pk=enrolment.pk)
-        if locked.state not in step.sources:
-            raise TransitionRefused(
-                f"Action « {step.label} » impossible : l'enrôlement est à l'état « {E(locked.state).label} »."
-            )
-        before = locked.state
+
+    def changed(locked):
         if change is not None:
             change(locked)
-        locked.state = step.target
         if reason:
             locked.message = reason
         if step.roles == INSTRUCTOR:
             locked.decided_at = timezone.now()
-        locked.save()
-        _transition(
-            locked, name, before, step.target, principal, reason, payload={"findings": len(locked.findings)}
-        )
-    return locked
+
+    return ENROLMENT.perform(enrolment, name, principal, reason, change=changed,
+                             audit_payload=lambda locked: {"findings": len(locked.findings)})  # fmt: skip
 
 
 # --- What the rules see ------------------------------------------------------------------------------------
@@ -270,24 +226,21 @@ def file_enrolment(principal: Principal, form: EnrolmentForm, files: dict | None
     with transaction.atomic():
         locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
         enrolment = Enrolment.objects.filter(organisation=locked).first()
-        if enrolment is None:
-            enrolment = Enrolment(organisation=locked, state="", filed_on=clock.today())
+        if enrolment is None:  # a first filing: the enrolment exists, without a state, until its step
+            enrolment = Enrolment.objects.create(organisation=locked, state="", filed_on=clock.today())
         elif enrolment.state not in STEPS["file"].sources:
             raise TransitionRefused(
                 f"Une demande d'enrôlement existe déjà (état « {E(enrolment.state).label} »)."
             )
         _check_pieces(enrolment, files)
-        before = enrolment.state
-        _write_form(enrolment, form, solution)
-        enrolment.state, enrolment.filed_on, enrolment.message = E.FILED, clock.today(), ""
-        enrolment.save()
-        _attach(principal, enrolment, files)
-        enrolment.findings = [f.as_dict() for f in evaluate(enrolment).findings]
-        enrolment.save(update_fields=["findings"])
-        _transition(
-            enrolment, "file", before, E.FILED, principal, payload={"findings": len(enrolment.findings)}
-        )
-    return enrolment
+
+        def change(filed):
+            _write_form(filed, form, solution)
+            filed.filed_on, filed.message = clock.today(), ""
+            _attach(principal, filed, files)
+            filed.findings = [f.as_dict() for f in evaluate(filed).findings]
+
+        return perform(enrolment, "file", principal, change=change)
 
 
 def complete_enrolment(principal: Principal, form: EnrolmentForm, files: dict | None = None,

@@ -17,6 +17,8 @@ from stdnum import iban as stdnum_iban
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
+from sons.lifecycle import StepRecord
+
 from .banking import iban_problem
 from .enums import (
     BankChangeState,
@@ -218,9 +220,9 @@ class Enrolment(models.Model):
         verbose_name = "enrôlement"
 
 
-class EnrolmentTransition(models.Model):
-    """Who moved an enrolment (or a change of its bank details) from one state to another, when and why.
-    The notifications read these rows: each is an event of the enrolment's lifecycle."""
+class EnrolmentTransition(StepRecord):
+    """Who moved an enrolment (or a change of its bank details) from one state to another, when and why
+    (sons.lifecycle). The notifications read these rows: each is an event of the enrolment's lifecycle."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="transitions")
     bank_change = models.ForeignKey(
@@ -229,14 +231,9 @@ class EnrolmentTransition(models.Model):
     name = models.CharField("transition", max_length=50, choices=EnrolmentStep.choices)
     from_state = models.CharField("de", max_length=20, blank=True)
     to_state = models.CharField("vers", max_length=20)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT)
-    actor_label = models.CharField("auteur", max_length=200)
-    at = models.DateTimeField("le")
-    reason = models.TextField("motif", blank=True)
 
-    class Meta:
+    class Meta(StepRecord.Meta):
         verbose_name = "transition d'un enrôlement"
-        ordering = ["at", "pk"]
 
 
 class BankChange(models.Model):

@@ -6,37 +6,48 @@ from ninja.files import UploadedFile
 
 from sons.documents.http import stored_document_response
 from sons.documents.store import store_uploaded_file
-from sons.dossiers import actions, bulk
+from sons.dossiers import actions, bulk, declaration
 from sons.dossiers.enums import DocumentKind
 from sons.dossiers.filters import DOSSIER_FILTERS
 from sons.dossiers.models import Document
 from sons.dossiers.scoping import dossier_or_404, dossiers_for
+from sons.errors import Invalid
 from sons.filtering import filtered, openapi_parameters
 from sons.recoveries.actions import declare_incapacity
 from sons.suppliers.enums import Role
 
 from ..presenters import dossier_out
-from ..schemas import (
-    BalanceIn,
-    BulkOut,
-    CompletionIn,
-    DocumentOut,
-    DossierDetailOut,
-    DossierIn,
-    DossierOut,
-    ErrorOut,
-    ReasonIn,
-)
+from ..schemas import BulkOut, DocumentOut, DossierDetailOut, DossierOut, ErrorOut, ReasonIn
 
 router = Router(tags=["Dossiers"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-@router.post(
-    "/dossiers", response={201: DossierOut, **ERRORS}, summary="Déposer un dossier (demande d'avance)"
-)
-def file_dossier(request, payload: DossierIn, draft: bool = False):
-    dossier = actions.file_one(request.principal, payload.model_dump(), draft=draft)
+def body(schema: dict, description: str) -> dict:
+    """The OpenAPI request body of a route that reads a declaration itself (the contract's JSON Schema)."""
+    return {"requestBody": {"description": description, "required": True,
+                            "content": {"application/json": {"schema": schema}}}}  # fmt: skip
+
+
+DECLARATION = declaration.schema()
+FILING_DOC = body(DECLARATION, "La déclaration du Fournisseur, dans la forme du simulateur (`sons schema`).")
+BALANCE_DOC = body(declaration.schema(declaration.BALANCE), "La demande de solde : VA, facture, formations.")
+COMPLETION_DOC = body({
+    "type": "object", "required": ["message"],
+    "properties": {
+        "message": {"type": "string", "minLength": 1, "maxLength": 5000, "description": "Votre réponse"},
+        "order": {**declaration.schema(declaration.contract.ORDER), "description":
+                  "Champs du bon de commande à corriger ; les autres restent"},
+        "balance": declaration.schema(declaration.BALANCE),
+        "client": declaration.schema(declaration.CLIENT),
+    },
+}, "La réponse et les déclarations qu'elle corrige.")  # fmt: skip
+
+
+@router.post("/dossiers", response={201: DossierOut, **ERRORS}, openapi_extra=FILING_DOC,
+             summary="Déposer un dossier (demande d'avance)")  # fmt: skip
+def file_dossier(request, draft: bool = False):
+    dossier = actions.file_one(request.principal, declaration.load(request.body), draft=draft)
     return Status(201, dossier_out(dossier))
 
 
@@ -44,9 +55,7 @@ BULK_DOC = {
     "requestBody": {
         "description": "Un tableau JSON de dossiers, ou un dossier JSON par ligne (JSON Lines).",
         "content": {
-            "application/json": {
-                "schema": {"type": "array", "items": {"$ref": "#/components/schemas/DossierIn"}}
-            },
+            "application/json": {"schema": {"type": "array", "items": DECLARATION}},
             "application/x-ndjson": {"schema": {"type": "string"}},
         },
         "required": True,
@@ -91,22 +100,23 @@ def file_draft(request, dossier_id: int):
     return Status(200, dossier_out(actions.file_advance(request.principal, dossier)))
 
 
-@router.post("/dossiers/{dossier_id}/completion", response={200: DossierOut, **ERRORS},
+@router.post("/dossiers/{dossier_id}/completion", response={200: DossierOut, **ERRORS}, openapi_extra=COMPLETION_DOC,
              summary="Répondre à une demande de complément (les règles sont réévaluées)")  # fmt: skip
-def answer_completion(request, dossier_id: int, payload: CompletionIn):
+def answer_completion(request, dossier_id: int):
     dossier = dossier_or_404(request.principal, dossier_id)
-    changes = payload.model_dump(exclude_unset=True, exclude={"message"})  # only what the supplier corrects
-    return Status(200, dossier_out(actions.complete(request.principal, dossier, changes, payload.message)))
+    answer = declaration.load(request.body)
+    if not isinstance(answer, dict):
+        raise Invalid("corps : objet JSON attendu", "corps")
+    message = declaration.read_text(answer.get("message"), "message")
+    return Status(200, dossier_out(actions.complete(request.principal, dossier, answer, message)))
 
 
-@router.post(
-    "/dossiers/{dossier_id}/balance",
-    response={200: DossierOut, **ERRORS},
-    summary="Déposer la demande de solde",
-)
-def file_balance(request, dossier_id: int, payload: BalanceIn):
+@router.post("/dossiers/{dossier_id}/balance", response={200: DossierOut, **ERRORS}, openapi_extra=BALANCE_DOC,
+             summary="Déposer la demande de solde")  # fmt: skip
+def file_balance(request, dossier_id: int):
     dossier = dossier_or_404(request.principal, dossier_id)
-    return Status(200, dossier_out(actions.file_balance(request.principal, dossier, payload.model_dump())))
+    document = declaration.load(request.body)
+    return Status(200, dossier_out(actions.file_balance(request.principal, dossier, document)))
 
 
 @router.post("/dossiers/{dossier_id}/end-of-service", response={200: DossierOut, **ERRORS},

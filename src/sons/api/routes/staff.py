@@ -135,7 +135,7 @@ def move_batch(request, batch_id: int, action: str):
 
 def recovery_out(case: RecoveryCase) -> dict:
     return {
-        "id": case.pk, "dossier_id": case.dossier_id, "ground": case.ground, "state": case.state,
+        "id": case.pk, "dossier_id": case.dossier_id, "ground": case.ground, "state": case.dossier.state,
         "amount": f"{case.amount:.2f}", "opened_on": case.opened_on, "formal_notice_sent_on": case.formal_notice_sent_on,
         "repayment_ordered_on": case.repayment_ordered_on,
     }  # fmt: skip
@@ -148,7 +148,7 @@ def case_for(request, case_id: int) -> RecoveryCase:
 
 @router.get("/recoveries", response={200: list[RecoveryOut], **ERRORS}, tags=["Recouvrements"])
 def list_recoveries(request, limit: int = 500):
-    cases = RecoveryCase.objects.visible_to(request.principal).order_by("pk")
+    cases = RecoveryCase.objects.visible_to(request.principal).select_related("dossier").order_by("pk")
     return Status(200, [recovery_out(c) for c in cases[: max(1, min(limit, 5000))]])
 
 

@@ -14,6 +14,7 @@ from datetime import date
 
 from django.db import transaction
 
+from sons import clock
 from sons.rules.identifiers import is_valid_finess
 
 from ..models import Centre
@@ -81,7 +82,7 @@ def parse(path: str) -> list[Centre]:
 
 def import_centres(path: str, *, apply: bool = False, on: date | None = None) -> CentresReport:
     with import_alone():
-        return _import_centres(path, apply, on or date.today())
+        return _import_centres(path, apply, on or clock.today())
 
 
 def _import_centres(path: str, apply: bool, on: date) -> CentresReport:

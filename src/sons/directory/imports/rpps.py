@@ -15,6 +15,7 @@ from datetime import date
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from sons import clock
 from sons.rules import load_parameters
 
 from ..models import Professional
@@ -183,7 +184,7 @@ def import_rpps(path: str, *, apply: bool = False, on: date | None = None) -> Re
     """Check and stage the file, build the new directory, compare; swap it in only with `apply`. One import
     at a time (ImportBusy otherwise)."""
     with import_alone():
-        return _import_rpps(path, apply, on or date.today())
+        return _import_rpps(path, apply, on or clock.today())
 
 
 def _import_rpps(path: str, apply: bool, on: date) -> Report:

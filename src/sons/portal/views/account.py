@@ -6,9 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_POST
-from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
 from sons.accounts import proconnect
 from sons.suppliers.enums import Role
@@ -73,13 +71,3 @@ def proconnect_unknown(request):
     if not claims:
         return redirect("portal:login")
     return render(request, "portal/account/proconnect_unknown.html", {"claims": claims})
-
-
-urlpatterns = [
-    path("connexion/", SignInView.as_view(), name="login"),
-    path("deconnexion/", logout, name="logout"),
-    path("espace/", space, name="space"),
-    path("proconnect/connexion/", OIDCAuthenticationRequestView.as_view(), name="proconnect_login"),
-    path("proconnect/callback/", proconnect.CallbackView.as_view(), name="proconnect_callback"),
-    path("proconnect/inconnu/", proconnect_unknown, name="proconnect_unknown"),
-]

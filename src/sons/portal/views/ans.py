@@ -12,10 +12,11 @@ from decimal import Decimal
 from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sons.dossiers.enums import DossierState, PilotState
+from sons.dossiers.evaluations import trace_of
 from sons.dossiers.models import Dossier, Pilot, PilotClient
 from sons.dossiers.pilots import decide_pilot
 from sons.dossiers.referencing import grant, refuse
@@ -24,13 +25,13 @@ from sons.recoveries.withdrawal import WithdrawalImpact, withdraw, withdrawal_im
 from sons.registry import actions as registry
 from sons.registry.enums import Referencing
 from sons.registry.models import DistributorDeclaration, ObsoleteVersion, Publisher, Solution, SolutionVersion
-from sons.rules.core import OUTCOME_LABELS, SEVERITY_LABELS
 from sons.rules.money import euros_fr
 from sons.suppliers.enums import Role
 
 from ..access import role_required
 from ..forms_ans import ObsoleteDeclarationForm, PilotDecisionForm, ReferencingForm, WithdrawalForm
-from .catalogue import page_of, pagination_query, profile_labels
+from ..presenters import finding_rows, trace_rows
+from .catalogue import page_of, profile_labels
 
 ans_only = role_required(Role.ANS_AGENT)
 
@@ -41,23 +42,6 @@ REFERENCING_BADGES = {
     Referencing.WITHDRAWN: "warning",
 }
 PILOT_BADGES = {PilotState.SUBMITTED: "info", PilotState.VALIDATED: "success", PilotState.REFUSED: "error"}
-
-
-def finding_rows(findings) -> list[dict]:
-    """Findings (dicts as stored, or the engine's Finding tuples) with their French severity."""
-    rows = []
-    for finding in findings:
-        data = finding if isinstance(finding, dict) else finding.as_dict()
-        rows.append(
-            {
-                "section": data["section"],
-                "rule": data["rule"],
-                "message": data["message"],
-                "severity_label": SEVERITY_LABELS.get(data["severity"], data["severity"]),
-                "blocking": data["severity"] == "blocking",
-            }
-        )
-    return rows
 
 
 def version_row(version: SolutionVersion, labels: dict[str, str]) -> dict:
@@ -75,15 +59,18 @@ def ans_home(request):
         row["referencing"]: row["n"]
         for row in SolutionVersion.objects.values("referencing").annotate(n=Count("pk")).order_by()
     }
-    context = {
-        "pending": by_state.get(Referencing.PENDING, 0),
-        "granted": by_state.get(Referencing.GRANTED, 0),
-        "publishers": Publisher.objects.count(),
-        "pilots_submitted": Pilot.objects.filter(state=PilotState.SUBMITTED).count(),
-        "distributors": DistributorDeclaration.objects.count(),
-        "obsolete": ObsoleteVersion.objects.count(),
-    }
-    return render(request, "portal/ans/home.html", context)
+    versions = reverse("portal:ans_versions")
+    tiles = [  # (link, title, figure, test id)
+        (f"{versions}?etat=pending", "Versions en cours d’instruction", by_state.get(Referencing.PENDING, 0),
+         "versions-en-instruction"),
+        (reverse("portal:ans_pilots"), "Périmètres pilotes à instruire",
+         Pilot.objects.filter(state=PilotState.SUBMITTED).count(), "pilotes-a-instruire"),
+        (f"{versions}?etat=granted", "Versions référencées", by_state.get(Referencing.GRANTED, 0), ""),
+        (reverse("portal:ans_publishers"), "Éditeurs", Publisher.objects.count(), ""),
+        (reverse("portal:ans_distributors"), "Distributeurs déclarés (AF §4.1)", DistributorDeclaration.objects.count(), ""),
+        (reverse("portal:obsolete_versions"), "Versions obsolètes publiées (AF §4.3)", ObsoleteVersion.objects.count(), ""),
+    ]  # fmt: skip
+    return render(request, "portal/ans/home.html", {"tiles": tiles})
 
 
 @ans_only
@@ -108,7 +95,7 @@ def publishers(request):
     return render(
         request,
         "portal/ans/publishers.html",
-        {"page": page, "entries": entries, "query": pagination_query(request)},
+        {"page": page, "entries": entries},
     )
 
 
@@ -138,7 +125,6 @@ def versions(request):
             "states": Referencing.choices,
             "chosen": chosen,
             "search": search,
-            "query": pagination_query(request),
         },
     )
 
@@ -253,21 +239,7 @@ def distributors(request):
         "solution__publisher__name", "solution__name", "distributor__name"
     )
     page = page_of(request, listed)
-    return render(request, "portal/ans/distributors.html", {"page": page, "query": pagination_query(request)})
-
-
-def trace_rows(outcome) -> list[dict]:
-    return [
-        {
-            "section": entry.rule.section,
-            "rule": entry.rule.name,
-            "doc": entry.rule.doc,
-            "outcome": entry.check.outcome,
-            "outcome_label": OUTCOME_LABELS[entry.check.outcome],
-            "message": entry.check.message or entry.check.note or "",
-        }
-        for entry in outcome.trace
-    ]
+    return render(request, "portal/ans/distributors.html", {"page": page})
 
 
 @ans_only
@@ -310,7 +282,7 @@ def obsolete_declaration(request, pk: int):
         "checked": outcome is not None,
         "accepted": outcome is not None and outcome.ok,
         "findings": finding_rows(outcome.findings) if outcome is not None else [],
-        "trace": trace_rows(outcome) if outcome is not None else [],
+        "trace": trace_rows(trace_of(outcome)) if outcome is not None else [],
     }
     return render(request, "portal/ans/obsolete.html", context, status=status)
 
@@ -337,7 +309,6 @@ def pilots(request):
             "rows": rows,
             "states": [*PilotState.choices, ("tous", "Tous")],
             "chosen": chosen,
-            "query": pagination_query(request),
         },
     )
 
@@ -385,17 +356,3 @@ def pilot_detail(request, pk: int):
         "form": form,
     }
     return render(request, "portal/ans/pilot.html", context, status=status)
-
-
-urlpatterns = [
-    path("ans/", ans_home, name="ans_home"),
-    path("ans/editeurs/", publishers, name="ans_publishers"),
-    path("ans/versions/", versions, name="ans_versions"),
-    path("ans/versions/<int:pk>/", version_detail, name="ans_version"),
-    path("ans/versions/<int:pk>/referencement/", referencing, name="ans_referencing"),
-    path("ans/versions/<int:pk>/retrait/", withdrawal, name="ans_withdrawal"),
-    path("ans/distributeurs/", distributors, name="ans_distributors"),
-    path("ans/solutions/<int:pk>/versions-obsoletes/", obsolete_declaration, name="ans_obsolete"),
-    path("ans/pilotes/", pilots, name="ans_pilots"),
-    path("ans/pilotes/<int:pk>/", pilot_detail, name="ans_pilot"),
-]

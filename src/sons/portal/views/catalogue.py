@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
 from django.shortcuts import render
-from django.urls import path
 
 from sons.dossiers.enums import PilotState
 from sons.registry.enums import Referencing
@@ -23,13 +22,6 @@ def profile_labels() -> dict[str, str]:
 
 def page_of(request, items, per_page: int = PER_PAGE):
     return Paginator(items, per_page).get_page(request.GET.get("page"))
-
-
-def pagination_query(request) -> str:
-    """The current filters, to keep in the pagination links (without the page)."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def solutions(request):
@@ -65,7 +57,6 @@ def solutions(request):
         "chosen": chosen,
         "chosen_label": labels.get(chosen, ""),
         "error": error,
-        "query": pagination_query(request),
     }
     return render(request, "portal/catalogue/solutions.html", context, status=400 if error else 200)
 
@@ -78,11 +69,5 @@ def obsolete_versions(request):
     return render(
         request,
         "portal/catalogue/obsolete_versions.html",
-        {"page": page, "query": pagination_query(request)},
+        {"page": page},
     )
-
-
-urlpatterns = [
-    path("solutions/", solutions, name="solutions"),
-    path("versions-obsoletes/", obsolete_versions, name="obsolete_versions"),
-]

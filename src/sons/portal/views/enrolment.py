@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.views.decorators.http import require_POST
 
 from sons.registry.models import Solution
@@ -216,13 +215,3 @@ def piece(request, piece_id: int):
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-urlpatterns = [
-    path("fournisseur/enrolement/", enrolment, name="enrolment"),
-    path("fournisseur/enrolement/coordonnees-bancaires/", bank_change, name="bank_change"),
-    path("enrolement/pieces/<int:piece_id>/", piece, name="enrolment_piece"),
-    path("instruction/enrolements/", queue, name="enrolments"),
-    path("instruction/enrolements/<int:enrolment_id>/", detail, name="enrolment_detail"),
-    path("instruction/coordonnees-bancaires/<int:change_id>/", decide_bank_change, name="bank_change_decide"),
-]

@@ -9,24 +9,20 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.views.decorators.http import require_POST
 
-from sons import clock
 from sons.directory.enums import Profession
 from sons.dossiers import actions
-from sons.dossiers.enums import DossierState
+from sons.dossiers.enums import RECOVERY_STATES, DossierState
 from sons.dossiers.filters import DOSSIER_FILTERS, TRANCHES
 from sons.dossiers.models import Dossier
+from sons.dossiers.workflow import STEPS, allowed_steps
 from sons.errors import Refused
 from sons.exports.jobs import enqueue_export, export_job, storage, too_large
 from sons.exports.responses import export_response
 from sons.filtering import BadFilter, filtered
 from sons.recoveries import actions as recoveries
-from sons.recoveries.enums import RecoveryState
 from sons.recoveries.models import RecoveryCase
-from sons.rules import load_parameters
-from sons.rules.money import euros_fr
 from sons.suppliers.enums import Role
 from sons.suppliers.models import Organisation
 
@@ -52,7 +48,7 @@ def queue(request):
         kept, queryset = {}, Dossier.objects.select_related("supplier", "solution_version__solution")
     page = Paginator(queryset.order_by("advance_filed_on", "pk"), 50).get_page(request.GET.get("page"))
     rows = [
-        {"dossier": d, "client": d.rpps or d.finess_geo, "financed": euros_fr(d.financed) if d.financed is not None else "—",
+        {"dossier": d, "client": d.rpps or d.finess_geo,
          "blocking": sum(1 for f in d.findings if f.get("severity") == "blocking"),
          "warnings": sum(1 for f in d.findings if f.get("severity") == "warning") + len(d.directory_alerts)}
         for d in page.object_list
@@ -61,7 +57,6 @@ def queue(request):
         "page": page, "rows": rows, "kept": {name: kept.get(name, "") for name in DOSSIER_FILTERS},
         "query": urlencode(kept),
         "states": DossierState.choices, "professions": Profession.choices, "tranches": TRANCHES,
-        "deadline_days": load_parameters().at(clock.today()).conditional_order_days,
         "suppliers": Organisation.objects.order_by("name").values_list("pk", "name")[:500],
         "saved": SavedView.objects.filter(user=request.user).order_by("name"),
         "can_decide": request.principal.holds(Role.ASP_INSTRUCTOR),
@@ -120,51 +115,35 @@ def decide_bulk(request):
 
 @role_required(*ASP)
 def recovery_list(request):
-    state = request.GET.get("etape", "")
+    state = request.GET.get("state", "")
     cases = RecoveryCase.objects.select_related("dossier__supplier").order_by("-opened_on", "-pk")
-    if state in RecoveryState.values:
-        cases = cases.filter(state=state)
+    if state in RECOVERY_STATES:
+        cases = cases.filter(dossier__state=state)
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    for case in page.object_list:  # the steps the dossier's lifecycle opens to this agent
+        case.steps = [
+            step for step in allowed_steps(case.dossier, request.principal) if step.name in recoveries.STEPS
+        ]
     return render(request, "portal/instruction/recoveries.html", {
-        "page": page, "states": RecoveryState.choices, "state": state,
+        "page": page, "states": [(s, DossierState(s).label) for s in RECOVERY_STATES], "state": state,
     })  # fmt: skip
-
-
-RECOVERY_STEPS = {
-    "formal_notice": (lambda p, c, text: recoveries.send_formal_notice(p, c), "Mise en demeure adressée."),
-    "observations": (
-        lambda p, c, text: recoveries.record_observations(p, c, text),
-        "Observations enregistrées.",
-    ),
-    "order": (lambda p, c, text: recoveries.order_repayment(p, c), "Ordre de reversement émis."),
-    "repayment": (
-        lambda p, c, text: recoveries.record_repayment(p, c, Decimal(text.replace(",", "."))),
-        "Reversement enregistré.",
-    ),
-    "cancel": (lambda p, c, text: recoveries.cancel(p, c, text), "Recouvrement abandonné."),
-}
 
 
 @role_required(*ASP)
 @require_POST
 def recovery_step(request, case_id: int):
-    case = get_object_or_404(RecoveryCase, pk=case_id)
-    step = request.POST.get("etape", "")
+    case = get_object_or_404(RecoveryCase.objects.select_related("dossier__solution_version"), pk=case_id)
+    step = request.POST.get("step", "")
     text = request.POST.get("message", "").strip()
-    if step not in RECOVERY_STEPS:
-        messages.error(request, "Étape inconnue.")
-    elif step in ("observations", "cancel", "repayment") and not text:
-        messages.error(request, "Message : obligatoire pour cette étape.")
+    try:
+        amount = Decimal(text.replace(",", ".")) if step == "record_repayment" else None
+        recoveries.take(request.principal, case, step, text=text, amount=amount)
+    except Refused as refused:
+        messages.error(request, refused.message)
+    except InvalidOperation:
+        messages.error(request, "Montant invalide.")
     else:
-        act, label = RECOVERY_STEPS[step]
-        try:
-            act(request.principal, case, text)
-        except Refused as refused:
-            messages.error(request, refused.message)
-        except InvalidOperation:
-            messages.error(request, "Montant invalide.")
-        else:
-            messages.success(request, label)
+        messages.success(request, f"Étape « {STEPS[step].label} » enregistrée.")
     return redirect("portal:recoveries")
 
 
@@ -180,8 +159,8 @@ def export(request, name: str, extension: str):
     params = {}
     if name == "dossiers":
         params = queue_filters(request.GET)  # exactly the queue's view
-    elif name == "recouvrements" and request.GET.get("etape") in RecoveryState.values:
-        params = {"state": request.GET["etape"]}
+    elif name == "recouvrements" and request.GET.get("state"):
+        params = {"state": request.GET["state"]}
     try:
         if too_large(EXPORTS[name], params):
             job_id = enqueue_export(EXPORTS[name], extension, params, request.user.pk)
@@ -208,16 +187,3 @@ def export_job_file(request, job_id: str):
         raise Http404("Fichier d'export introuvable ou pas encore prêt")
     return FileResponse(storage().open(job.stored, "rb"), as_attachment=True, filename=job.filename,
                         content_type=job.content_type)  # fmt: skip
-
-
-urlpatterns = [
-    path("exports/<str:name>.<str:extension>", export, name="export"),
-    path("exports/travaux/<uuid:job_id>/", export_job_page, name="export_job"),
-    path("exports/travaux/<uuid:job_id>/fichier", export_job_file, name="export_job_file"),
-    path("instruction/", queue, name="queue"),
-    path("instruction/vues/", save_view, name="save_view"),
-    path("instruction/vues/<int:view_id>/supprimer/", delete_view, name="delete_view"),
-    path("instruction/decisions/", decide_bulk, name="decide_bulk"),
-    path("recouvrements/", recovery_list, name="recoveries"),
-    path("recouvrements/<int:case_id>/", recovery_step, name="recovery_step"),
-]

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
@@ -86,10 +85,3 @@ def invitation(request, key: str):
     return render(request, "portal/join/invitation.html", {"invitation": found, "form": form,
                                                            "proconnect": proconnect.enabled()},
                   status=400 if form is not None and form.errors else 200)  # fmt: skip
-
-
-urlpatterns = [
-    path("inscription/", sign_up, name="sign_up"),
-    path("inscription/confirmer/<str:uidb64>/<str:token>/", sign_up_confirm, name="sign_up_confirm"),
-    path("invitation/<str:key>/", invitation, name="invitation"),
-]

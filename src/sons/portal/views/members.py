@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.views.decorators.http import require_POST
 
 from sons.suppliers import organisations
@@ -103,12 +102,3 @@ def leave(request):
         return redirect("portal:account")
     logout(request)
     return redirect("portal:home")
-
-
-urlpatterns = [
-    path("fournisseur/membres/", members, name="members"),
-    path("fournisseur/membres/<int:membership_id>/role/", change_role, name="member_role"),
-    path("fournisseur/membres/<int:membership_id>/retirer/", remove, name="member_remove"),
-    path("fournisseur/invitations/<int:invitation_id>/annuler/", revoke_invitation, name="invitation_revoke"),
-    path("fournisseur/quitter/", leave, name="member_leave"),
-]

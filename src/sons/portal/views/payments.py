@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.views.decorators.http import require_POST
 
 from sons.errors import Refused
@@ -89,12 +88,3 @@ def sepa_file(request, batch_id: int):
     response = HttpResponse(xml, content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{sepa.file_name(batch)}"'
     return response
-
-
-urlpatterns = [
-    path("paiements/", batches, name="batches"),
-    path("paiements/preparer/", prepare, name="batch_prepare"),
-    path("paiements/<int:batch_id>/", batch_detail, name="batch"),
-    path("paiements/<int:batch_id>/sepa.xml", sepa_file, name="batch_sepa"),
-    path("paiements/<int:batch_id>/<str:step>/", move, name="batch_move"),
-]

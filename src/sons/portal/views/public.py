@@ -6,18 +6,20 @@ from decimal import Decimal
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import path
 
+from ... import clock
+from ...dossiers.deadlines import labelled
+from ...dossiers.evaluations import trace_of
 from ...rules import InvalidDossier, load_parameters
 from ...rules.calendar import LABELS as CALENDAR_LABELS
 from ...rules.calendar import CalendarOutOfRange, build_calendar
 from ...rules.codes import PROFILES
-from ...rules.core import OUTCOME_LABELS, SEVERITY_LABELS
 from ...rules.engine import DECISION_LABELS, REQUEST_LABELS
-from ...rules.explain import DEADLINE_LABELS, bareme_table
+from ...rules.explain import bareme_table
 from ...rules.money import euros_fr
 from ...simulator import evaluate_json
 from ..forms import SimulatorForm
+from ..presenters import finding_rows, trace_rows
 
 
 def example_names() -> list[str]:
@@ -51,23 +53,9 @@ def simulator(request):
         context.update(
             decision_label=DECISION_LABELS[evaluation.decision],
             request_label=REQUEST_LABELS[evaluation.request],
-            findings=[
-                {"finding": f, "severity_label": SEVERITY_LABELS[f.severity]} for f in evaluation.findings
-            ],
-            deadlines=[
-                {"label": DEADLINE_LABELS[name], "date": day}
-                for name, day in evaluation.deadlines.items()
-                if name != "next"
-            ],
-            trace=[
-                {
-                    "rule": entry.rule,
-                    "check": entry.check,
-                    "outcome_label": OUTCOME_LABELS[entry.check.outcome],
-                    "severity_label": SEVERITY_LABELS[entry.severity],
-                }
-                for entry in evaluation.trace
-            ],
+            findings=finding_rows(evaluation.findings),
+            deadlines=labelled(evaluation.deadlines),
+            trace=trace_rows(trace_of(evaluation)),
         )
     status = 400 if error else 200
     return render(request, "portal/simulator.html", context, status=status)
@@ -75,7 +63,7 @@ def simulator(request):
 
 def calendar(request):
     parameters = load_parameters()
-    p = parameters.at(date.today())
+    p = parameters.at(clock.today())
     date_0 = p.date_0
     raw = request.GET.get("date_0")
     error = None
@@ -100,7 +88,7 @@ def calendar(request):
 
 
 def bareme(request):
-    p = load_parameters().at(date.today())
+    p = load_parameters().at(clock.today())
     table = bareme_table(p)
     columns = table["columns"]
 
@@ -113,11 +101,3 @@ def bareme(request):
     ]
     centres = [{"tranche": tranche, **figures(row)} for tranche, row in table["centres"].items()]
     return render(request, "portal/bareme.html", {"professionals": professionals, "centres": centres})
-
-
-urlpatterns = [
-    path("", home, name="home"),
-    path("simulateur/", simulator, name="simulator"),
-    path("calendrier/", calendar, name="calendar"),
-    path("bareme/", bareme, name="bareme"),
-]

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -106,26 +106,17 @@ def remove_second_factor(request):
     return redirect("portal:account")
 
 
-password_views = [
-    path("mot-de-passe/oublie/", auth_views.PasswordResetView.as_view(
-        template_name="portal/account/password_reset.html", form_class=DsfrPasswordResetForm,
-        email_template_name="emails/password_reset.txt", subject_template_name="emails/password_reset_subject.txt",
-        success_url=reverse_lazy("portal:password_reset_done")), name="password_reset"),
-    path("mot-de-passe/envoye/", auth_views.PasswordResetDoneView.as_view(
-        template_name="portal/account/password_reset_done.html"), name="password_reset_done"),
-    path("mot-de-passe/nouveau/<str:uidb64>/<str:token>/", auth_views.PasswordResetConfirmView.as_view(
-        template_name="portal/account/password_reset_confirm.html", form_class=DsfrSetPasswordForm,
-        success_url=reverse_lazy("portal:password_reset_complete")), name="password_reset_confirm"),
-    path("mot-de-passe/change/", auth_views.PasswordResetCompleteView.as_view(
-        template_name="portal/account/password_reset_complete.html"), name="password_reset_complete"),
-]  # fmt: skip
-
-urlpatterns = [
-    path("compte/", account, name="account"),
-    path("compte/second-facteur/", second_factor_setup, name="second_factor_setup"),
-    path("compte/second-facteur/qr.svg", second_factor_qr, name="second_factor_qr"),
-    path("compte/second-facteur/retirer/", remove_second_factor, name="second_factor_remove"),
-    path("compte/codes-de-secours/", recovery_codes, name="recovery_codes"),
-    path("connexion/second-facteur/", second_factor, name="second_factor"),
-    *password_views,
-]
+# Django's password reset, in the portal's forms and pages.
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="portal/account/password_reset.html", form_class=DsfrPasswordResetForm,
+    email_template_name="emails/password_reset.txt", subject_template_name="emails/password_reset_subject.txt",
+    success_url=reverse_lazy("portal:password_reset_done"))  # fmt: skip
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="portal/account/password_reset_done.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="portal/account/password_reset_confirm.html", form_class=DsfrSetPasswordForm,
+    success_url=reverse_lazy("portal:password_reset_complete"))  # fmt: skip
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="portal/account/password_reset_complete.html"
+)

@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.views.decorators.http import require_POST
 
 from sons.audit.models import AuditEntry
@@ -92,10 +91,3 @@ def withdraw(request, user_id: int, role: str):
     else:
         messages.success(request, f"Rôle « {Role(role).label} » retiré.")
     return redirect("portal:staff_agent", user.pk)
-
-
-urlpatterns = [
-    path("administration/agents/", agents, name="staff_agents"),
-    path("administration/agents/<int:user_id>/", agent, name="staff_agent"),
-    path("administration/agents/<int:user_id>/retirer/<str:role>/", withdraw, name="staff_withdraw"),
-]

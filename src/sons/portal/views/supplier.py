@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from sons import clock
 from sons.directory.models import Centre, Professional
-from sons.dossiers import actions, bulk
-from sons.dossiers.deadlines import RELEVANT, deadlines_of
+from sons.dossiers import actions, bulk, reading
+from sons.dossiers.eligibility import clients_eligibility
 from sons.dossiers.enums import ADVANCE_VALIDATED_STATES, ClientKind, DossierState
 from sons.dossiers.models import Dossier, Pilot
 from sons.dossiers.pilots import PilotRefused, submit_pilot
-from sons.dossiers.snapshot import Facts, client_key, evaluate_dossier
 from sons.errors import Refused
 from sons.registry.models import SolutionVersion
-from sons.rules import load_parameters
-from sons.rules.explain import DEADLINE_LABELS
-from sons.rules.money import euros_fr
 from sons.suppliers import actions as suppliers
 from sons.suppliers.enums import Role
 from sons.suppliers.models import ApiToken
@@ -33,7 +26,6 @@ from ..access import ADMINISTRATORS, FILERS, MEMBER_REFUSALS, role_required
 from ..forms import BulkForm, ClientSearchForm, DossierForm, TokenForm
 from ..presenters import finding_rows
 
-CLIENT_RULES = ("client_", "centre_", "solution_has_client_profile")
 supplier_only = role_required(Role.SUPPLIER_MEMBER)
 filer_only = role_required(Role.SUPPLIER_MEMBER, members=FILERS)
 administrator_only = role_required(Role.SUPPLIER_MEMBER, members=ADMINISTRATORS)
@@ -51,51 +43,10 @@ def versions():
 
 @supplier_only
 def home(request):
-    dossiers = own_dossiers(request)
-    by_state = {
-        row["state"]: row
-        for row in dossiers.values("state").annotate(
-            n=Count("pk"), financed=Sum("financed"), paid=Sum("paid_advance") + Sum("paid_balance")
-        )
-    }
-    states = [
-        {"label": label, "state": state, "n": by_state[state]["n"],
-         "financed": euros_fr(by_state[state]["financed"] or Decimal(0)),
-         "paid": euros_fr(by_state[state]["paid"] or Decimal(0))}
-        for state, label in DossierState.choices if state in by_state
-    ]  # fmt: skip
-    totals = dossiers.aggregate(
-        requested=Sum("financed"), paid_advance=Sum("paid_advance"), paid_balance=Sum("paid_balance")
-    )
-    today = clock.today()
-    p = load_parameters().at(today)
-    conditional = (
-        dossiers.filter(state__in=[DossierState.DRAFT, DossierState.ADVANCE_FILED, DossierState.ADVANCE_TO_COMPLETE,
-                                   DossierState.ADVANCE_SUBJECT_TO_REFERENCING])
-        .conditional_orders_running(today, p.conditional_order_days)
-        .select_related("solution_version")
-        .order_by("order_signed_on")[:20]
-    )  # fmt: skip
-    conditional_rows = []
-    for dossier in conditional:
-        until = deadlines_of(dossier).get("complete_dossier_until")
-        if until:
-            conditional_rows.append({"dossier": dossier, "until": until, "days": (until - today).days})
-    upcoming = []
-    with_deadlines = dossiers.filter(state__in=list(RELEVANT)).select_related("solution_version")
-    for dossier in with_deadlines.order_by("pk")[:200]:
-        following = deadlines_of(dossier).get("next")
-        if following:
-            upcoming.append({"dossier": dossier, **following})
-    upcoming.sort(key=lambda row: row["date"])
-    for row in upcoming:
-        row["label"] = DEADLINE_LABELS.get(row["name"], row["name"])
-    paid = (totals["paid_advance"] or Decimal(0)) + (totals["paid_balance"] or Decimal(0))
+    figures = reading.supplier_dashboard(own_dossiers(request))
+    organisation = request.principal.organisation
     return render(request, "portal/supplier/home.html", {
-        "organisation": request.principal.organisation, "states": states,
-        "total": sum(s["n"] for s in states), "requested": euros_fr(totals["requested"] or Decimal(0)),
-        "paid": euros_fr(paid), "conditional": conditional_rows, "upcoming": upcoming[:10],
-        "enrolment_blocked": suppliers.organisation_may_file(request.principal.organisation),
+        "organisation": organisation, **figures, "enrolment_blocked": suppliers.organisation_may_file(organisation),
     })  # fmt: skip
 
 
@@ -109,26 +60,6 @@ def dossier_list(request):
     return render(request, "portal/supplier/dossiers.html", {
         "page": page, "states": DossierState.choices, "state": state,
     })  # fmt: skip
-
-
-def clients_eligibility(request, clients: list[tuple[str, str, str]]) -> list[list[dict]]:
-    """The rules' verdict on each client alone, as (kind, rpps, finess): drafts evaluated by the engine on
-    facts loaded once for all of them, client findings kept."""
-    organisation = request.principal.organisation
-    version = versions().filter(solution__publisher__organisation=organisation).first() or versions().first()
-    if version is None:
-        return [[] for _ in clients]
-    drafts = [
-        Dossier(supplier=organisation, solution_version=version, client_kind=kind, rpps=rpps, finess_geo=finess,
-                client_key=client_key(kind, rpps, finess))
-        for kind, rpps, finess in clients
-    ]  # fmt: skip
-    facts, today = Facts(drafts, [organisation]), clock.today()
-    return [
-        finding_rows([f.as_dict() for f in evaluate_dossier(d, "advance", today, facts).findings
-                      if f.rule.startswith(CLIENT_RULES)])
-        for d in drafts
-    ]  # fmt: skip
 
 
 @supplier_only
@@ -160,10 +91,9 @@ def client_search(request):
                 "client": (ClientKind.CENTRE, "", centre.finess_geo),
                 "new_url": reverse("portal:dossier_new") + f"?finess_geo={centre.finess_geo}",
             })  # fmt: skip
-        for row, findings in zip(
-            results, clients_eligibility(request, [r["client"] for r in results]), strict=True
-        ):
-            row["findings"] = findings
+        checked = clients_eligibility(request.principal.organisation, [r["client"] for r in results])
+        for row, findings in zip(results, checked, strict=True):
+            row["findings"] = finding_rows(findings)
             row["eligible"] = not any(f["severity"] == "blocking" for f in findings)
     return render(request, "portal/supplier/clients.html", {"form": form, "results": results,
                                                              "searched": form.is_bound})  # fmt: skip
@@ -254,17 +184,6 @@ def revoke_token(request, token_id: int):
     return redirect("portal:supplier_tokens")
 
 
-urlpatterns = [
-    path("fournisseur/", home, name="supplier_home"),
-    path("fournisseur/dossiers/", dossier_list, name="supplier_dossiers"),
-    path("fournisseur/clients/", client_search, name="client_search"),
-    path("fournisseur/dossiers/nouveau/", dossier_new, name="dossier_new"),
-    path("fournisseur/depot-en-masse/", bulk_filing, name="bulk_filing"),
-    path("fournisseur/jetons/", tokens, name="supplier_tokens"),
-    path("fournisseur/jetons/<int:token_id>/revoquer/", revoke_token, name="revoke_token"),
-]
-
-
 @supplier_only
 def pilot(request):
     """§6.3: choose five clients whose advance is validated, say whose PV d'installation is signed (the PVs
@@ -302,6 +221,3 @@ def pilot(request):
                 return redirect("portal:supplier_pilot")
     return render(request, "portal/supplier/pilot.html", {"candidates": candidates, "pilots": pilots,
                                                            "findings": findings})  # fmt: skip
-
-
-urlpatterns.append(path("fournisseur/pilote/", pilot, name="supplier_pilot"))

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sons import clock
 from sons.directory.imports.centres import import_centres
 from sons.directory.imports.reading import RefusedFile
 from sons.directory.imports.rpps import import_rpps
@@ -23,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind, file, apply, on=None, **options):
         try:
-            day = date.fromisoformat(on) if on else date.today()
+            day = date.fromisoformat(on) if on else clock.today()
         except ValueError:
             raise CommandError(f"--on : date attendue au format AAAA-MM-JJ, reçu « {on} »") from None
         run = import_rpps if kind == "rpps" else import_centres

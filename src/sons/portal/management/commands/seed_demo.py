@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.test.utils import override_settings
 
+from sons import clock
 from sons.accounts import demo
 from sons.directory.enums import PracticeMode, Profession
 from sons.directory.models import Centre, Professional
@@ -61,7 +61,7 @@ class Command(BaseCommand):
         if Organisation.objects.filter(siren="732829320").exists():
             self.stdout.write("Données de démonstration déjà chargées.")
             return
-        with override_settings(SONS_TODAY="2026-09-01"), transaction.atomic():
+        with clock.as_of(date(2026, 9, 1)), transaction.atomic():
             self.load()
 
     def load(self):
@@ -106,6 +106,7 @@ class Command(BaseCommand):
                     ("Noé", "Gauthier", Profession.MK),
                     ("Léa", "Perrin", Profession.ORTHOPHONISTE),
                     ("Françoise", "Morel", Profession.IDE),
+                    ("Théo", "Mercier", Profession.IDE),
                 ]
             )
         ]
@@ -174,16 +175,16 @@ class Command(BaseCommand):
         def fresh(dossier):
             return Dossier.objects.get(pk=dossier.pk)
 
-        d = [file(n) for n in range(14)]
-        with override_settings(SONS_TODAY="2027-10-01"):  # §6.2: the exception opens 15 days before Date 4
+        d = [file(n) for n in (*range(14), 15, 16)]
+        with clock.as_of(date(2027, 10, 1)):  # §6.2: the exception opens 15 days before Date 4
             actions.validate(instructor, file(14, pending, mention_conditional_referencing=True))
-        for n in (0, 1, 2, 4, 5, 9, 10, 11, 13):
+        for n in (0, 1, 2, 4, 5, 9, 10, 11, 13, 14, 15):
             actions.validate(instructor, d[n])
         confirm_batch(paying, send_batch(paying, prepare_batch(paying)))  # advances paid
         pilot = submit_pilot(supplier, version.pk, [{"dossier_id": d[n].pk, "pv_signed": True}
                                                     for n in (0, 1, 2, 4, 5)], training_materials_sent=True)  # fmt: skip
         decide_pilot(ans, pilot, accept=True)  # §6.3: the first installations succeeded
-        with override_settings(SONS_TODAY="2026-10-20"):  # services done, balances requested
+        with clock.as_of(date(2026, 10, 20)):  # services done, balances requested
             for n in (1, 2, 9, 10, 11):
                 actions.file_balance(supplier, fresh(d[n]), BALANCE)
             actions.validate(instructor, fresh(d[1]))
@@ -197,7 +198,7 @@ class Command(BaseCommand):
         file(6, draft=True)  # a new order for the client whose request was rejected
         cancelled = actions.validate(instructor, d[12])  # advance validated, not yet paid: abandoned
         recoveries.declare_incapacity(supplier, cancelled, "Le Client a fermé son cabinet.")
-        for n in (0, 4, 13):  # paid advances to recover
+        for n in (0, 4, 13, 14, 15):  # paid advances to recover
             recoveries.declare_incapacity(supplier, fresh(d[n]), "Le Client a cessé son activité libérale.")
         recovered = RecoveryCase.objects.get(dossier=d[4])
         recovered = recoveries.send_formal_notice(instructor, recovered, date(2026, 9, 1))
@@ -206,3 +207,11 @@ class Command(BaseCommand):
         recoveries.cancel(
             instructor, RecoveryCase.objects.get(dossier=d[13]), "Prestation finalement réalisée."
         )
+        noticed = recoveries.send_formal_notice(instructor, RecoveryCase.objects.get(dossier=d[14]))
+        ordered = recoveries.send_formal_notice(
+            instructor, RecoveryCase.objects.get(dossier=d[15]), date(2026, 9, 1)
+        )
+        recoveries.record_observations(
+            instructor, noticed, "Le Fournisseur conteste la date de cessation d'activité."
+        )
+        recoveries.order_repayment(instructor, ordered, date(2026, 10, 15))

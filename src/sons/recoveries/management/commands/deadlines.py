@@ -4,7 +4,6 @@ request nor attestation at Date 5) and lists the dossiers whose next deadline is
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
-from django.test.utils import override_settings
 
 from sons import clock, locks
 from sons.dossiers.deadlines import RELEVANT, deadlines_of
@@ -29,7 +28,7 @@ class Command(BaseCommand):
                     f"--today : date attendue au format AAAA-MM-JJ, reçu « {today} »"
                 ) from None
         else:
-            day = clock.today()  # the real date, or SONS_TODAY (a demonstration, the fault suite)
+            day = clock.today()
         try:
             with locks.run_alone("deadlines"):
                 self.open_and_list(day, horizon)
@@ -40,7 +39,7 @@ class Command(BaseCommand):
             )
 
     def open_and_list(self, day: date, horizon: int) -> None:
-        with override_settings(SONS_TODAY=day):
+        with clock.as_of(day):
             cases = open_due_at_date_5(day)
             self.stdout.write(f"{len(cases)} recouvrement(s) ouvert(s) le {day:%d/%m/%Y}.")
             at_risk = 0

@@ -12,7 +12,8 @@ from sons.documents.render import MODEL_KINDS, DocumentRefused, render
 from sons.documents.text import compact
 from sons.registry.models import SolutionVersion
 from sons.rules.codes import VA_KEY_FUNCTIONS
-from tests.documents.conftest import filed_for_centre, pdf_text
+from tests.declarations import redeclare
+from tests.documents.pdfs import filed_for_centre, pdf_text
 
 
 def spaced(text: str) -> str:
@@ -20,15 +21,11 @@ def spaced(text: str) -> str:
 
 
 def complete_balance(dossier):
-    dossier.completed_on, dossier.va_signed_on, dossier.va_signature = (
-        date(2027, 12, 1),
-        date(2027, 12, 5),
-        "psc",
-    )
-    dossier.va_functions = ["psc_login", "mss_pro"]
-    dossier.invoice_issued_on, dossier.invoice_amount = date(2027, 12, 6), Decimal("270.00")
-    dossier.save()
-    return dossier
+    return redeclare(dossier, balance={
+        "completed_on": date(2027, 12, 1),
+        "va": {"signed_on": date(2027, 12, 5), "signature": "psc", "functions": ["psc_login", "mss_pro"]},
+        "invoice": {"issued_on": date(2027, 12, 6), "amount": Decimal("270.00")},
+    })  # fmt: skip
 
 
 @pytest.mark.parametrize("kind", MODEL_KINDS)
@@ -92,10 +89,10 @@ def test_invoice_is_in_the_clients_name_with_a_non_zero_amount(dossier):
 
 
 def test_no_order_nor_invoice_with_a_zero_amount(dossier):
-    dossier.order_lines = [{"label": "Prestation Ségur", "amount": "0.00"}]
+    redeclare(dossier, order={"lines": [{"label": "Prestation Ségur", "amount": "0.00"}]}, save=False)
     with pytest.raises(DocumentRefused, match="ne pouvant apparaître égal à zéro"):
         render("order", dossier)
-    dossier.invoice_amount = Decimal("0.00")
+    redeclare(dossier, balance={"va": {}, "invoice": {"amount": "0.00"}}, save=False)
     with pytest.raises(DocumentRefused, match=r"AF §4\.4"):
         render("invoice", dossier)
 

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from sons import locks
-from sons.portal.views.dashboards import refresh
+from sons.dossiers.figures import refresh
 
 
 class Command(BaseCommand):

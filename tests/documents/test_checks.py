@@ -2,14 +2,14 @@
 §4.4); a scan gets a warning, a corrupt PDF a 422 on `file`; downloads only to those who see the dossier."""
 
 import hashlib
-from decimal import Decimal
 
 import pytest
 
 from sons.documents.checks import check_upload
 from sons.documents.render import render
 from sons.dossiers.models import Document
-from tests.documents.conftest import (
+from tests.declarations import redeclare
+from tests.documents.pdfs import (
     checked,
     filed_for_centre,
     scan_like_pdf,
@@ -125,8 +125,7 @@ def test_corrupt_pdf_is_a_422_on_file(world, dossier, kind, content):
 
 
 def test_invoice_is_checked_against_the_declared_amount(world, dossier):
-    dossier.invoice_amount = Decimal("250.00")
-    dossier.save()
+    redeclare(dossier, balance={"va": {}, "invoice": {"amount": "250.00"}})
     good = text_pdf("FACTURE", f"Client : {client_surname(dossier)}", "Prestation Ségur : 250,00 € TTC")
     assert check_upload("invoice", dossier, good) == []
     response = upload(world.supplier, dossier.pk, "invoice", render("invoice", dossier))
@@ -170,7 +169,7 @@ def test_download_serves_the_stored_file_to_those_who_see_the_dossier(world, dos
 
 
 def test_download_of_another_dossiers_document_is_404(world, dossier):
-    from tests.documents.conftest import filed
+    from tests.documents.pdfs import filed
 
     other = filed(world, rpps=world.professionals[1].rpps)
     document_id = upload(world.supplier, dossier.pk, "order", supplier_order(dossier)).json()["id"]

@@ -7,7 +7,7 @@ import pytest
 
 from sons.audit.journal import verify
 from sons.dossiers.models import Dossier
-from tests.api.conftest import BALANCE, filing
+from tests.worlds import BALANCE, filing
 
 
 def prepare_and_pay(world) -> dict:
@@ -21,7 +21,7 @@ def prepare_and_pay(world) -> dict:
 
 
 @pytest.mark.django_db
-def test_full_life_of_a_dossier(world, settings):
+def test_full_life_of_a_dossier(today, world):
     # The supplier files an order whose VAT rate is missing: filed, with a blocking finding.
     response = world.supplier.post("/dossiers", filing(world, vat_rate=None), key="depot-1")
     assert response.status_code == 201, response.json()
@@ -76,7 +76,7 @@ def test_full_life_of_a_dossier(world, settings):
     assert paid["next_deadline"] == {"name": "service_completion_until", "date": "2028-02-15"}
 
     # A balance request is refused while the pilot is not validated.
-    settings.SONS_TODAY = "2027-12-10"
+    today("2027-12-10")
     early = world.supplier.post(f"/dossiers/{dossier_id}/balance", BALANCE)
     assert early.json()["decision"] == "not_admissible"
     assert "supplier_pilot_validated" in [f["rule"] for f in early.json()["findings"]]
@@ -86,7 +86,7 @@ def test_full_life_of_a_dossier(world, settings):
 
 
 @pytest.mark.django_db
-def test_pilot_then_balance_paid(world, settings):
+def test_pilot_then_balance_paid(today, world):
     ids = []
     for professional in world.professionals[:5]:
         response = world.supplier.post("/dossiers", filing(world, rpps=professional.rpps))
@@ -108,7 +108,7 @@ def test_pilot_then_balance_paid(world, settings):
     world.version.refresh_from_db()
     assert world.version.first_installations_on is not None
 
-    settings.SONS_TODAY = "2027-12-10"
+    today("2027-12-10")
     balance = world.supplier.post(f"/dossiers/{ids[0]}/balance", BALANCE)
     assert balance.json()["state"] == "balance_filed"
     assert balance.json()["decision"] == "admissible", balance.json()["findings"]

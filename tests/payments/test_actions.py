@@ -12,10 +12,10 @@ PREPARERS = 4
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_batches_take_disjoint_requests(settings):
+def test_concurrent_batches_take_disjoint_requests(today):
     if connection.vendor != "postgresql":
         pytest.skip("la concurrence se prouve sur PostgreSQL")
-    settings.SONS_TODAY = "2026-09-01"
+    today("2026-09-01")
     agents = paying_agents_and_validated_advances(PREPARERS, 40)
     batches = run_together(lambda agent: prepare_batch(agent, limit=25), agents)
     assert not [b for b in batches if isinstance(b, Exception)], batches

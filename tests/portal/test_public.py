@@ -34,7 +34,7 @@ def test_simulator_explains_the_decision(client):
     page = response.content.decode()
     assert response.status_code == 200
     assert 'Décision : <strong data-testid="decision">Non recevable</strong>' in page
-    assert "§4.2 — Le Client n&#x27;exerce pas en cabinet libéral" in page
+    assert "<td>Le Client n&#x27;exerce pas en cabinet libéral (selon le RPPS).</td><td>§4.2</td>" in page
     assert "client_practises_in_cabinet_liberal" in page
     assert "15/10/2027" in page
 

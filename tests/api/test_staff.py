@@ -12,8 +12,8 @@ from sons.audit.journal import verify
 from sons.directory.models import DeMinimisAid
 from sons.dossiers.models import Dossier
 from sons.recoveries.models import RecoveryCase
-from tests.api.conftest import filing
 from tests.db_factories import SolutionFactory, SolutionVersionFactory
+from tests.worlds import filing
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +27,9 @@ def file_validate_pay(world, professionals) -> list[int]:
     return ids
 
 
-def test_recovery_at_date_5(world, settings, capsys):
+def test_recovery_at_date_5(today, world, capsys):
     paid, attested = file_validate_pay(world, world.professionals[:2])
-    settings.SONS_TODAY = "2028-02-10"
+    today("2028-02-10")
     assert world.supplier.post(f"/dossiers/{attested}/end-of-service").status_code == 200
 
     call_command("deadlines", "--today", "2028-02-15")  # Date 5: nothing is due yet
@@ -43,17 +43,17 @@ def test_recovery_at_date_5(world, settings, capsys):
     assert "1 recouvrement(s) ouvert(s) le 16/02/2028." in capsys.readouterr().out
 
     # Formal notice first; the repayment order only after its delay.
-    settings.SONS_TODAY = "2028-02-16"
+    today("2028-02-16")
     assert world.instructor.post(f"/recoveries/{case.pk}/repayment-order").status_code == 409
     assert (
         world.instructor.post(f"/recoveries/{case.pk}/formal-notice").json()["state"]
-        == "awaiting_observations"
+        == "recovery_notice_sent"
     )
-    settings.SONS_TODAY = "2028-03-17"  # the 30th day of the delay
+    today("2028-03-17")  # the 30th day of the delay
     assert world.instructor.post(f"/recoveries/{case.pk}/repayment-order").status_code == 409
-    settings.SONS_TODAY = "2028-03-18"
+    today("2028-03-18")
     assert (
-        world.instructor.post(f"/recoveries/{case.pk}/repayment-order").json()["state"] == "repayment_order"
+        world.instructor.post(f"/recoveries/{case.pk}/repayment-order").json()["state"] == "recovery_ordered"
     )
     over = world.paying_agent.post(f"/recoveries/{case.pk}/repayments", {"amount": "108.01"})
     assert over.status_code == 409
@@ -75,7 +75,7 @@ def test_incapacity_declared_opens_recovery(world):
     assert (case.ground, case.amount) == ("incapacity", Decimal("108.00"))
 
 
-def test_referencing_withdrawal(world, settings):
+def test_referencing_withdrawal(world):
     ids = file_validate_pay(world, world.professionals[:3])
     preview = world.ans.get(f"/registry/versions/{world.version.pk}/withdrawal-impact").json()
     assert preview == {"dossiers": 3, "paid": "324.00"}
@@ -93,12 +93,12 @@ def test_referencing_withdrawal(world, settings):
     assert "solution_referenced" in [f["rule"] for f in late["findings"]]
 
 
-def test_exception_resolved_by_the_ans_decision(world, settings):
+def test_exception_resolved_by_the_ans_decision(today, world):
     pending = SolutionVersionFactory(
         solution=SolutionFactory(publisher=world.version.solution.publisher), pending=True,
         complete_dossier_on="2027-03-01",
     )  # fmt: skip
-    settings.SONS_TODAY = "2027-10-01"  # between Date 4 − 15 days (30/09/2027) and Date 4 (15/10/2027)
+    today("2027-10-01")  # between Date 4 − 15 days (30/09/2027) and Date 4 (15/10/2027)
     data = filing(world, signed_on="2027-02-01", issued_on="2027-01-20", mention_conditional_referencing=True)
     data["solution_version_id"] = pending.pk
     filed = world.supplier.post("/dossiers", data).json()
@@ -107,7 +107,7 @@ def test_exception_resolved_by_the_ans_decision(world, settings):
         "/instruction/decisions", {"dossier_ids": [filed["id"]], "decision": "validate"}
     )
     assert decided.json()[0]["state"] == "advance_subject_to_referencing"
-    settings.SONS_TODAY = "2027-11-02"
+    today("2027-11-02")
     granted = world.ans.post(f"/registry/versions/{pending.pk}/referencing", {"decision": "grant"})
     assert granted.json()["dossiers_resolved"] == 1
     assert Dossier.objects.get(pk=filed["id"]).state == "advance_validated"

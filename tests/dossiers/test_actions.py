@@ -6,7 +6,6 @@ from django.db import connection
 from sons.dossiers.actions import file_one
 from sons.dossiers.models import Dossier
 from sons.errors import Conflict
-from tests.api.conftest import order
 from tests.concurrency import run_together
 from tests.db_factories import (
     EnrolmentFactory,
@@ -15,15 +14,16 @@ from tests.db_factories import (
     SolutionVersionFactory,
     supplier_token,
 )
+from tests.worlds import order
 
 FILERS = 50
 
 
 @pytest.mark.django_db(transaction=True)
-def test_fifty_concurrent_filings_of_the_same_client(settings):
+def test_fifty_concurrent_filings_of_the_same_client(today):
     if connection.vendor != "postgresql":
         pytest.skip("la concurrence se prouve sur PostgreSQL")
-    settings.SONS_TODAY = "2026-09-01"
+    today("2026-09-01")
     professional = ProfessionalFactory()
     version = SolutionVersionFactory()
     principals = []

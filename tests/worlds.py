@@ -1,10 +1,9 @@
-"""A small world for the API: a publisher enrolled with a referenced solution, a distributor, the directory,
-ASP and ANS agents; each actor with its bearer token."""
+"""The supplier's declarations as the tests file them, and a small world for the API: a publisher enrolled with a
+referenced solution, a distributor, the directory, ASP and ANS agents, each actor with its bearer token (the
+`world` fixture of tests/conftest.py)."""
 
-import copy
 from dataclasses import dataclass
 
-import pytest
 from django.test import Client
 
 from sons.suppliers.enums import Role
@@ -17,7 +16,9 @@ from tests.db_factories import (
     staff,
     supplier_token,
 )
-from tests.factories import BASE
+from tests.declarations import BALANCE, filing, order
+
+__all__ = ["BALANCE", "Api", "World", "filing", "make_world", "order"]
 
 
 class Api:
@@ -49,9 +50,7 @@ class World:
     centre: object
 
 
-@pytest.fixture
-def world(db, settings):
-    settings.SONS_TODAY = "2026-09-01"
+def make_world() -> World:
     version = enrolled_publisher_version()
     organisation = version.solution.publisher.organisation
     other = OrganisationFactory()
@@ -67,26 +66,3 @@ def world(db, settings):
         professionals=ProfessionalFactory.create_batch(8),
         centre=CentreFactory(),
     )
-
-
-def order(**changes) -> dict:
-    """The simulator's conforming order (tests/factories.py), issued before the version's referencing date."""
-    return {**copy.deepcopy(BASE["order"]), "issued_on": "2026-08-01", **changes}
-
-
-def filing(world, rpps: str | None = None, **order_changes) -> dict:
-    return {
-        "client": {"rpps": rpps or world.professionals[0].rpps},
-        "solution_version_id": world.version.pk,
-        "order": order(**order_changes),
-        "de_minimis_other_aid": "0.00",
-    }
-
-
-BALANCE = {
-    "completed_on": "2027-12-01",
-    "va": {"signed_on": "2027-12-05", "signature": "psc",
-           "functions": ["psc_login", "ins_qualification", "mss_pro", "mss_patient", "integrate_received",
-                         "send_mes", "consult_mes", "segur_documents"]},
-    "invoice": {"issued_on": "2027-12-06", "amount": "270.00", "in_client_name": True},
-}  # fmt: skip

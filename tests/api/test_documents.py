@@ -7,7 +7,13 @@ import pytest
 
 from sons.recoveries.enums import RecoveryGround
 from sons.recoveries.models import RecoveryCase
-from tests.documents.conftest import pdf_text
+from tests.declarations import redeclare
+from tests.documents.pdfs import filed, pdf_text
+
+
+@pytest.fixture
+def dossier(world):
+    return filed(world)
 
 
 @pytest.mark.parametrize("kind", ["order", "va", "pv", "invoice", "end-of-service"])
@@ -36,8 +42,7 @@ def test_unknown_model_is_422_naming_the_kind(world, dossier):
 
 
 def test_zero_amount_order_is_refused_in_french(world, dossier):
-    dossier.order_lines = [{"label": "Prestation Ségur", "amount": "0.00"}]
-    dossier.save()
+    redeclare(dossier, order={"lines": [{"label": "Prestation Ségur", "amount": "0.00"}]})
     response = world.supplier.get(f"/dossiers/{dossier.pk}/models/order")
     assert response.status_code == 422
     assert "égal à zéro" in response.json()["message"]
