@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import uuid
 from contextvars import ContextVar
 
@@ -112,6 +113,19 @@ def init_sentry(dsn: str, environment: str = "production", release: str | None =
     )
 
 
+class StderrHandler(logging.StreamHandler):
+    """A stream handler that writes to whatever `sys.stderr` is when it writes: a test runner swaps (and closes)
+    the stream it captured, and a handler bound to it at configuration time would then fail on every line."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value):
+        pass
+
+
 def logging_config(json: bool, level: str = "INFO") -> dict:
     """One line per event on stderr: JSON in production (read by journald or the platform), text in dev.
     Django's `django.request` logger records every 500 with its traceback."""
@@ -130,7 +144,11 @@ def logging_config(json: bool, level: str = "INFO") -> dict:
         "filters": {"request_id": {"()": "sons.observability.RequestIdFilter"}},
         "formatters": {"default": formatter},
         "handlers": {
-            "console": {"class": "logging.StreamHandler", "formatter": "default", "filters": ["request_id"]}
+            "console": {
+                "class": "sons.observability.StderrHandler",
+                "formatter": "default",
+                "filters": ["request_id"],
+            }
         },
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
