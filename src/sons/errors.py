@@ -1,5 +1,7 @@
 """What the domain refuses, and why, in French: one base class that both doors (the API and the portal) turn
 into their answer (a JSON 4xx naming the field, a message on the page) without knowing the refusal's kind.
+Each kind carries a stable `code` (its class's), which programs test rather than the message; `CODES` lists
+every code an answer of the API may carry, with what it means (the API's documentation reads it).
 
     raise Invalid("n° RPPS 123 invalide (11 chiffres, clé de Luhn).", field="client.rpps")
     raise Conflict("Action « Valider la demande d'avance » impossible : le dossier est à l'état « Brouillon ».")
@@ -7,13 +9,45 @@ into their answer (a JSON 4xx naming the field, a message on the page) without k
 
 from __future__ import annotations
 
+# Every error code, with its HTTP status and what it means: the domain's refusals (the classes below), then the
+# HTTP layer's own (authentication, throttling, idempotency, the server's failures).
+CODES: dict[str, tuple[int, str]] = {
+    "invalid_value": (422, "valeur invalide (type, date, clé RPPS/FINESS, montant, liste de codes)"),
+    "unknown_field": (422, "champ inconnu du contrat (faute de frappe, champ hors de sa section)"),
+    "unknown_filter": (422, "filtre inconnu de la liste"),
+    "rules_refused": (422, "refus des règles de l'AF (périmètre pilote non conforme : les constats suivent)"),
+    "forbidden": (403, "action réservée à un autre rôle, ou organisation non enrôlée"),
+    "not_found": (404, "objet introuvable, ou appartenant à un autre fournisseur"),
+    "conflict_state": (409, "action impossible dans l'état de l'objet"),
+    "client_taken": (
+        409,
+        "Client déjà titulaire d'une commande déposée comprenant une Prestation Ségur (§4.2)",
+    ),
+    "reference_taken": (409, "référence de commande déjà employée par un autre dossier de l'organisation"),
+    "idempotency_in_progress": (409, "une requête avec cette clé d'idempotence est en cours"),
+    "idempotency_reused": (422, "clé d'idempotence déjà employée pour une autre requête"),
+    "malformed_request": (400, "corps illisible, incomplet ou caractère interdit"),
+    "payload_too_large": (413, "corps ou fichier trop volumineux"),
+    "unauthenticated": (401, "jeton absent, inconnu, révoqué ou expiré"),
+    "method_not_allowed": (405, "méthode non admise à cette adresse"),
+    "rate_limited": (429, "trop de requêtes pour ce jeton : attendre Retry-After secondes"),
+    "server_error": (500, "erreur interne, journalisée sous le request_id ; rien n'a été enregistré"),
+    "unavailable": (503, "base de données momentanément indisponible ; rien n'a été enregistré, réessayer"),
+}
+# The code an answer carries when its producer named none (Django's own 404, a framework's 400…).
+CODE_OF_STATUS = {400: "malformed_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+                  405: "method_not_allowed", 409: "conflict_state", 413: "payload_too_large", 422: "invalid_value",
+                  429: "rate_limited", 500: "server_error", 503: "unavailable"}  # fmt: skip
+
 
 class Refused(Exception):
     """A request the domain will not carry out. `message` says why (French), `field` names the input at fault
     (a dotted path such as `order.lines[0].amount`, or "" for the request as a whole), `status` is the HTTP
-    answer the API gives, `details` extra data for the answer (the rules' findings, every field's error…)."""
+    answer the API gives, `code` the stable name of the kind (CODES), `details` extra data for the answer (the
+    rules' findings, every field's error…)."""
 
     status = 409
+    code = "conflict_state"
 
     def __init__(self, message: str, field: str = "", *, status: int | None = None, **details):
         super().__init__(message)
@@ -22,7 +56,7 @@ class Refused(Exception):
             self.status = status
 
     def as_dict(self) -> dict:
-        answer = {"message": self.message}
+        answer = {"code": self.code, "message": self.message}
         if self.field:
             answer["field"] = self.field
         return {**answer, **self.details}
@@ -32,25 +66,47 @@ class Invalid(Refused):
     """Bad input: a value, a file or a filter the domain cannot read (HTTP 422)."""
 
     status = 422
+    code = "invalid_value"
+
+
+class UnknownField(Invalid):
+    """A field the contract does not know, refused rather than dropped (HTTP 422)."""
+
+    code = "unknown_field"
 
 
 class Forbidden(Refused):
     """The principal's role does not allow this action (HTTP 403; a foreign object is a 404 instead)."""
 
     status = 403
+    code = "forbidden"
 
 
 class NotFound(Refused):
     """The input names an object that does not exist, or that the principal may not see (HTTP 404)."""
 
     status = 404
+    code = "not_found"
 
 
 class Conflict(Refused):
     """The object's state, or another object, forbids this now (HTTP 409): a step the lifecycle does not
-    allow in this state, a client that already holds an order, a batch already sent."""
+    allow in this state, a batch already sent."""
 
     status = 409
+    code = "conflict_state"
+
+
+class ClientTaken(Conflict):
+    """The client already holds a filed order with a Prestation Ségur (§4.2)."""
+
+    code = "client_taken"
+
+
+class ReferenceTaken(Conflict):
+    """The organisation already has a dossier under this order reference."""
+
+    code = "reference_taken"
 
 
 # Messages for the error types of pydantic, the validator of the API's and the forms' declarations.
@@ -125,4 +181,5 @@ def invalid_input(errors) -> Invalid:
     """One refusal for a validator's errors: the first names the field, all are in `errors`."""
     found = validation_errors(errors) or [{"field": "", "message": "requête invalide"}]
     first = found[0]
-    return Invalid(f"{first['field']} : {first['message']}", first["field"], errors=found)
+    kind = UnknownField if any(error.get("type") == "extra_forbidden" for error in errors) else Invalid
+    return kind(f"{first['field']} : {first['message']}", first["field"], errors=found)

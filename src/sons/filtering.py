@@ -17,7 +17,13 @@ from sons.errors import Invalid
 
 
 class BadFilter(Invalid):
-    """A filter's name or value the list does not know (HTTP 422)."""
+    """A filter's value the list cannot read (HTTP 422)."""
+
+
+class UnknownFilter(BadFilter):
+    """A filter the list does not have (HTTP 422): refused, never ignored."""
+
+    code = "unknown_filter"
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,7 @@ def condition(filters: Mapping[str, Filter], params: Mapping[str, str] | Iterabl
     for name, raw in items:
         spec = filters.get(name)
         if spec is None:
-            raise BadFilter(f"Filtre inconnu « {name} » ; filtres admis : {', '.join(filters)}.", name)
+            raise UnknownFilter(f"Filtre inconnu « {name} » ; filtres admis : {', '.join(filters)}.", name)
         if raw.strip():
             found &= spec.where(spec.parse(name, raw))
     return found

@@ -45,3 +45,36 @@ def test_a_datetime_is_not_a_day():
     with pytest.raises(InvalidDossier, match="AAAA-MM-JJ") as error:
         parse_dossier(data)
     assert error.value.path == "filed_on"
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "hint"),
+    [
+        (
+            lambda d: d["order"].update(signed_at="2026-08-10"),
+            "order.signed_at",
+            "vouliez-vous dire « signed_on »",
+        ),
+        (lambda d: d["balance"]["va"].update(fonctions=[]), "balance.va.fonctions", "functions"),
+        (lambda d: d["order"]["lines"][0].update(montant="1"), "order.lines[0].montant", "amount"),
+        (lambda d: d.update(commentaire="x"), "commentaire", "champs admis"),
+    ],
+)
+def test_an_unknown_field_is_refused_by_both_parsers(change, path, hint):
+    """A misspelt field is never dropped: the declared parser and the batch's generated one refuse it alike."""
+    from sons.rules.contract import UnknownField
+    from sons.rules.fastparse import parse_dossier_fast
+
+    data = balance_request()
+    change(data)
+    for parse in (parse_dossier, parse_dossier_fast):
+        with pytest.raises(UnknownField, match=hint) as error:
+            parse(data)
+        assert error.value.path == path
+
+
+def test_the_platform_fields_are_read_and_left_to_the_platform():
+    data = {**balance_request(), "solution_version_id": 3, "supplier_reference": "CMD-1"}
+    assert parse_dossier(data)["supplier_reference"] == "CMD-1"
+    with pytest.raises(InvalidDossier, match="1 à 100 caractères"):
+        parse_dossier({**data, "supplier_reference": "x" * 101})

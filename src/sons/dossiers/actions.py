@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from sons import clock
 from sons.audit.journal import record_many
-from sons.errors import Conflict, Forbidden, Invalid, NotFound, Refused
+from sons.errors import ClientTaken, Forbidden, Invalid, NotFound, ReferenceTaken, Refused
+from sons.registry.models import SolutionVersion
 from sons.rules import ADMISSIBLE_SUBJECT_TO_REFERENCING, NOT_ADMISSIBLE
 from sons.suppliers.actions import organisation_may_file
 from sons.suppliers.enums import Role
@@ -25,31 +26,47 @@ from .snapshot import Facts, client_key, evaluate_dossier
 from .workflow import TransitionRefused, perform
 
 
-def duplicate(key: str) -> Conflict:
+def client_taken(key: str) -> ClientTaken:
     kind, _, number = key.partition(":")
     label = "RPPS" if kind == "rpps" else "FINESS géographique"
-    return Conflict(
-        f"Le Client ({label} {number}) bénéficie déjà d'une commande comprenant une Prestation Ségur (AF §4.2).",
+    return ClientTaken(
+        f"Le Client ({label} {number}) bénéficie déjà d'une commande déposée comprenant une Prestation Ségur "
+        "(AF §4.2).",
         "client",
     )
 
 
-def new_dossier(principal: Principal, document) -> Dossier:
-    """An unsaved dossier from a supplier's declaration (checked here: `Invalid` names the field at fault)."""
-    declared = declaration.read(document)
+def reference_taken(reference: str) -> ReferenceTaken:
+    return ReferenceTaken(
+        f"La référence de commande « {reference} » est déjà celle d'un autre dossier de l'organisation.",
+        "supplier_reference",
+    )
+
+
+def client_of(declared: dict) -> tuple[str, str, str]:
+    """The client a declaration names: (kind, rpps, finess), one identifier exactly."""
     client = declared["client"]
     rpps, finess = client["rpps"] or "", client["finess_geo"] or ""
     if bool(rpps) == bool(finess):
         raise Invalid(
             "Indiquez soit le n° RPPS du professionnel, soit le n° FINESS géographique du centre.", "client"
         )
-    kind = ClientKind.PROFESSIONAL if rpps else ClientKind.CENTRE
-    dossier = Dossier(
-        supplier=principal.organisation, solution_version_id=declared["solution_version_id"], client_kind=kind,
-        rpps=rpps, finess_geo=finess, client_key=client_key(kind, rpps, finess),
-    )  # fmt: skip
+    return (ClientKind.PROFESSIONAL if rpps else ClientKind.CENTRE), rpps, finess
+
+
+def identify(dossier: Dossier, declared: dict) -> Dossier:
+    """Give `dossier` the declaration's client, version and reference (and keep the declaration)."""
+    kind, rpps, finess = client_of(declared)
+    dossier.client_kind, dossier.rpps, dossier.finess_geo = kind, rpps, finess
+    dossier.client_key = client_key(kind, rpps, finess)
+    dossier.solution_version_id = declared["solution_version_id"]
     dossier.declare(declared)
     return dossier
+
+
+def new_dossier(principal: Principal, document) -> Dossier:
+    """An unsaved dossier from a supplier's declaration (checked here: `Invalid` names the field at fault)."""
+    return identify(Dossier(supplier=principal.organisation), declaration.read(document))
 
 
 @dataclass
@@ -60,10 +77,14 @@ class FilingResult:
     extra: dict = field(default_factory=dict)
 
 
-def file_many(principal: Principal, items: list, *, draft: bool = False) -> list[FilingResult]:
+def file_many(
+    principal: Principal, items: list, *, draft: bool = False, dry_run: bool = False
+) -> list[FilingResult]:
     """File many declarations (JSON-like documents, checked here): each item succeeds or fails alone; the
     successful ones are written in one transaction (dossiers, history, audit), falling back to one by one if a
-    concurrent filing races."""
+    concurrent filing races. A draft holds no client (§2: it was never received), so it is never refused for
+    one; a filed dossier is refused when its client holds a filed order. `dry_run`: the same checks and
+    evaluation, nothing written (the dossiers come back unsaved, with their decision and amounts)."""
     principal.require(Role.SUPPLIER_MEMBER)
     results = [FilingResult(index) for index in range(len(items))]
     if not draft and (why := organisation_may_file(principal.organisation)):  # §6: enrolled first
@@ -71,31 +92,37 @@ def file_many(principal: Principal, items: list, *, draft: bool = False) -> list
             result.error = Forbidden(why, "supplier")
         return results
     candidates: list[tuple[FilingResult, Dossier]] = []
-    seen: set[str] = set()
+    clients: set[str] = set()
+    references: set[str] = set()
     for result, item in zip(results, items, strict=True):
         try:
             dossier = new_dossier(principal, item)
         except Refused as error:
             result.error = error
             continue
-        if dossier.client_key in seen:
-            result.error = duplicate(dossier.client_key)
-            continue
-        seen.add(dossier.client_key)
-        candidates.append((result, dossier))
+        reference = dossier.supplier_reference
+        if not draft and dossier.client_key in clients:
+            result.error = client_taken(dossier.client_key)
+        elif reference and reference in references:
+            result.error = reference_taken(reference)
+        else:
+            clients.add(dossier.client_key)
+            references.add(reference)
+            candidates.append((result, dossier))
     if not candidates:
         return results
     facts = Facts([d for _, d in candidates], [principal.organisation])
+    references_used = references_in_use(principal.organisation, references - {""})
     today, now = clock.today(), timezone.now()
-    unknown_versions = [r for r, d in candidates if d.solution_version_id not in facts.versions]
-    for result in unknown_versions:
-        result.error = NotFound("Version de solution inconnue.", "solution_version_id")
     ready = []
     for result, dossier in candidates:
+        if dossier.solution_version_id not in facts.versions:
+            result.error = NotFound("Version de solution inconnue.", "solution_version_id")
+        elif not draft and facts.filed_orders.get(dossier.client_key):
+            result.error = client_taken(dossier.client_key)
+        elif dossier.supplier_reference in references_used:
+            result.error = reference_taken(dossier.supplier_reference)
         if result.error:
-            continue
-        if facts.live_orders.get(dossier.client_key):
-            result.error = duplicate(dossier.client_key)
             continue
         dossier.solution_version = facts.versions[
             dossier.solution_version_id
@@ -106,6 +133,22 @@ def file_many(principal: Principal, items: list, *, draft: bool = False) -> list
         ready.append(
             (result, dossier, record(dossier, evaluation, "draft" if draft else "file_advance", now))
         )
+    if not dry_run:
+        _write_all(principal, ready, draft, now)
+    for result, dossier, _ in ready:
+        if result.error is None:
+            result.dossier = dossier
+    return results
+
+
+def references_in_use(organisation, references: set[str]) -> set[str]:
+    if not references:
+        return set()
+    found = Dossier.objects.filter(supplier=organisation, supplier_reference__in=references)
+    return set(found.exclude(state=S.CANCELLED).values_list("supplier_reference", flat=True))
+
+
+def _write_all(principal: Principal, ready: list, draft: bool, now) -> None:
     try:
         with transaction.atomic():
             _write(principal, [(d, e) for _, d, e in ready], draft, now)
@@ -116,11 +159,9 @@ def file_many(principal: Principal, items: list, *, draft: bool = False) -> list
                     dossier.pk = None
                     _write(principal, [(dossier, evaluation)], draft, now)
             except IntegrityError:
-                result.error = duplicate(dossier.client_key)
-    for result, dossier, _ in ready:
-        if result.error is None:
-            result.dossier = dossier
-    return results
+                reference = dossier.supplier_reference
+                taken = reference and references_in_use(principal.organisation, {reference})
+                result.error = reference_taken(reference) if taken else client_taken(dossier.client_key)
 
 
 def _write(principal: Principal, filed: list[tuple[Dossier, Evaluation]], draft: bool, now) -> None:
@@ -143,22 +184,75 @@ def _write(principal: Principal, filed: list[tuple[Dossier, Evaluation]], draft:
     record_many(entries)
 
 
-def file_one(principal: Principal, document, *, draft: bool = False) -> Dossier:
-    (result,) = file_many(principal, [document], draft=draft)
+def file_one(principal: Principal, document, *, draft: bool = False, dry_run: bool = False) -> Dossier:
+    (result,) = file_many(principal, [document], draft=draft, dry_run=dry_run)
     if result.error:
         raise result.error
     return result.dossier
 
 
 def file_advance(principal: Principal, dossier: Dossier) -> Dossier:
+    """File a draft: from now on it reserves its client (§4.2), unless a filed order already does."""
     if why := organisation_may_file(dossier.supplier):
-        raise TransitionRefused(why)
+        raise Forbidden(why, "supplier")
 
     def change(locked):
+        if Dossier.objects.reserving().for_client(locked.client_key).exclude(pk=locked.pk).exists():
+            raise client_taken(locked.client_key)
         locked.advance_filed_on = clock.today()
         evaluate_and_keep(locked, "file_advance", "advance")
 
-    return perform(dossier, "file_advance", principal, change=change)
+    try:
+        return perform(dossier, "file_advance", principal, change=change)
+    except IntegrityError:  # a concurrent filing took the client between the check and the write
+        raise client_taken(dossier.client_key) from None
+
+
+def merge_patch(target, patch):
+    """RFC 7396 (JSON Merge Patch): the objects of `patch` merge into `target`'s, a null removes a field, any
+    other value replaces it."""
+    if not isinstance(patch, dict):
+        return patch
+    merged = dict(target) if isinstance(target, dict) else {}
+    for name, value in patch.items():
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = merge_patch(merged.get(name), value)
+    return merged
+
+
+def correct_draft(principal: Principal, dossier: Dossier, document, *, partial: bool = False) -> Dossier:
+    """Correct a draft: its whole declaration again (`document`), or, `partial`, a JSON merge patch of it (RFC
+    7396: the fields named change, a null removes one). Checked as a filing is (sons.dossiers.declaration), the
+    client and the version may change; the rules run again. A step of the lifecycle: history, audit."""
+    principal.require(Role.SUPPLIER_MEMBER)
+
+    def change(locked):
+        body = merge_patch(locked.declaration, document) if partial else document
+        identify(locked, declaration.read(body))
+        if not SolutionVersion.objects.filter(pk=locked.solution_version_id).exists():
+            raise NotFound("Version de solution inconnue.", "solution_version_id")
+        reference = locked.supplier_reference
+        if (
+            reference
+            and Dossier.objects.filter(supplier_id=locked.supplier_id)
+            .with_reference(reference)
+            .exclude(pk=locked.pk)
+            .exists()
+        ):
+            raise reference_taken(reference)
+        evaluate_and_keep(locked, "correct_draft", "advance")
+
+    try:
+        return perform(dossier, "correct_draft", principal, change=change)
+    except IntegrityError:  # a concurrent correction or filing took the reference meanwhile
+        raise reference_taken(dossier.supplier_reference) from None
+
+
+def cancel_draft(principal: Principal, dossier: Dossier, reason: str = "") -> Dossier:
+    """Abandon a draft (kept, with its history, in the state « Abandonné »)."""
+    return perform(dossier, "cancel_draft", principal, reason)
 
 
 def complete(principal: Principal, dossier: Dossier, changes: dict, answer: str) -> Dossier:

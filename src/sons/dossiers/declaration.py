@@ -1,46 +1,61 @@
-"""What a supplier declares for a dossier, in the simulator's own shape: the contract's sections (sons.rules.contract,
-the schema `sons schema` prints), which the API, the portal's forms and bulk files all go through, and which the
-dossier keeps as declared (Dossier.declaration, one JSON document). `read` gives typed values (`date`, `Decimal`)
-or refuses with a French error naming the field.
+"""What a supplier declares for a dossier, in the simulator's own shape: the contract's dossier (sons.rules.contract,
+the schema `sons schema` prints), which the API, the portal's forms and bulk files all go through. A filing's body
+is a simulator dossier that names its `solution_version_id`: the same fields, the same checks, an unknown field
+refused (`UnknownField`, naming it). Only the filing asks less: the facts the platform establishes itself (the
+directory's, the ANS registry's, the ASP's: `supplier`, `solution`, `client.profession`, `filed_on`…) may be left
+out; given, they are checked, then set aside (`set_aside` lists them) and never kept.
+
+The dossier keeps what the supplier declares (Dossier.declaration, one JSON document); `read` gives it typed
+(`date`, `Decimal`) or refuses with a French error naming the field.
 
     {"client": {"rpps": "10001234565", "de_minimis_other_aid": "0.00"}, "solution_version_id": 3,
-     "order": {…the contract's order…}, "balance": {…the contract's balance request, once filed…}}
+     "supplier_reference": "CMD-2026-0042", "order": {…the contract's order…}, "balance": {…once filed…}}
 """
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import orjson
 
-from sons.errors import Invalid
+from sons.errors import Invalid, UnknownField
 from sons.rules import contract
 from sons.rules.contract import Count, InvalidDossier, Section
 
-# What the supplier states about its client: who (the directory says the rest) and its other de minimis aids.
+# What the supplier states, and the dossier keeps: its client (who, and its other de minimis aids), its version,
+# its reference, its order and its balance request. The rest of a body is the platform's to establish.
+CLIENT_DECLARED = ("rpps", "finess_geo", "de_minimis_other_aid")
+BALANCE_DECLARED = ("completed_on", "va", "invoice", "training_delivered")
+TOP_DECLARED = ("client", "solution_version_id", "supplier_reference", "order", "balance")
+
+
+def _optional(field):
+    """The same field, which a filing may leave out (the platform knows its value)."""
+    optional = copy.copy(field)
+    optional.nullable = True
+    return optional
+
+
 CLIENT = Section(
-    {name: contract.CLIENT.fields[name] for name in ("rpps", "finess_geo", "de_minimis_other_aid")},
+    {**contract.CLIENT.fields, "kind": _optional(contract.CLIENT.fields["kind"])},
     "Client : un n° RPPS (professionnel) ou un n° FINESS géographique (centre), et les autres aides de minimis "
-    "qu'il a perçues sur trois ans",
+    "qu'il a perçues sur trois ans ; ses autres faits viennent de l'annuaire",
 )
-# The balance request (§6.4) as the supplier files it; the ASP's facts (advance validated, paid) are the platform's.
-BALANCE = Section(
-    {name: contract.BALANCE.fields[name] for name in ("completed_on", "va", "invoice", "training_delivered")},
-    contract.BALANCE.description,
-    nullable=True,
-)
+BALANCE = contract.BALANCE
 DECLARATION = Section(
     {
+        **{name: _optional(field) for name, field in contract.DOSSIER.fields.items()},
         "client": CLIENT,
         "solution_version_id": Count(
-            "Identifiant de la version de la Solution (registre de l'ANS)", nullable=False
+            "Identifiant de la version de la Solution (registre de l'ANS : GET /api/v1/solutions)",
+            nullable=False,
         ),
         "order": contract.ORDER,
-        "balance": BALANCE,
     },
-    "Déclaration du Fournisseur pour un dossier SONS SFP-LGC-Va2",
+    "Déclaration du Fournisseur pour un dossier SONS SFP-LGC-Va2 : un dossier du simulateur qui nomme sa version",
     required=("client", "solution_version_id", "order"),
 )
 DECLARATION.bind("")
@@ -67,29 +82,70 @@ def read_text(value: Any, field: str) -> str:
     return value
 
 
-def read(document: Any) -> dict:
-    """The whole declaration, typed; a `de_minimis_other_aid` beside `client` (the API's first shape) is read as
-    the client's."""
+def _legacy(document: Any) -> Any:
+    """A `de_minimis_other_aid` beside `client` (the API's first shape, still read) is the client's."""
     if isinstance(document, dict) and "de_minimis_other_aid" in document:
-        document = {**document, "client": {**(document.get("client") or {}),
-                                           "de_minimis_other_aid": document["de_minimis_other_aid"]}}  # fmt: skip
-    return _parse(DECLARATION, document)
+        document = dict(document)
+        aid = document.pop("de_minimis_other_aid")
+        client = document.get("client")
+        document["client"] = {**client, "de_minimis_other_aid": aid} if isinstance(client, dict) else client
+    return document
 
 
-def read_balance(document: Any) -> dict:
-    return _parse(BALANCE, document)
+def read(document: Any) -> dict:
+    """What the supplier declares, typed, from a whole body (checked whole: an unknown field or a bad value of a
+    fact the platform establishes is refused too)."""
+    parsed = _parse(DECLARATION, _legacy(document))
+    balance = parsed["balance"]
+    return {
+        "client": {name: parsed["client"][name] for name in CLIENT_DECLARED},
+        "solution_version_id": parsed["solution_version_id"],
+        "supplier_reference": parsed["supplier_reference"],
+        "order": parsed["order"],
+        "balance": None if balance is None else {name: balance[name] for name in BALANCE_DECLARED},
+    }
+
+
+def set_aside(document: Any) -> list[str]:
+    """The fields of a (valid) body that the platform establishes itself, given anyway: checked by `read`, not
+    kept. The answer lists them, so that nothing a supplier sends is dropped without a word."""
+    document = _legacy(document)
+    if not isinstance(document, dict):
+        return []
+    found = [name for name, value in document.items() if name not in TOP_DECLARED and value is not None]
+    for section, declared in (("client", CLIENT_DECLARED), ("balance", BALANCE_DECLARED)):
+        given = document.get(section)
+        if isinstance(given, dict):
+            found += [
+                f"{section}.{name}"
+                for name, value in given.items()
+                if name not in declared and value is not None
+            ]
+    return found
+
+
+def read_balance(document: Any) -> dict | None:
+    balance = _parse(BALANCE, document)
+    return None if balance is None else {name: balance[name] for name in BALANCE_DECLARED}
 
 
 def read_changes(section: Section, changes: Any) -> dict:
-    """The fields of `section` a correction names (the others stay as declared), typed."""
+    """The fields of `section` a correction names (the others stay as declared), typed; a name the section does
+    not know is refused."""
     if not isinstance(changes, dict):
         raise Invalid(f"{section.path} : objet JSON attendu", section.path)
-    known = {name: value for name, value in changes.items() if name in section.fields}
-    _check_bounds(known, section.path)
+    _check_bounds(changes, section.path)
     try:
-        return {name: section.fields[name].parse(value) for name, value in known.items()}
+        if not changes.keys() <= section.fields.keys():
+            raise contract.unknown_field(section, changes, section.path)
+        return {name: section.fields[name].parse(value) for name, value in changes.items()}
     except InvalidDossier as error:
-        raise Invalid(f"{error.path} : {error.message}", error.path) from None
+        raise _refusal(error) from None
+
+
+def _refusal(error: InvalidDossier) -> Invalid:
+    kind = UnknownField if isinstance(error, contract.UnknownField) else Invalid
+    return kind(f"{error.path} : {error.message}", error.path)
 
 
 def _parse(section: Section, document: Any) -> dict:
@@ -97,7 +153,7 @@ def _parse(section: Section, document: Any) -> dict:
     try:
         return section.parse(document)
     except InvalidDossier as error:
-        raise Invalid(f"{error.path} : {error.message}", error.path) from None
+        raise _refusal(error) from None
 
 
 def _check_bounds(value: Any, path: str) -> None:

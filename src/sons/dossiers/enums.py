@@ -30,6 +30,9 @@ class DossierState(models.TextChoices):
 
 # A client may hold another order once its dossier is rejected or abandoned (§4.2 unicity).
 DEAD_STATES = (DossierState.ADVANCE_REJECTED, DossierState.CANCELLED)
+# Nor does a draft hold its client: the AF deems a request made on the day the ASP receives it (§2), and a draft
+# was never received. Only a filed dossier reserves its client; any number of drafts may name it.
+NOT_RESERVING_STATES = (DossierState.DRAFT, *DEAD_STATES)
 
 
 # The recovery of a dossier (§7), open then closed: its one state is the dossier's.

@@ -71,4 +71,6 @@ DOSSIER_FILTERS = {
                        "commande conditionnelle dont le délai s'achève sous 30 ou 60 jours"),
     "filed_from": date_filter("advance_filed_on", "gte"),
     "filed_to": date_filter("advance_filed_on", "lte"),
+    "supplier_reference": Filter(lambda field, raw: raw.strip(), lambda v: Q(supplier_reference=v),
+                                 "référence de commande du Fournisseur (valeur exacte)"),
 }  # fmt: skip

@@ -9,7 +9,16 @@ from django.db.models import F, Q
 from sons.lifecycle import history_of
 from sons.registry.enums import Referencing
 
-from .enums import DEAD_STATES, ClientKind, DocumentCheck, DocumentKind, DossierState, MessageKind, PilotState
+from .enums import (
+    DEAD_STATES,
+    NOT_RESERVING_STATES,
+    ClientKind,
+    DocumentCheck,
+    DocumentKind,
+    DossierState,
+    MessageKind,
+    PilotState,
+)
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -32,6 +41,14 @@ class DossierQuerySet(models.QuerySet):
     def live(self):
         return self.exclude(state__in=DEAD_STATES)
 
+    def reserving(self):
+        """The dossiers that hold their client (§4.2): filed, neither rejected nor abandoned (never a draft)."""
+        return self.exclude(state__in=NOT_RESERVING_STATES)
+
+    def with_reference(self, reference: str):
+        """The dossiers under a supplier's order reference that keep it (an abandoned one frees it)."""
+        return self.filter(supplier_reference=reference).exclude(state=DossierState.CANCELLED)
+
     def for_client(self, client_key: str):
         return self.filter(client_key=client_key)
 
@@ -53,6 +70,9 @@ class Dossier(models.Model):
     rpps = models.CharField("n° RPPS", max_length=11, blank=True)
     finess_geo = models.CharField("n° FINESS géographique", max_length=9, blank=True)
     client_key = models.CharField("identifiant du Client", max_length=20, db_index=True)
+    # The supplier's own id of the order (declared; searched and unique in the organisation, but for an
+    # abandoned dossier).
+    supplier_reference = models.CharField("référence de commande du Fournisseur", max_length=100, blank=True)
 
     # What the supplier declared (client, order, balance request), in the contract's shape, as declared
     # (sons.dossiers.declaration); `declared` reads it typed. Columns hold only what is queried or constrained.
@@ -94,9 +114,16 @@ class Dossier(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["client_key"],
-                condition=~Q(state__in=DEAD_STATES),
-                name="one_live_dossier_per_client",
+                condition=~Q(state__in=NOT_RESERVING_STATES),
+                name="one_filed_order_per_client",
                 violation_error_message="Ce Client bénéficie déjà d'une commande comprenant une Prestation Ségur.",
+            ),
+            models.UniqueConstraint(
+                fields=["supplier", "supplier_reference"],
+                condition=~Q(supplier_reference="") & ~Q(state=DossierState.CANCELLED),
+                name="supplier_reference_once_per_organisation",
+                violation_error_message="Cette référence de commande est déjà celle d'un autre dossier de "
+                "l'organisation.",
             ),
             models.CheckConstraint(
                 condition=Q(paid_advance__gte=0) & Q(paid_balance__gte=0) & Q(recovered__gte=0),
@@ -133,8 +160,8 @@ class Dossier(models.Model):
         return f"Dossier n° {self.pk} ({self.client_key})"
 
     @property
-    def state_is_live(self) -> bool:
-        return self.state not in DEAD_STATES
+    def reserves_client(self) -> bool:
+        return self.state not in NOT_RESERVING_STATES
 
     @property
     def declared(self) -> dict:
@@ -153,6 +180,7 @@ class Dossier(models.Model):
         self.declaration = as_json(declared)
         self.__dict__["_declared"] = (self.declaration, declared)
         self.order_signed_on = declared["order"]["signed_on"]
+        self.supplier_reference = declared.get("supplier_reference") or ""
 
 
 class Evaluation(models.Model):

@@ -20,6 +20,8 @@ from .workflow import PILOT
 class PilotRefused(Invalid):
     """The rules found the perimeter not conforming: their findings go with the refusal."""
 
+    code = "rules_refused"
+
     def __init__(self, findings: list[dict]):
         reasons = "; ".join(f["message"] for f in findings)
         super().__init__(f"Périmètre pilote non conforme : {reasons}", findings=findings)

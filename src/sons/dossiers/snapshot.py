@@ -75,8 +75,8 @@ class Facts:
         )
         keys = self.keys = {d.client_key for d in dossiers}
         self._platform_aid: dict[date, dict] = {}
-        self.live_orders = dict(
-            Dossier.objects.live()
+        self.filed_orders = dict(  # the orders that hold their client (never a draft)
+            Dossier.objects.reserving()
             .filter(client_key__in=keys)
             .values_list("client_key")
             .annotate(n=Count("pk"))
@@ -93,8 +93,8 @@ class Facts:
             self.obsolete = {(row.solution_id, row.version): row for row in rows}
 
     def other_orders(self, dossier: Dossier) -> int:
-        count = self.live_orders.get(dossier.client_key, 0)
-        return count - 1 if dossier.pk and dossier.state_is_live else count
+        count = self.filed_orders.get(dossier.client_key, 0)
+        return count - 1 if dossier.pk and dossier.reserves_client else count
 
     def de_minimis_aids(self, dossier: Dossier, on: date) -> list[dict] | None:
         """The client's dated register of de minimis aids (§5.1), as the rules read it: the client's

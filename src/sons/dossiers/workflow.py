@@ -28,6 +28,7 @@ OPEN = RECOVERY_OPEN_STATES
 
 DOSSIER = Lifecycle("dossier", "le dossier", Dossier, Transition, S, [
     Step("file_advance", "Déposer la demande d'avance", (S.DRAFT,), (S.ADVANCE_FILED,), SUPPLIER),
+    Step("correct_draft", "Corriger le brouillon", (S.DRAFT,), (S.DRAFT,), SUPPLIER),
     Step("cancel_draft", "Abandonner le brouillon", (S.DRAFT,), (S.CANCELLED,), SUPPLIER),
     Step("request_advance_completion", "Demander un complément", (S.ADVANCE_FILED,), (S.ADVANCE_TO_COMPLETE,),
          INSTRUCTOR, needs_reason=True),

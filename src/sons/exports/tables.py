@@ -64,6 +64,7 @@ DOSSIERS = Table(
         label("État", "state", DossierState),
         label("Type de Client", "client_kind", ClientKind),
         Column("Identifiant du Client", "client_key"),
+        Column("Référence de commande du fournisseur", "supplier_reference"),
         label("Profession", "profession", Profession),
         Column("Tranche", "tranche"),
         Column("Commande signée le", "order_signed_on", "date"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from difflib import get_close_matches
 from typing import Any
 
 from . import codes
@@ -29,6 +30,26 @@ class InvalidDossier(ValueError):
         super().__init__(f"{path or 'dossier'} : {message}")
         self.path = path or "dossier"
         self.message = message
+
+
+class UnknownField(InvalidDossier):
+    """A key the contract does not know (a misspelt field, a field in the wrong section): refused rather than
+    dropped, so that a dossier is never evaluated without what its author meant to say."""
+
+
+def unknown_field(section: Section, value: dict, path: str) -> UnknownField:
+    unknown = [key for key in value if key not in section.fields]
+    key = unknown[0]
+    close = get_close_matches(str(key), section.fields, n=1)
+    hint = (
+        f" ; vouliez-vous dire « {close[0]} » ?"
+        if close
+        else f" ; champs admis : {', '.join(section.fields)}"
+    )
+    others = (
+        f" (et {len(unknown) - 1} autre(s) : {', '.join(map(str, unknown[1:4]))})" if len(unknown) > 1 else ""
+    )
+    return UnknownField(_join(path, str(key)), f"champ inconnu{others}{hint}")
 
 
 def _join(path: str, key: str) -> str:
@@ -88,12 +109,20 @@ class Bool(Field):
 
 
 class Text(Field):
+    def __init__(self, description: str = "", *, nullable: bool = True, max_length: int | None = None):
+        super().__init__(description, nullable=nullable)
+        self.max_length = max_length
+
     def convert(self, value, path):
         if isinstance(value, str):
+            if self.max_length is not None and not 0 < len(value) <= self.max_length:
+                raise InvalidDossier(path, f"texte de 1 à {self.max_length} caractères attendu")
             return value
         raise InvalidDossier(path, f"chaîne de caractères attendue, reçu {value!r}")
 
     def base_schema(self):
+        if self.max_length is not None:
+            return {"type": "string", "minLength": 1, "maxLength": self.max_length}
         return {"type": "string"}
 
 
@@ -204,7 +233,7 @@ class ListOf(Field):
             try:
                 items.append(parse(item))
             except InvalidDossier as error:
-                raise InvalidDossier(
+                raise type(error)(
                     error.path.replace(f"{path}[]", f"{path}[{index}]", 1), error.message
                 ) from None
         return items
@@ -214,7 +243,7 @@ class ListOf(Field):
 
 
 class Section(Field):
-    """A JSON object of named fields; unknown keys are ignored so that callers may add fields."""
+    """A JSON object of named fields; a key it does not name is refused (`UnknownField`), never ignored."""
 
     def __init__(self, fields: dict[str, Field], description="", *, nullable=False, required=()):
         super().__init__(description, nullable=nullable)
@@ -238,6 +267,8 @@ class Section(Field):
         for key in self.required:
             if key not in value:
                 raise InvalidDossier(_join(path, key), "champ obligatoire manquant")
+        if not value.keys() <= self.fields.keys():
+            raise unknown_field(self, value, path)
         get = value.get
         return {key: parse(get(key)) for key, parse in self._parsers}
 
@@ -246,7 +277,7 @@ class Section(Field):
             "type": "object",
             "properties": {key: spec.schema() for key, spec in self.fields.items()},
             "required": list(self.required),
-            "additionalProperties": True,
+            "additionalProperties": False,
         }
 
 
@@ -443,6 +474,16 @@ DOSSIER = Section(
         "client": CLIENT,
         "order": ORDER,
         "balance": BALANCE,
+        # The platform's own fields: the filing names its version in the ANS registry and may carry the
+        # supplier's order reference; the rules read neither, so the simulator takes a filing's body as is.
+        "solution_version_id": Count(
+            "Identifiant de la version de la Solution au registre de l'ANS (plateforme ; les règles ne le lisent pas)"
+        ),
+        "supplier_reference": Text(
+            "Référence de la commande chez le Fournisseur, unique dans son organisation (plateforme ; les règles "
+            "ne la lisent pas)",
+            max_length=100,
+        ),
     },
     "Dossier SONS SFP-LGC-Va2 soumis au simulateur",
     required=("dispositif", "request", "filed_on", "supplier", "solution", "client", "order"),

@@ -64,6 +64,8 @@ class _Generator:
             body = indent + 1 if nullable else indent
             if nullable:
                 self.emit(body, f"if type({var}) is not dict: raise GiveUp")
+            known = self.constant(frozenset(field.fields))
+            self.emit(body, f"if not {var}.keys() <= {known}: raise GiveUp")  # an unknown field: refused
             for key in field.required:
                 self.emit(body, f"if {key!r} not in {var}: raise GiveUp")
             values = [
@@ -80,6 +82,10 @@ class _Generator:
             )
         elif isinstance(field, spec.Text):
             self.emit(indent, f"if {var} is not None and type({var}) is not str: raise GiveUp")
+            if field.max_length is not None:
+                self.emit(
+                    indent, f"if {var} is not None and not 0 < len({var}) <= {field.max_length}: raise GiveUp"
+                )
         elif isinstance(field, spec.Choice):
             allowed = self.constant(frozenset(field.choices))
             self.emit(
