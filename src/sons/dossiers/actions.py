@@ -21,7 +21,7 @@ from . import declaration
 from .enums import ClientKind, MessageKind
 from .enums import DossierState as S
 from .evaluations import evaluate_and_keep, record
-from .models import Dossier, Evaluation, Message, Transition
+from .models import Dossier, Evaluation, Message, Transition, centres_reserved, hold_centres, order_finess
 from .snapshot import Facts, client_key, evaluate_dossier
 from .workflow import TransitionRefused, perform
 
@@ -120,6 +120,8 @@ def file_many(
             result.error = NotFound("Version de solution inconnue.", "solution_version_id")
         elif not draft and facts.filed_orders.get(dossier.client_key):
             result.error = client_taken(dossier.client_key)
+        elif not draft and (centre := facts.taken_centre(dossier)):
+            result.error = client_taken(f"finess:{centre}")
         elif dossier.supplier_reference in references_used:
             result.error = reference_taken(dossier.supplier_reference)
         if result.error:
@@ -166,6 +168,7 @@ def _write_all(principal: Principal, ready: list, draft: bool, now) -> None:
 
 def _write(principal: Principal, filed: list[tuple[Dossier, Evaluation]], draft: bool, now) -> None:
     created = Dossier.objects.bulk_create([dossier for dossier, _ in filed])
+    hold_centres(created)  # a centre's order holds each of its centres (§4.2)
     for dossier, evaluation in filed:
         evaluation.dossier = dossier
     Evaluation.objects.bulk_create([evaluation for _, evaluation in filed])
@@ -199,6 +202,10 @@ def file_advance(principal: Principal, dossier: Dossier) -> Dossier:
     def change(locked):
         if Dossier.objects.reserving().for_client(locked.client_key).exclude(pk=locked.pk).exists():
             raise client_taken(locked.client_key)
+        if locked.client_kind == ClientKind.CENTRE and (
+            held := centres_reserved(set(order_finess(locked)), locked)
+        ):
+            raise client_taken(f"finess:{min(held)}")
         locked.advance_filed_on = clock.today()
         evaluate_and_keep(locked, "file_advance", "advance")
 

@@ -27,7 +27,10 @@ from sons.rules.contract import Count, InvalidDossier, Section
 
 # What the supplier states, and the dossier keeps: its client (who, and its other de minimis aids), its version,
 # its reference, its order and its balance request. The rest of a body is the platform's to establish.
-CLIENT_DECLARED = ("rpps", "finess_geo", "de_minimis_other_aid")
+CLIENT_DECLARED = ("rpps", "finess_geo", "de_minimis_other_aid", "additional_centres")
+# Of each other centre of a centre's order (§4.2), the supplier declares who it is and its representative's
+# commitment (§4.3); the directory gives the rest.
+CENTRE_DECLARED = ("finess_geo", "certificate_commitment")
 BALANCE_DECLARED = ("completed_on", "va", "invoice", "training_delivered")
 TOP_DECLARED = ("client", "solution_version_id", "supplier_reference", "order", "balance")
 
@@ -98,7 +101,13 @@ def read(document: Any) -> dict:
     parsed = _parse(DECLARATION, _legacy(document))
     balance = parsed["balance"]
     return {
-        "client": {name: parsed["client"][name] for name in CLIENT_DECLARED},
+        "client": {
+            **{name: parsed["client"][name] for name in CLIENT_DECLARED},
+            "additional_centres": [
+                {name: centre[name] for name in CENTRE_DECLARED}
+                for centre in parsed["client"]["additional_centres"] or ()
+            ],
+        },
         "solution_version_id": parsed["solution_version_id"],
         "supplier_reference": parsed["supplier_reference"],
         "order": parsed["order"],
@@ -113,6 +122,15 @@ def set_aside(document: Any) -> list[str]:
     if not isinstance(document, dict):
         return []
     found = [name for name, value in document.items() if name not in TOP_DECLARED and value is not None]
+    centres = (
+        (document.get("client") or {}).get("additional_centres")
+        if isinstance(document.get("client"), dict)
+        else None
+    )
+    for index, centre in enumerate(centres if isinstance(centres, list) else ()):
+        if isinstance(centre, dict):
+            found += [f"client.additional_centres[{index}].{name}" for name, value in centre.items()
+                      if name not in CENTRE_DECLARED and value is not None]  # fmt: skip
     for section, declared in (("client", CLIENT_DECLARED), ("balance", BALANCE_DECLARED)):
         given = document.get(section)
         if isinstance(given, dict):

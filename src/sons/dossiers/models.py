@@ -159,6 +159,12 @@ class Dossier(models.Model):
     def __str__(self):
         return f"Dossier n° {self.pk} ({self.client_key})"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # A centre's order holds its centres while it is filed (§4.2): they follow its state.
+        if self.client_kind == ClientKind.CENTRE:
+            hold_centres([self])
+
     @property
     def reserves_client(self) -> bool:
         return self.state not in NOT_RESERVING_STATES
@@ -202,6 +208,61 @@ class Evaluation(models.Model):
     class Meta:
         verbose_name = "évaluation par les règles"
         ordering = ["at", "pk"]
+
+
+class DossierCentre(models.Model):
+    """A centre de santé infirmier of a centre's order (§4.2: « un ou plusieurs Centres de santé infirmier »,
+    each identified by its FINESS géographique): the client's own and the others the order names. `reserving`
+    follows the dossier's state (a filed dossier holds every centre of its order, a draft or an abandoned one
+    none), so that the database refuses a second Ségur order for any of them (§4.2 unicity), whichever
+    dossier names it first or second."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="centres")
+    finess_geo = models.CharField("n° FINESS géographique", max_length=9)
+    reserving = models.BooleanField("retient le centre", default=False)
+
+    class Meta:
+        verbose_name = "centre d'une commande"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["finess_geo"],
+                condition=Q(reserving=True),
+                name="one_filed_order_per_centre",
+                violation_error_message="Ce centre bénéficie déjà d'une commande comprenant une Prestation Ségur.",
+            ),
+            models.UniqueConstraint(fields=["dossier", "finess_geo"], name="centre_once_per_order"),
+        ]
+
+
+def order_finess(dossier: Dossier) -> list[str]:
+    """The FINESS géographiques of a centre's order, the client's first, each once."""
+    client = dossier.declaration.get("client") or {}  # as kept (checked when declared)
+    others = [centre["finess_geo"] for centre in client.get("additional_centres") or ()]
+    return list(dict.fromkeys([dossier.finess_geo, *others]))
+
+
+def hold_centres(dossiers) -> None:
+    """The centres of these (saved) centre dossiers, as their declarations and states say now."""
+    dossiers = [d for d in dossiers if d.client_kind == ClientKind.CENTRE]
+    if not dossiers:
+        return
+    DossierCentre.objects.filter(dossier__in=dossiers).delete()
+    DossierCentre.objects.bulk_create(
+        DossierCentre(dossier=d, finess_geo=finess, reserving=d.reserves_client)
+        for d in dossiers
+        for finess in order_finess(d)
+    )
+
+
+def centres_reserved(finess: set[str], but=None) -> dict[str, int]:
+    """For each of these FINESS, the number of filed orders (other than `but`'s) that hold it."""
+    rows = DossierCentre.objects.filter(finess_geo__in=finess, reserving=True)
+    if but is not None and but.pk:
+        rows = rows.exclude(dossier_id=but.pk)
+    found: dict[str, int] = {}
+    for key in rows.values_list("finess_geo", flat=True):
+        found[key] = found.get(key, 0) + 1
+    return found
 
 
 # Who moved a dossier from one state to another, when and why.

@@ -19,7 +19,7 @@ from sons.suppliers.enums import EnrolmentState
 from sons.suppliers.models import Organisation
 
 from .enums import ADVANCE_VALIDATED_STATES, ClientKind, PilotState
-from .models import Dossier, Pilot
+from .models import Dossier, Pilot, centres_reserved, order_finess
 
 ENROLMENT_FACT = {
     EnrolmentState.FILED: "filed",
@@ -68,11 +68,14 @@ class Facts:
             ).values_list("supplier_id", "solution_version_id")
         )
         rpps = {d.rpps for d in dossiers if d.client_kind == ClientKind.PROFESSIONAL}
-        finess = {d.finess_geo for d in dossiers if d.client_kind == ClientKind.CENTRE}
+        centre_orders = [d for d in dossiers if d.client_kind == ClientKind.CENTRE]
+        finess = {key for d in centre_orders for key in order_finess(d)}
         self.professionals = {p.rpps: p for p in Professional.objects.filter(rpps__in=rpps)} if rpps else {}
         self.centres = (
             {c.finess_geo: c for c in Centre.objects.filter(finess_geo__in=finess)} if finess else {}
         )
+        # The filed orders holding each centre (§4.2), the client's own or named among several.
+        self.centres_held = centres_reserved(finess) if finess else {}
         keys = self.keys = {d.client_key for d in dossiers}
         self._platform_aid: dict[date, dict] = {}
         self.filed_orders = dict(  # the orders that hold their client (never a draft)
@@ -95,6 +98,17 @@ class Facts:
     def other_orders(self, dossier: Dossier) -> int:
         count = self.filed_orders.get(dossier.client_key, 0)
         return count - 1 if dossier.pk and dossier.reserves_client else count
+
+    def centre_orders(self, dossier: Dossier, finess: str) -> int:
+        """The other filed orders that hold the centre `finess` (this dossier's own excepted)."""
+        count = self.centres_held.get(finess, 0)
+        return count - 1 if count and dossier.pk and dossier.reserves_client else count
+
+    def taken_centre(self, dossier: Dossier) -> str | None:
+        """A centre of this centre's order that another filed order already holds (§4.2), if any."""
+        if dossier.client_kind != ClientKind.CENTRE:
+            return None
+        return next((key for key in order_finess(dossier) if self.centre_orders(dossier, key)), None)
 
     def de_minimis_aids(self, dossier: Dossier, on: date) -> list[dict] | None:
         """The client's dated register of de minimis aids (§5.1), as the rules read it: the client's
@@ -213,6 +227,7 @@ def client_facts(dossier: Dossier, facts: Facts, on: date) -> dict:
         "registered_with_order": None, "finess_geo": None, "tranche": None, "accord_national_2015": None,
         "staff_declared": None, "other_orders": facts.other_orders(dossier),
         "de_minimis_other_aid": None, "de_minimis_aids": facts.de_minimis_aids(dossier, on), "centre_type": None,
+        "additional_centres": [],
     }  # fmt: skip
     if dossier.client_kind == ClientKind.PROFESSIONAL:
         base["rpps"] = dossier.rpps
@@ -229,7 +244,28 @@ def client_facts(dossier: Dossier, facts: Facts, on: date) -> dict:
             base["accord_national_2015"] = centre.accord_national_2015
             base["staff_declared"] = centre.staff_declared
             base["centre_type"] = centre.centre_type or None
+        base["other_orders"] = facts.centre_orders(dossier, dossier.finess_geo)
+        base["additional_centres"] = [
+            centre_facts(facts, dossier, declared)
+            for declared in dossier.declared["client"]["additional_centres"]
+        ]
     return base
+
+
+def centre_facts(facts: Facts, dossier: Dossier, declared: dict) -> dict:
+    """Another centre of the order (§4.2): who the supplier names and its commitment (§4.3), the directory's
+    facts (the Base de référence) and the filed orders holding it."""
+    finess = declared["finess_geo"]
+    centre = facts.centres.get(finess)
+    return {
+        "finess_geo": finess,
+        "tranche": (centre.tranche or None) if centre else None,
+        "centre_type": (centre.centre_type or None) if centre else None,
+        "accord_national_2015": centre.accord_national_2015 if centre else None,
+        "staff_declared": centre.staff_declared if centre else None,
+        "other_orders": facts.centre_orders(dossier, finess),
+        "certificate_commitment": declared["certificate_commitment"],
+    }
 
 
 def evaluate_dossier(

@@ -1,6 +1,8 @@
 """Portal forms. Their data are checked by the domain's declaration (sons.dossiers.declaration) before the
 domain actions run; these forms only gather and label the fields in French, with the rules' code lists."""
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 
 from sons import clock
@@ -66,6 +68,13 @@ class DossierForm(DsfrForm):
     centre_certificate_commitment = forms.BooleanField(
         label="Engagement du centre sur les certificats (centre de santé)", required=False
     )
+    additional_centres = forms.CharField(
+        label="Autres centres de santé infirmiers du même bon de commande (centre de santé)", required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Un centre par ligne : « n° FINESS géographique ; montant TTC de sa ligne « Prestation Ségur » "
+        "» (AF §4.2 : un bon de commande peut couvrir plusieurs centres, une ligne par centre). Le montant "
+        "ci-dessus est alors celui du premier centre ; l'engagement sur les certificats vaut pour chacun.",
+    )  # fmt: skip
     de_minimis_other_aid = forms.DecimalField(
         label="Autres aides de minimis du Client sur trois ans (€)", max_digits=12, decimal_places=2,
         required=False, min_value=0,
@@ -87,11 +96,41 @@ class DossierForm(DsfrForm):
         }  # fmt: skip
         if d["finess_geo"]:
             order["centre_certificate_commitment"] = d["centre_certificate_commitment"]
+        if others := d.get("additional_centres"):
+            order["lines"][0]["finess_geo"] = d["finess_geo"]
+            order["lines"] += [{"label": "Prestation Ségur", "amount": amount, "finess_geo": finess}
+                               for finess, amount in others]  # fmt: skip
+            client["additional_centres"] = [
+                {"finess_geo": finess, "certificate_commitment": d["centre_certificate_commitment"]}
+                for finess, _ in others
+            ]
         client["de_minimis_other_aid"] = d["de_minimis_other_aid"]
         return {"client": client, "solution_version_id": d["solution_version"], "order": order}
 
+    def clean_additional_centres(self) -> list[tuple[str, Decimal]]:
+        centres = []
+        for number, text in enumerate(self.cleaned_data["additional_centres"].splitlines(), start=1):
+            if not text.strip():
+                continue
+            finess, _, amount = (part.strip() for part in text.partition(";"))
+            try:
+                value = Decimal(amount.replace(" ", "").replace(",", "."))
+            except InvalidOperation:
+                value = None
+            if len(finess) != 9 or value is None or not value.is_finite() or value < 0:
+                raise forms.ValidationError(
+                    f"Ligne {number} : écrivez « n° FINESS géographique (9 caractères) ; montant TTC », par "
+                    "exemple « 750000016 ; 2970,00 »."
+                )
+            centres.append((finess, value.quantize(Decimal("0.01"))))
+        return centres
+
     def clean(self):
         data = super().clean()
+        if data.get("additional_centres") and not data.get("finess_geo"):
+            self.add_error(
+                "additional_centres", "Plusieurs centres ne se commandent que pour un centre de santé."
+            )
         if bool(data.get("rpps")) == bool(data.get("finess_geo")):
             raise forms.ValidationError(
                 "Indiquez soit un n° RPPS (professionnel), soit un n° FINESS (centre)."
