@@ -203,3 +203,18 @@ def test_parallel_load_on_postgresql_numbers_lines_across_ranges(extract):
         import_rpps(str(rewrite(extract, lines)), apply=True)
     assert any(f"ligne {index + 1}, colonne 1" in detail for detail in refused.value.details)
     assert Professional.objects.count() == report.persons
+
+
+def test_the_centres_type_column_is_read_and_checked(tmp_path):
+    """§1.2 note 3: the optional `type_centre` column records a polyvalent, médical or dentaire centre, which the
+    rules then exclude; an unknown type refuses the file."""
+    sample = ROOT / "docs/samples/base-reference-centres.csv"
+    lines = sample.read_text(encoding="utf-8").splitlines()
+    typed = tmp_path / "base.csv"
+    typed.write_text("\n".join([lines[0] + ";type_centre", lines[1] + ";dentaire",
+                                *(line + ";" for line in lines[2:])]) + "\n", encoding="utf-8")  # fmt: skip
+    import_centres(str(typed), apply=True)
+    assert sorted(Centre.objects.values_list("centre_type", flat=True)) == ["", "", "", "dentaire"]
+    typed.write_text(typed.read_text(encoding="utf-8").replace(";dentaire", ";cabinet"), encoding="utf-8")
+    with pytest.raises(RefusedFile, match="ligne 2, colonne 7"):
+        import_centres(str(typed), apply=True)

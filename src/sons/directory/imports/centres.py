@@ -2,8 +2,8 @@
 
 Accepted format (documented in docs/imports.md, sample in docs/samples/base-reference-centres.csv): UTF-8 CSV
 separated by « ; », a header row
-`finess_geo;raison_sociale;tranche;effectif_reference;accord_national_2015;effectifs_declares`,
-tranche A to E, booleans « oui » / « non ».
+`finess_geo;raison_sociale;tranche;effectif_reference;accord_national_2015;effectifs_declares[;type_centre]`,
+tranche A to E, booleans « oui » / « non », the optional type among the codes of CentreType.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.db import transaction
 from sons import clock
 from sons.rules.identifiers import is_valid_finess
 
+from ..enums import CentreType
 from ..models import Centre
 from .changes import announce_centres
 from .reading import RefusedFile, numbered_lines
@@ -30,6 +31,9 @@ HEADER = [
     "accord_national_2015",
     "effectifs_declares",
 ]
+# The optional seventh column: the centre's type (§1.2 note 3: centres de santé polyvalents, médicaux or dentaires
+# are excluded). Left out or empty, the type is not recorded (the Base lists centres de santé infirmiers).
+TYPE_COLUMN = "type_centre"
 BOOLEANS = {"oui": True, "non": False}
 
 
@@ -55,14 +59,21 @@ def parse(path: str) -> list[Centre]:
     centres, seen = [], {}
     for number, row in enumerate(csv.reader((text for _, text in lines), delimiter=";"), start=1):
         if number == 1:
-            if [cell.strip().lstrip("\ufeff") for cell in row] != HEADER:
-                raise RefusedFile(path, 1, None, "en-tête attendu : " + ";".join(HEADER))
+            header = [cell.strip().lstrip("\ufeff") for cell in row]
+            if header not in (HEADER, [*HEADER, TYPE_COLUMN]):
+                raise RefusedFile(
+                    path, 1, None, "en-tête attendu : " + ";".join(HEADER) + f"[;{TYPE_COLUMN}]"
+                )
             continue
-        if len(row) != len(HEADER):
+        if len(row) != len(header):
             raise RefusedFile(
-                path, number, len(row), f"{len(HEADER)} colonnes attendues, {len(row)} trouvées"
+                path, number, len(row), f"{len(header)} colonnes attendues, {len(row)} trouvées"
             )
-        finess, name, tranche, staff, accord, declared = (cell.strip() for cell in row)
+        finess, name, tranche, staff, accord, declared, *typed = (cell.strip() for cell in row)
+        centre_type = typed[0].lower() if typed else ""
+        if centre_type and centre_type not in CentreType.values:
+            raise RefusedFile(path, number, 7, f"type de centre attendu parmi {', '.join(CentreType.values)} "
+                                               f"(ou vide), reçu « {typed[0]} »")  # fmt: skip
         if not is_valid_finess(finess):
             raise RefusedFile(path, number, 1, f"n° FINESS géographique invalide : « {finess} »")
         if finess in seen:
@@ -76,7 +87,8 @@ def parse(path: str) -> list[Centre]:
             if value.lower() not in BOOLEANS:
                 raise RefusedFile(path, number, column, f"« oui » ou « non » attendu, reçu « {value} »")
         centres.append(Centre(finess_geo=finess, name=name[:300], tranche=tranche, reference_staff=int(staff),
-                              accord_national_2015=BOOLEANS[accord.lower()], staff_declared=BOOLEANS[declared.lower()]))  # fmt: skip
+                              accord_national_2015=BOOLEANS[accord.lower()], staff_declared=BOOLEANS[declared.lower()],
+                              centre_type=centre_type))  # fmt: skip
     return centres
 
 
