@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from sons.dossiers.enums import DossierState as S
 from sons.dossiers.models import Dossier
 from sons.payments.models import PaymentBatch
+from tests.db_factories import join_pieces
 from tests.portal.world import PASSWORD
 from tests.second_factor import verified
 
@@ -61,7 +62,8 @@ def test_a_draft_shows_the_rules_findings_before_it_is_filed(client, spaces):
     page = client.get(response.url).content.decode()
     assert "Montants de la Prestation Ségur pris en charge" in page  # the missing mention, a blocking finding
     assert "bloquant" in page and "§4.3" in page
-    client.post(reverse("portal:dossier_file", args=[dossier.pk]))
+    join_pieces(dossier, "advance")
+    client.post(reverse("portal:dossier_file", args=[dossier.pk]), {"confirm_blocking": "on"})
     dossier.refresh_from_db()
     assert dossier.state == S.ADVANCE_FILED
 
@@ -211,6 +213,7 @@ def test_supplier_files_the_balance_from_the_dossier_page(today, client, spaces)
     actions.validate(spaces.instructor, dossier)
     confirm_batch(spaces.paying_agent, send_batch(spaces.paying_agent, prepare_batch(spaces.paying_agent)))
     today("2027-12-10")
+    join_pieces(dossier, "balance")
     signed_in(client, spaces.supplier)
     functions = ["psc_login", "ins_qualification", "mss_pro", "mss_patient", "integrate_received", "send_mes",
                  "consult_mes", "segur_documents"]  # fmt: skip

@@ -13,17 +13,20 @@ from sons.documents.http import pdf_response, stored_document_response
 from sons.documents.render import FILE_NAMES, MODEL_KINDS
 from sons.documents.render import render as render_model
 from sons.documents.store import store_uploaded_file
-from sons.dossiers import actions, evaluations, reading
+from sons.dossiers import actions, evaluations, pieces, reading
 from sons.dossiers.enums import DocumentCheck, DocumentKind
+from sons.dossiers.enums import DossierState as S
 from sons.dossiers.scoping import dossier_or_404
 from sons.errors import Refused
 from sons.recoveries.actions import declare_incapacity
+from sons.rules import NOT_ADMISSIBLE
 from sons.rules.codes import DECISIONS
 from sons.suppliers.enums import Role
 
 from ..access import FILERS, role_required
-from ..forms import BalanceForm, DocumentForm, MessageForm
+from ..forms import BalanceForm, DocumentForm, DossierForm, MessageForm
 from ..presenters import finding_rows, trace_rows
+from .supplier import versions
 
 EVERYONE = (Role.SUPPLIER_MEMBER, Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT, Role.ANS_AGENT)
 
@@ -40,6 +43,9 @@ def detail(request, dossier_id: int):
                     "balance": dossier.balance_amount},
         "paid": {"advance": dossier.paid_advance, "balance": dossier.paid_balance, "recovered": dossier.recovered},
         "can_file": "file_advance" in steps,
+        "can_edit": "correct_draft" in steps and request.principal.may_file,
+        "can_delete": "cancel_draft" in steps and request.principal.may_file,
+        "balance_pieces": pieces.checklist(dossier, "balance", page.documents) if "file_balance" in steps else [],
         "can_answer": bool(steps & {"complete_advance", "complete_balance"}),
         "can_file_balance": "file_balance" in steps,
         "can_attest": "attest_end_of_service" in steps and not dossier.end_of_service_attested_on,
@@ -75,11 +81,110 @@ def _act(request, dossier_id: int, act, success: str, *, message: bool = False):
     return redirect("portal:dossier", dossier_id=dossier_id)
 
 
+def blocking(dossier) -> bool:
+    """The rules found the request « Non recevable », or one of their findings blocks it."""
+    return dossier.decision == NOT_ADMISSIBLE or any(
+        f.get("severity") == "blocking" for f in dossier.findings
+    )
+
+
 @role_required(Role.SUPPLIER_MEMBER, members=FILERS)
-@require_POST
 def file_advance(request, dossier_id: int):
-    return _act(request, dossier_id, lambda d, _: actions.file_advance(request.principal, d),
-                "Demande d'avance déposée.")  # fmt: skip
+    """The filing's recap (findings, amounts, the pieces §6.2 requires), then the filing. A draft the rules
+    find « Non recevable » is filed only once the supplier ticks that it files it all the same."""
+    dossier = dossier_or_404(request.principal, dossier_id)
+    if dossier.state != S.DRAFT:
+        messages.error(request, "Seul un brouillon peut être déposé.")
+        return redirect("portal:dossier", dossier_id=dossier_id)
+    blocked = blocking(dossier)
+    error = ""
+    if request.method == "POST":
+        if blocked and request.POST.get("confirm_blocking") != "on":
+            error = ("Confirmation : cochez la case pour déposer une demande que les règles jugent non recevable, "
+                     "ou corrigez le brouillon.")  # fmt: skip
+        else:
+            try:
+                actions.file_advance(request.principal, dossier)
+            except Refused as refused:
+                error = refused.message
+            else:
+                messages.success(request, "Demande d'avance déposée : l'accusé de dépôt est disponible.")
+                return redirect("portal:dossier", dossier_id=dossier_id)
+    checklist = pieces.checklist(dossier, "advance")
+    return render(request, "portal/dossier/file.html", {
+        "dossier": dossier, "findings": finding_rows([*dossier.findings, *dossier.directory_alerts]),
+        "decision_label": DECISIONS.label(dossier.decision) if dossier.decision else "non évalué",
+        "amounts": {"cap": dossier.cap, "financed": dossier.financed, "advance": dossier.advance_amount,
+                    "balance": dossier.balance_amount},
+        "form_label": pieces.FORMS["advance"], "pieces": checklist,
+        "complete": all(row.present for row in checklist), "blocking": blocked, "error": error,
+    }, status=400 if error else 200)  # fmt: skip
+
+
+def draft_initial(dossier) -> dict:
+    """The draft's declaration as the new-dossier form's fields."""
+    declared = dossier.declared
+    client, order = declared["client"], declared["order"]
+    lines = order.get("lines") or []
+    return {
+        "rpps": client.get("rpps") or "", "finess_geo": client.get("finess_geo") or "",
+        "solution_version": declared["solution_version_id"], "issued_on": order.get("issued_on"),
+        "signed_on": order.get("signed_on"), "signature": order.get("signature"),
+        "amount": lines[0]["amount"] if lines else None, "vat_rate": order.get("vat_rate") or "0",
+        "in_client_name": bool(order.get("in_client_name")),
+        "mention_state_funded": bool(order.get("mention_state_funded")),
+        "mention_conditional_referencing": bool(order.get("mention_conditional_referencing")),
+        "centre_certificate_commitment": bool(order.get("centre_certificate_commitment")),
+        "de_minimis_other_aid": client.get("de_minimis_other_aid"),
+    }  # fmt: skip
+
+
+def draft_patch(payload: dict) -> dict:
+    """The form's declaration as a merge patch of the draft's: the client's other identifier removed, the rest
+    (the supplier's reference, the order's other fields) kept."""
+    client = {"rpps": None, "finess_geo": None, **payload["client"]}
+    return {**payload, "client": client}
+
+
+@role_required(Role.SUPPLIER_MEMBER, members=FILERS)
+def edit_draft(request, dossier_id: int):
+    """Correct a draft (sons.dossiers.actions.correct_draft): the rules evaluate it again."""
+    dossier = dossier_or_404(request.principal, dossier_id)
+    if dossier.state != S.DRAFT:
+        messages.error(request, "Seul un brouillon peut être modifié.")
+        return redirect("portal:dossier", dossier_id=dossier_id)
+    available = list(versions())
+    if request.method == "POST":
+        form = DossierForm(request.POST, versions=available)
+        if form.is_valid():
+            try:
+                actions.correct_draft(request.principal, dossier, draft_patch(form.payload()), partial=True)
+            except Refused as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, "Brouillon modifié : les règles l'ont évalué de nouveau.")
+                return redirect("portal:dossier", dossier_id=dossier_id)
+    else:
+        form = DossierForm(initial=draft_initial(dossier), versions=available)
+    return render(request, "portal/supplier/new.html", {"form": form, "editing": dossier})
+
+
+@role_required(Role.SUPPLIER_MEMBER, members=FILERS)
+def delete_draft(request, dossier_id: int):
+    """Delete a draft, after confirmation: it is abandoned (kept with its history) and names no client any more."""
+    dossier = dossier_or_404(request.principal, dossier_id)
+    if dossier.state != S.DRAFT:
+        messages.error(request, "Seul un brouillon peut être supprimé.")
+        return redirect("portal:dossier", dossier_id=dossier_id)
+    if request.method == "POST":
+        try:
+            actions.cancel_draft(request.principal, dossier, "Brouillon supprimé par le Fournisseur.")
+        except Refused as refused:
+            messages.error(request, refused.message)
+            return redirect("portal:dossier", dossier_id=dossier_id)
+        messages.success(request, f"Brouillon n° {dossier.pk} supprimé.")
+        return redirect("portal:supplier_dossiers")
+    return render(request, "portal/dossier/delete.html", {"dossier": dossier})
 
 
 def corrections(post) -> dict:
