@@ -125,8 +125,16 @@ def test_paying_agent_prepares_sends_and_confirms_a_batch(client, spaces):
     assert response.url == reverse("portal:batch", args=[batch.pk])
     xml = client.get(reverse("portal:batch_sepa", args=[batch.pk]))
     assert xml["Content-Type"] == "application/xml" and b"pain.001.001.03" in xml.content
-    client.post(reverse("portal:batch_move", args=[batch.pk, "transmettre"]))
-    client.post(reverse("portal:batch_move", args=[batch.pk, "confirmer"]))
+    panel = client.get(reverse("portal:batch_move", args=[batch.pk, "transmettre"]))
+    assert panel.status_code == 200 and "Motif de la transmission" in panel.content.decode()
+    assert (
+        client.post(reverse("portal:batch_move", args=[batch.pk, "transmettre"])).status_code == 400
+    )  # no motive
+    batch.refresh_from_db()
+    assert batch.state == "prepared"
+    client.post(reverse("portal:batch_move", args=[batch.pk, "transmettre"]), {"motive": "Lot hebdomadaire."})
+    client.post(reverse("portal:batch_move", args=[batch.pk, "confirmer"]), {"motive": "Relevé n° 42."})
+    assert list(batch.transitions.values_list("reason", flat=True)) == ["Lot hebdomadaire.", "Relevé n° 42."]
     batch.refresh_from_db()
     dossier.refresh_from_db()
     assert batch.state == "confirmed" and dossier.state == S.ADVANCE_PAID
@@ -316,9 +324,10 @@ def test_the_dossier_page_offers_the_steps_the_workflow_allows(client, spaces):
     assert incapacity in client.get(reverse("portal:dossier", args=[validated.pk])).content.decode()
     client.logout()
     signed_in(client, spaces.instructor)
-    assert "Valider</button>" in client.get(reverse("portal:dossier", args=[filed.pk])).content.decode()
+    assert "?decision=validate" in client.get(reverse("portal:dossier", args=[filed.pk])).content.decode()
     assert (
-        "Valider</button>" not in client.get(reverse("portal:dossier", args=[validated.pk])).content.decode()
+        "?decision=validate"
+        not in client.get(reverse("portal:dossier", args=[validated.pk])).content.decode()
     )
 
 

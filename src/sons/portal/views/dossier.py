@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sons.documents.http import pdf_response, stored_document_response
@@ -21,11 +22,13 @@ from sons.errors import Refused
 from sons.recoveries.actions import declare_incapacity
 from sons.rules import NOT_ADMISSIBLE
 from sons.rules.codes import DECISIONS
+from sons.rules.money import euros_fr
 from sons.suppliers.enums import Role
 
 from ..access import FILERS, role_required
 from ..forms import BalanceForm, DocumentForm, DossierForm, MessageForm
 from ..presenters import finding_rows, trace_rows
+from .confirm import Panel, show
 from .supplier import versions
 
 EVERYONE = (Role.SUPPLIER_MEMBER, Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT, Role.ANS_AGENT)
@@ -228,30 +231,92 @@ def attest(request, dossier_id: int):
 
 
 @role_required(Role.SUPPLIER_MEMBER, members=FILERS)
-@require_POST
 def incapacity(request, dossier_id: int):
-    return _act(request, dossier_id, lambda d, text: declare_incapacity(request.principal, d, text),
-                "Incapacité déclarée.", message=True)  # fmt: skip
+    """The declaration of incapacity (§4.4), after its panel: what it does (a recovery of what was paid, or the
+    dossier abandoned), the motive required."""
+    dossier = dossier_or_404(request.principal, dossier_id)
+    paid = dossier.paid_advance + dossier.paid_balance
+    consequence = (
+        f"Le dossier passe en recouvrement : les {euros_fr(paid)} déjà versés sont à reverser à l'ASP, après "
+        "mise en demeure (AF §7)."
+        if paid
+        else "Rien n'a été versé : le dossier est abandonné et son Client peut faire l'objet d'un autre dossier."
+    )
+    panel = Panel(
+        title=f"Déclarer l'incapacité à réaliser la Prestation — dossier n° {dossier.pk}",
+        button="Confirmer la déclaration d'incapacité", action=reverse("portal:dossier_incapacity", args=[dossier.pk]),
+        back_url=reverse("portal:dossier", args=[dossier.pk]), back_label="Le dossier",
+        impact=["Vous déclarez ne pas pouvoir réaliser la Prestation Ségur (AF §4.4).", consequence],
+        motive_label="Motif de l'incapacité (obligatoire)",
+    )  # fmt: skip
+    return decision_panel(request, dossier, panel, lambda d, text: declare_incapacity(request.principal, d, text),
+                          "Incapacité déclarée.")  # fmt: skip
+
+
+def decision_panel(request, dossier, panel: Panel, act, success: str):
+    """GET: the panel. POST: the motive checked, then `act(dossier, motive)`; its refusal on the panel."""
+    if request.method != "POST":
+        return show(request, panel)
+    form = panel.form(request.POST)
+    if not form.is_valid():
+        return show(request, panel, form, status=400)
+    try:
+        act(dossier, form.text)
+    except Refused as refused:
+        return show(request, panel, form, refusal=refused.message, status=409)
+    messages.success(request, success)
+    return redirect("portal:dossier", dossier_id=dossier.pk)
 
 
 DECIDED = {"validate": "Demande validée.", "reject": "Demande rejetée.",
            "request_completion": "Complément demandé au fournisseur."}  # fmt: skip
+LETTER = (
+    "Une lettre de décision est établie et affichée en tête du dossier, avec les voies et délais de recours."
+)
+
+
+def decision_of(dossier, decision: str) -> Panel:
+    """The panel of an instructor's `decision` on the request filed (advance or balance)."""
+    balance = dossier.state == S.BALANCE_FILED
+    request_label = "demande de solde" if balance else "demande d'avance"
+    amount = dossier.balance_amount if balance else dossier.advance_amount
+    common = {"action": reverse("portal:dossier_decide", args=[dossier.pk]),
+              "back_url": reverse("portal:dossier", args=[dossier.pk]), "back_label": "Le dossier",
+              "hidden": {"decision": decision},
+              "findings": finding_rows([*dossier.findings, *dossier.directory_alerts])}  # fmt: skip
+    if decision == "validate":
+        return Panel(
+            title=f"Valider la {request_label} — dossier n° {dossier.pk}", button=f"Valider la {request_label}",
+            impact=[f"La {request_label} est validée : {euros_fr(amount)} seront mis en paiement au prochain lot.",
+                    "Les règles sont réévaluées au jour de la validation ; un constat bloquant l'empêche.", LETTER],
+            motive_label="Message au Fournisseur (facultatif)", motive_required=False, **common,
+        )  # fmt: skip
+    if decision == "reject":
+        return Panel(
+            title=f"Rejeter la {request_label} — dossier n° {dossier.pk}", button=f"Rejeter la {request_label}",
+            impact=[f"La {request_label} est rejetée.", LETTER],
+            motive_label="Motifs du rejet (obligatoire), avec les sections de l'AF",
+            motive_help="Par exemple : « Bon de commande signé avant la Date 0 (AF §4.3). »", **common,
+        )  # fmt: skip
+    return Panel(
+        title=f"Demander un complément — dossier n° {dossier.pk}", button="Demander le complément",
+        impact=[f"La {request_label} passe à l'état « à compléter » : le Fournisseur répond en corrigeant sa "
+                "demande ou en joignant les pièces demandées.", LETTER],
+        motive_label="Ce que le Fournisseur doit compléter (obligatoire)", irreversible=False, **common,
+    )  # fmt: skip
 
 
 @role_required(Role.ASP_INSTRUCTOR)
-@require_POST
 def decide(request, dossier_id: int):
-    dossier_or_404(request.principal, dossier_id)  # another supplier's dossier: 404 before anything
-    decision = request.POST.get("decision")
-    text = request.POST.get("message", "").strip()
+    """An instructor's decision, after its panel (the motive required to reject or ask for a completion)."""
+    dossier = dossier_or_404(request.principal, dossier_id)
+    decision = request.POST.get("decision") if request.method == "POST" else request.GET.get("decision")
     if decision not in actions.DECISIONS:
-        messages.error(request, "Décision inconnue.")
-    elif decision != "validate" and not text:
-        messages.error(request, "Un message est obligatoire pour rejeter ou demander un complément.")
-    else:
-        return _act(request, dossier_id, lambda d, _: actions.DECISIONS[decision](request.principal, d, text),
-                    DECIDED[decision])  # fmt: skip
-    return redirect("portal:dossier", dossier_id=dossier_id)
+        messages.error(request, "Décision inconnue : choisissez valider, demander un complément ou rejeter.")
+        return redirect("portal:dossier", dossier_id=dossier_id)
+    return decision_panel(request, dossier, decision_of(dossier, decision),
+                          lambda d, text: actions.DECISIONS[decision](request.principal, d, text),
+                          DECIDED[decision])  # fmt: skip
 
 
 @role_required(Role.SUPPLIER_MEMBER, members=FILERS)
