@@ -166,7 +166,7 @@ def test_instructor_exports_the_current_view_and_sees_document_checks(client, sp
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     lines = [line for line in body.splitlines() if line]
     assert len(lines) == 1 + 2  # header and the two dossiers still filed
-    response = client.get(reverse("portal:export", args=["dossiers", "xlsx"]))
+    response = client.get(reverse("portal:export", args=["dossiers", "xlsx"]), {"tab": "all"})
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
     assert len(list(sheet.iter_rows(values_only=True))) == 1 + 3
     page = client.get(reverse("portal:dossier", args=[dossiers[1].pk])).content.decode()

@@ -12,9 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from sons.directory.enums import Profession
+from sons.directory.models import Centre, Professional
 from sons.dossiers import actions
 from sons.dossiers.enums import RECOVERY_STATES, DossierState
-from sons.dossiers.filters import DOSSIER_FILTERS, TRANCHES
+from sons.dossiers.filters import DOSSIER_FILTERS, FIRST_TAB, TAB_LABELS, TRANCHES
 from sons.dossiers.models import Dossier
 from sons.dossiers.workflow import STEPS, allowed_steps
 from sons.errors import Refused
@@ -23,6 +24,7 @@ from sons.exports.responses import export_response
 from sons.filtering import BadFilter, filtered
 from sons.recoveries import actions as recoveries
 from sons.recoveries.models import RecoveryCase
+from sons.rules.core import RULES_BY_NAME, section_key
 from sons.suppliers.enums import Role
 from sons.suppliers.models import Organisation
 
@@ -37,25 +39,68 @@ def queue_filters(params) -> dict[str, str]:
     return {name: params.get(name, "").strip() for name in DOSSIER_FILTERS if params.get(name, "").strip()}
 
 
+def rule_label(rule) -> str:
+    """A rule as the instructor reads it: its AF section and the words of the AF it checks (its docstring's
+    first sentence), never its code."""
+    words = " ".join(rule.doc.split())
+    words = words.split(" : ", 1)[1] if " : " in words[:40] else words
+    words = words if len(words) <= 110 else words[:107].rsplit(" ", 1)[0] + "…"
+    return f"§{rule.section} — {words}"
+
+
+def rule_choices() -> list[tuple[str, str]]:
+    """The rules a finding may name, by AF section, with their French label."""
+    rules = [rule for rule in RULES_BY_NAME.values() if not rule.is_computation]
+    rules.sort(key=lambda rule: (section_key(rule.section), rule_label(rule)))
+    return [(rule.name, rule_label(rule)) for rule in rules]
+
+
+def clients_of(dossiers) -> dict[str, tuple[str, str]]:
+    """Each dossier's client as the directory knows it: (name, profession or kind), by client key."""
+    rpps = {d.rpps for d in dossiers if d.rpps}
+    finess = {d.finess_geo for d in dossiers if d.finess_geo}
+    found = {}
+    for professional in Professional.objects.filter(rpps__in=rpps):
+        profession = professional.get_profession_display() + (" (IPA)" if professional.is_ipa else "")
+        found[f"rpps:{professional.rpps}"] = (f"{professional.first_name} {professional.last_name}".strip(),
+                                              profession)  # fmt: skip
+    for centre in Centre.objects.filter(finess_geo__in=finess):
+        found[f"finess:{centre.finess_geo}"] = (centre.name, "Centre de santé infirmier")
+    return found
+
+
+def queue_view(params) -> tuple[dict[str, str], str]:
+    """The filters of the view and its tab (« à instruire » when none is given)."""
+    kept = queue_filters(params)
+    kept.setdefault("tab", FIRST_TAB)
+    return kept, kept["tab"]
+
+
 @role_required(Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT)
 def queue(request):
-    kept = queue_filters(request.GET)
+    kept, tab = queue_view(request.GET)
+    base = Dossier.objects.select_related("supplier", "solution_version__solution")
     try:
-        queryset = filtered(Dossier.objects.select_related("supplier", "solution_version__solution"),
-                            DOSSIER_FILTERS, kept)  # fmt: skip
+        queryset = filtered(base, DOSSIER_FILTERS, kept)
     except BadFilter as bad:
         messages.error(request, bad.message)
-        kept, queryset = {}, Dossier.objects.select_related("supplier", "solution_version__solution")
+        kept, tab = {"tab": FIRST_TAB}, FIRST_TAB
+        queryset = filtered(base, DOSSIER_FILTERS, kept)
     page = Paginator(queryset.order_by("advance_filed_on", "pk"), 50).get_page(request.GET.get("page"))
+    clients = clients_of(page.object_list)
     rows = [
         {"dossier": d, "client": d.rpps or d.finess_geo,
+         "client_name": clients.get(d.client_key, ("", ""))[0], "profession": clients.get(d.client_key, ("", ""))[1],
          "blocking": sum(1 for f in d.findings if f.get("severity") == "blocking"),
          "warnings": sum(1 for f in d.findings if f.get("severity") == "warning") + len(d.directory_alerts)}
         for d in page.object_list
     ]  # fmt: skip
+    others = {name: value for name, value in kept.items() if name != "tab"}
+    tabs = [{"code": code, "label": label, "current": code == tab, "query": urlencode({**others, "tab": code})}
+            for code, label in TAB_LABELS.items()]  # fmt: skip
     return render(request, "portal/instruction/queue.html", {
         "page": page, "rows": rows, "kept": {name: kept.get(name, "") for name in DOSSIER_FILTERS},
-        "query": urlencode(kept),
+        "query": urlencode(kept), "tabs": tabs, "tab_label": TAB_LABELS[tab], "rules": rule_choices(),
         "states": DossierState.choices, "professions": Profession.choices, "tranches": TRANCHES,
         "suppliers": Organisation.objects.order_by("name").values_list("pk", "name")[:500],
         "saved": SavedView.objects.filter(user=request.user).order_by("name"),
@@ -158,7 +203,7 @@ def export(request, name: str, extension: str):
         raise Http404("Export inconnu")
     params = {}
     if name == "dossiers":
-        params = queue_filters(request.GET)  # exactly the queue's view
+        params = queue_view(request.GET)[0]  # exactly the queue's view, its tab included
     elif name == "recouvrements" and request.GET.get("state"):
         params = {"state": request.GET["state"]}
     try:
