@@ -94,6 +94,12 @@ urlpatterns = [
     path("dossiers/<int:dossier_id>/", dossier.detail, name="dossier"),
     path("dossiers/<int:dossier_id>/deposer/", dossier.file_advance, name="dossier_file"),
     path("dossiers/<int:dossier_id>/modifier/", dossier.edit_draft, name="dossier_edit"),
+    path("dossiers/<int:dossier_id>/accuse-de-depot/<str:kind>.pdf", dossier.receipt, name="dossier_receipt"),
+    path(
+        "dossiers/<int:dossier_id>/decisions/<int:transition_id>.pdf",
+        dossier.decision_letter,
+        name="dossier_decision_letter",
+    ),
     path("dossiers/<int:dossier_id>/supprimer/", dossier.delete_draft, name="dossier_delete"),
     path("dossiers/<int:dossier_id>/repondre/", dossier.answer, name="dossier_answer"),
     path("dossiers/<int:dossier_id>/solde/", dossier.file_balance, name="dossier_balance"),

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from sons.documents import notices
 from sons.documents.http import pdf_response, stored_document_response
 from sons.documents.render import FILE_NAMES, MODEL_KINDS
 from sons.documents.render import render as render_model
@@ -57,7 +58,38 @@ def detail(request, dossier_id: int):
         "can_decide": bool(steps & {"validate_advance", "validate_balance"}),
         "message_form": MessageForm(), "balance_form": BalanceForm(),
         "document_form": DocumentForm(kinds=DocumentKind.choices), "model_kinds": MODEL_LABELS,
+        "receipts": [(RECEIPT_CODES[req], notices.REQUESTS[req], notices.reception_date(dossier, req))
+                     for req, _ in notices.filed_requests(dossier)],
+        "decisions": notices.decisions_of(dossier), "appeals": (notices.APPEALS_TITLE, notices.APPEALS),
     })  # fmt: skip
+
+
+RECEIPT_CODES = {"advance": "avance", "balance": "solde"}
+
+
+@role_required(*EVERYONE)
+def receipt(request, dossier_id: int, kind: str):
+    """The accusé de dépôt of a request filed: its reception date (its legal date, §2) and the pieces received."""
+    dossier = dossier_or_404(request.principal, dossier_id)
+    codes = {code: req for req, code in RECEIPT_CODES.items()}
+    if kind not in codes:
+        raise Http404("Demande inconnue")
+    try:
+        content = notices.render_receipt(dossier, codes[kind])
+    except Refused:
+        raise Http404("Aucune demande déposée de cette nature") from None
+    return pdf_response(content, f"accuse-de-depot-{kind}-dossier-{dossier.pk}.pdf")
+
+
+@role_required(*EVERYONE)
+def decision_letter(request, dossier_id: int, transition_id: int):
+    """The lettre de décision of one of the dossier's decisions."""
+    dossier = dossier_or_404(request.principal, dossier_id)
+    try:
+        content = notices.render_decision(dossier, transition_id)
+    except Refused:
+        raise Http404("Aucune décision de ce numéro sur ce dossier") from None
+    return pdf_response(content, f"lettre-de-decision-{transition_id}-dossier-{dossier.pk}.pdf")
 
 
 MODEL_LABELS = [("order", "Bon de commande"), ("va", "Vérification d'aptitude"), ("invoice", "Facture"),
