@@ -37,7 +37,12 @@ EVERYONE = (Role.SUPPLIER_MEMBER, Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT, Ro
 
 @role_required(*EVERYONE)
 def detail(request, dossier_id: int):
-    page = reading.dossier_page(dossier_or_404(request.principal, dossier_id), request.principal)
+    return dossier_page(request, dossier_or_404(request.principal, dossier_id))
+
+
+def dossier_page(request, dossier, *, document_form=None, status: int = 200):
+    """The dossier's page; `document_form`: the upload form as posted, its input and its errors kept."""
+    page = reading.dossier_page(dossier, request.principal)
     dossier, steps = page.dossier, page.steps
     for document in page.documents:
         document.finding_rows = finding_rows(document.findings or [])
@@ -57,11 +62,11 @@ def detail(request, dossier_id: int):
         "can_upload": request.principal.is_supplier,
         "can_decide": bool(steps & {"validate_advance", "validate_balance"}),
         "message_form": MessageForm(), "balance_form": BalanceForm(),
-        "document_form": DocumentForm(kinds=DocumentKind.choices), "model_kinds": MODEL_LABELS,
+        "document_form": document_form or DocumentForm(kinds=DocumentKind.choices), "model_kinds": MODEL_LABELS,
         "receipts": [(RECEIPT_CODES[req], notices.REQUESTS[req], notices.reception_date(dossier, req))
                      for req, _ in notices.filed_requests(dossier)],
         "decisions": notices.decisions_of(dossier), "appeals": (notices.APPEALS_TITLE, notices.APPEALS),
-    })  # fmt: skip
+    }, status=status)  # fmt: skip
 
 
 RECEIPT_CODES = {"advance": "avance", "balance": "solde"}
@@ -356,15 +361,17 @@ def decide(request, dossier_id: int):
 def upload(request, dossier_id: int):
     dossier = dossier_or_404(request.principal, dossier_id)
     form = DocumentForm(request.POST, request.FILES, kinds=DocumentKind.choices)
-    if not form.is_valid():
-        messages.error(request, "Pièce : choisissez un type et un fichier PDF.")
-        return redirect("portal:dossier", dossier_id=dossier_id)
+    if not form.is_valid():  # the page again, the type chosen kept, each error beside its field
+        return dossier_page(request, dossier, document_form=form, status=400)
     file = form.cleaned_data["file"]
     try:
         document = store_uploaded_file(dossier, form.cleaned_data["kind"], file, request.principal.label)
     except Refused as refused:
-        messages.error(request, f"Fichier : {refused.message}")
-        return redirect("portal:dossier", dossier_id=dossier_id)
+        form.add_error("file", refused.message)
+        form.fields["file"].widget.attrs.update(
+            {"aria-describedby": "id_file-erreur", "aria-invalid": "true"}
+        )
+        return dossier_page(request, dossier, document_form=form, status=400)
     if document.check_state == DocumentCheck.PENDING:
         messages.success(
             request, f"Pièce « {document.name} » jointe au dossier ; son contrôle automatique est en cours."
