@@ -102,3 +102,35 @@ def test_granting_a_referencing_opens_a_panel_with_its_impact_and_motive(today):
     version.refresh_from_db()
     assert version.referencing == "granted"
     assert version.transitions.get().reason == "Dossier complet, conforme."
+
+
+def test_the_dossier_names_its_client_and_says_the_rules_only_advise(today):
+    today("2026-09-01")
+    rejected = DossierFactory(advance_rejected=True)
+    from sons.directory.models import Professional
+
+    person = Professional.objects.get(rpps=rejected.rpps)
+    page = html.unescape(
+        signed_in(Role.ASP_INSTRUCTOR, "instructeur-client").get(reverse("portal:dossier", args=[rejected.pk]))
+        .content.decode()
+    )  # fmt: skip
+    client = page.split('data-testid="client">')[1].split("</li>")[0]
+    assert (
+        person.last_name in client and person.get_profession_display() in client and rejected.rpps in client
+    )
+    assert "décision des règles" not in page and "la décision revient à l'ASP" in page
+    assert "Décision de rejet" in page.split('data-testid="derniere-decision"')[1][:400]
+
+
+def test_a_dossier_in_recovery_shows_its_amount_deadline_and_letters(today):
+    today("2026-09-01")
+    noticed = DossierFactory(recovery_notice_sent=True)
+    supplier = signed_in(Role.SUPPLIER_MEMBER, "fournisseur-recouvre", noticed.supplier)
+    page = html.unescape(supplier.get(reverse("portal:dossier", args=[noticed.pk])).content.decode())
+    box = page.split('data-testid="recouvrement"')[1].split("</div>")[0]
+    assert "108,00" in box and "mise en demeure adressée le 21/09/2026" in box
+    assert "jusqu'au" in box
+    letter = reverse("portal:dossier_recovery_letter", args=[noticed.pk, "formal-notice"])
+    assert letter in box
+    response = supplier.get(letter)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

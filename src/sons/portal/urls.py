@@ -101,6 +101,11 @@ urlpatterns = [
         name="dossier_decision_letter",
     ),
     path("dossiers/<int:dossier_id>/supprimer/", dossier.delete_draft, name="dossier_delete"),
+    path(
+        "dossiers/<int:dossier_id>/recouvrement/<str:kind>.pdf",
+        dossier.recovery_letter,
+        name="dossier_recovery_letter",
+    ),
     path("dossiers/<int:dossier_id>/repondre/", dossier.answer, name="dossier_answer"),
     path("dossiers/<int:dossier_id>/solde/", dossier.file_balance, name="dossier_balance"),
     path("dossiers/<int:dossier_id>/attestation/", dossier.attest, name="dossier_attest"),

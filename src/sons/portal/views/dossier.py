@@ -4,15 +4,18 @@ A supplier reaching another supplier's dossier gets a 404 (the queryset is scope
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from sons.directory.models import Centre, Professional
 from sons.documents import notices
 from sons.documents.http import pdf_response, stored_document_response
-from sons.documents.render import FILE_NAMES, MODEL_KINDS
+from sons.documents.render import FILE_NAMES, LETTER_KINDS, MODEL_KINDS, render_letter
 from sons.documents.render import render as render_model
 from sons.documents.store import store_uploaded_file
 from sons.dossiers import actions, evaluations, pieces, reading
@@ -21,7 +24,8 @@ from sons.dossiers.enums import DossierState as S
 from sons.dossiers.scoping import dossier_or_404
 from sons.errors import Refused
 from sons.recoveries.actions import declare_incapacity
-from sons.rules import NOT_ADMISSIBLE
+from sons.recoveries.models import RecoveryCase
+from sons.rules import NOT_ADMISSIBLE, load_parameters
 from sons.rules.codes import DECISIONS
 from sons.rules.money import euros_fr
 from sons.suppliers.enums import Role
@@ -66,7 +70,51 @@ def dossier_page(request, dossier, *, document_form=None, status: int = 200):
         "receipts": [(RECEIPT_CODES[req], notices.REQUESTS[req], notices.reception_date(dossier, req))
                      for req, _ in notices.filed_requests(dossier)],
         "decisions": notices.decisions_of(dossier), "appeals": (notices.APPEALS_TITLE, notices.APPEALS),
+        "client": client_of(dossier), "recovery": recovery_of(dossier),
     }, status=status)  # fmt: skip
+
+
+def client_of(dossier) -> dict:
+    """The client as the directory knows it: name, profession (or « Centre de santé infirmier »), identifier."""
+    if dossier.rpps:
+        person = Professional.objects.filter(rpps=dossier.rpps).first()
+        name = f"{person.first_name} {person.last_name}".strip() if person else ""
+        category = (person.get_profession_display() + (" (IPA)" if person.is_ipa else "")) if person else ""
+        return {"name": name, "category": category, "identifier": f"RPPS {dossier.rpps}"}
+    centre = Centre.objects.filter(finess_geo=dossier.finess_geo).first()
+    return {"name": centre.name if centre else "", "category": "Centre de santé infirmier",
+            "identifier": f"FINESS géographique {dossier.finess_geo}"}  # fmt: skip
+
+
+def recovery_of(dossier) -> dict | None:
+    """The dossier's recovery (§7): its ground, amount, what was repaid, its steps' dates, the supplier's delay to
+    remedy or to observe after the formal notice, and its letters."""
+    case = RecoveryCase.objects.filter(dossier=dossier).first()
+    if case is None:
+        return None
+    delay = load_parameters().at(case.opened_on).formal_notice_days
+    letters = [(kind, label) for kind, label, day in (("formal-notice", "Mise en demeure", case.formal_notice_sent_on),
+               ("repayment-order", "Ordre de reversement", case.repayment_ordered_on)) if day]  # fmt: skip
+    return {
+        "case": case, "remaining": max(case.amount - dossier.recovered, 0), "delay": delay,
+        "answer_until": case.formal_notice_sent_on + timedelta(days=delay) if case.formal_notice_sent_on else None,
+        "letters": letters,
+    }  # fmt: skip
+
+
+@role_required(*EVERYONE)
+def recovery_letter(request, dossier_id: int, kind: str):
+    """A letter of the dossier's recovery (§7), for whoever may see the dossier: its supplier is its addressee."""
+    dossier = dossier_or_404(request.principal, dossier_id)
+    case = get_object_or_404(RecoveryCase, dossier=dossier)
+    if kind not in LETTER_KINDS:
+        raise Http404("Courrier inconnu")
+    try:
+        content = render_letter(kind, case)
+    except Refused as refused:
+        messages.error(request, refused.message)
+        return redirect("portal:dossier", dossier_id=dossier_id)
+    return pdf_response(content, f"{FILE_NAMES[kind]}-dossier-{dossier.pk}.pdf")
 
 
 RECEIPT_CODES = {"advance": "avance", "balance": "solde"}
