@@ -91,3 +91,14 @@ def test_exporting_the_view_gives_exactly_its_rows_finding_and_deadline_included
         rows = [line for line in b"".join(export.streaming_content).decode("utf-8-sig").splitlines() if line]
         assert count_of(page) == len(rows) - 1, params
     assert count_of(instructor.get(reverse("portal:queue"), {"tab": "all"}).content.decode()) == 4
+
+
+def test_the_suppliers_list_names_its_clients(today):
+    today("2026-09-01")
+    dossier = DossierFactory(advance_filed=True)
+    from sons.directory.models import Professional
+
+    person = Professional.objects.get(rpps=dossier.rpps)
+    supplier = signed_in(Role.SUPPLIER_MEMBER, "fournisseur-liste", dossier.supplier)
+    page = html.unescape(supplier.get(reverse("portal:supplier_dossiers")).content.decode())
+    assert person.last_name in page and person.get_profession_display() in page and f"RPPS {dossier.rpps}" in page

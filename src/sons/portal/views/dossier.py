@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from sons.directory.models import Centre, Professional
 from sons.documents import notices
 from sons.documents.http import pdf_response, stored_document_response
 from sons.documents.render import FILE_NAMES, LETTER_KINDS, MODEL_KINDS, render_letter
@@ -70,20 +69,8 @@ def dossier_page(request, dossier, *, document_form=None, status: int = 200):
         "receipts": [(RECEIPT_CODES[req], notices.REQUESTS[req], notices.reception_date(dossier, req))
                      for req, _ in notices.filed_requests(dossier)],
         "decisions": notices.decisions_of(dossier), "appeals": (notices.APPEALS_TITLE, notices.APPEALS),
-        "client": client_of(dossier), "recovery": recovery_of(dossier),
+        "client": reading.client_labels([dossier])[dossier.client_key], "recovery": recovery_of(dossier),
     }, status=status)  # fmt: skip
-
-
-def client_of(dossier) -> dict:
-    """The client as the directory knows it: name, profession (or « Centre de santé infirmier »), identifier."""
-    if dossier.rpps:
-        person = Professional.objects.filter(rpps=dossier.rpps).first()
-        name = f"{person.first_name} {person.last_name}".strip() if person else ""
-        category = (person.get_profession_display() + (" (IPA)" if person.is_ipa else "")) if person else ""
-        return {"name": name, "category": category, "identifier": f"RPPS {dossier.rpps}"}
-    centre = Centre.objects.filter(finess_geo=dossier.finess_geo).first()
-    return {"name": centre.name if centre else "", "category": "Centre de santé infirmier",
-            "identifier": f"FINESS géographique {dossier.finess_geo}"}  # fmt: skip
 
 
 def recovery_of(dossier) -> dict | None:

@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from sons.directory.enums import Profession
-from sons.directory.models import Centre, Professional
 from sons.dossiers import actions
 from sons.dossiers.enums import RECOVERY_STATES, DossierState
 from sons.dossiers.filters import DOSSIER_FILTERS, FIRST_TAB, TAB_LABELS, TRANCHES
 from sons.dossiers.models import Dossier
+from sons.dossiers.reading import client_labels
 from sons.dossiers.workflow import STEPS, allowed_steps
 from sons.errors import Refused
 from sons.exports.jobs import enqueue_export, export_job, storage, too_large
@@ -55,20 +55,6 @@ def rule_choices() -> list[tuple[str, str]]:
     return [(rule.name, rule_label(rule)) for rule in rules]
 
 
-def clients_of(dossiers) -> dict[str, tuple[str, str]]:
-    """Each dossier's client as the directory knows it: (name, profession or kind), by client key."""
-    rpps = {d.rpps for d in dossiers if d.rpps}
-    finess = {d.finess_geo for d in dossiers if d.finess_geo}
-    found = {}
-    for professional in Professional.objects.filter(rpps__in=rpps):
-        profession = professional.get_profession_display() + (" (IPA)" if professional.is_ipa else "")
-        found[f"rpps:{professional.rpps}"] = (f"{professional.first_name} {professional.last_name}".strip(),
-                                              profession)  # fmt: skip
-    for centre in Centre.objects.filter(finess_geo__in=finess):
-        found[f"finess:{centre.finess_geo}"] = (centre.name, "Centre de santé infirmier")
-    return found
-
-
 def queue_view(params) -> tuple[dict[str, str], str]:
     """The filters of the view and its tab (« à instruire » when none is given)."""
     kept = queue_filters(params)
@@ -87,10 +73,9 @@ def queue(request):
         kept, tab = {"tab": FIRST_TAB}, FIRST_TAB
         queryset = filtered(base, DOSSIER_FILTERS, kept)
     page = Paginator(queryset.order_by("advance_filed_on", "pk"), 50).get_page(request.GET.get("page"))
-    clients = clients_of(page.object_list)
+    clients = client_labels(page.object_list)
     rows = [
-        {"dossier": d, "client": d.rpps or d.finess_geo,
-         "client_name": clients.get(d.client_key, ("", ""))[0], "profession": clients.get(d.client_key, ("", ""))[1],
+        {"dossier": d, "client": clients[d.client_key],
          "blocking": sum(1 for f in d.findings if f.get("severity") == "blocking"),
          "warnings": sum(1 for f in d.findings if f.get("severity") == "warning") + len(d.directory_alerts)}
         for d in page.object_list
