@@ -42,3 +42,23 @@ def test_a_missing_file_keeps_the_type_and_names_the_field(dossier):
     page = html.unescape(response.content.decode())
     assert response.status_code == 400
     assert '<option value="invoice" selected>' in page and 'href="#id_file"' in page
+
+
+def test_a_balance_request_refused_keeps_its_input_and_ties_errors_to_fields(today):
+    from tests.db_factories import validated_pilot
+
+    today("2026-09-01")
+    paid = DossierFactory(advance_paid=True)
+    validated_pilot(paid.solution_version)
+    supplier = signed_in(Role.SUPPLIER_MEMBER, "fournisseur-solde", paid.supplier)
+    form = {"completed_on": "2026-10-01", "va_signed_on": "pas une date", "va_signature": "psc",
+            "invoice_issued_on": "2026-10-06", "invoice_amount": "270.00"}  # fmt: skip
+    response = supplier.post(reverse("portal:dossier_balance", args=[paid.pk]), form)
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert 'value="270.00"' in page and 'value="2026-10-01"' in page  # the input kept
+    assert 'id="id_va_signed_on-erreur"' in page and 'href="#id_va_signed_on"' in page
+    form["va_signed_on"] = "2026-10-05"
+    missing = supplier.post(reverse("portal:dossier_balance", args=[paid.pk]), form)  # no invoice, no VA joined
+    text = html.unescape(missing.content.decode())
+    assert missing.status_code == 400 and "pièce(s) obligatoire(s) manquante(s)" in text and 'value="270.00"' in text

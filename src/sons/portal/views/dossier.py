@@ -43,8 +43,8 @@ def detail(request, dossier_id: int):
     return dossier_page(request, dossier_or_404(request.principal, dossier_id))
 
 
-def dossier_page(request, dossier, *, document_form=None, status: int = 200):
-    """The dossier's page; `document_form`: the upload form as posted, its input and its errors kept."""
+def dossier_page(request, dossier, *, document_form=None, balance_form=None, status: int = 200):
+    """The dossier's page; `document_form`, `balance_form`: a form as posted, its input and its errors kept."""
     page = reading.dossier_page(dossier, request.principal)
     dossier, steps = page.dossier, page.steps
     for document in page.documents:
@@ -64,7 +64,7 @@ def dossier_page(request, dossier, *, document_form=None, status: int = 200):
         "can_declare_incapacity": "declare_incapacity" in steps,
         "can_upload": request.principal.is_supplier,
         "can_decide": bool(steps & {"validate_advance", "validate_balance"}),
-        "message_form": MessageForm(), "balance_form": BalanceForm(),
+        "message_form": MessageForm(), "balance_form": balance_form or BalanceForm(),
         "document_form": document_form or DocumentForm(kinds=DocumentKind.choices), "model_kinds": MODEL_LABELS,
         "receipts": [(RECEIPT_CODES[req], notices.REQUESTS[req], notices.reception_date(dossier, req))
                      for req, _ in notices.filed_requests(dossier)],
@@ -284,15 +284,18 @@ def answer(request, dossier_id: int):
 @role_required(Role.SUPPLIER_MEMBER, members=FILERS)
 @require_POST
 def file_balance(request, dossier_id: int):
-    dossier_or_404(request.principal, dossier_id)  # another supplier's dossier: 404 before anything
+    """The balance request; refused, the page comes back with the input kept and each error beside its field."""
+    dossier = dossier_or_404(request.principal, dossier_id)  # another supplier's dossier: 404 before anything
     form = BalanceForm(request.POST)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else "Formulaire"
-            messages.error(request, f"{label} : {' '.join(errors)}")
-        return redirect("portal:dossier", dossier_id=dossier_id)
-    return _act(request, dossier_id, lambda d, _: actions.file_balance(request.principal, d, form.payload()),
-                "Demande de solde déposée.")  # fmt: skip
+    if form.is_valid():
+        try:
+            actions.file_balance(request.principal, dossier, form.payload())
+        except Refused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, "Demande de solde déposée : l'accusé de dépôt est disponible.")
+            return redirect("portal:dossier", dossier_id=dossier_id)
+    return dossier_page(request, dossier, balance_form=form, status=400)
 
 
 @role_required(Role.SUPPLIER_MEMBER, members=FILERS)
