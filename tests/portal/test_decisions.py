@@ -134,3 +134,23 @@ def test_a_dossier_in_recovery_shows_its_amount_deadline_and_letters(today):
     assert letter in box
     response = supplier.get(letter)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_a_bulk_rejection_confirms_with_its_motive(today):
+    today("2026-09-01")
+    first, second = DossierFactory(), DossierFactory()
+    instructor = signed_in(Role.ASP_INSTRUCTOR, "instructeur-lot")
+    chosen = {
+        "decision": "reject",
+        "dossiers": [first.pk, second.pk],
+        "message": "Pièces illisibles (AF §6.2).",
+    }
+    panel = html.unescape(instructor.post(reverse("portal:decide_bulk"), chosen).content.decode())
+    assert f"n° {first.pk}, n° {second.pk}" in panel and "Pièces illisibles (AF §6.2).</textarea>" in panel
+    assert (state_of(first), state_of(second)) == (S.ADVANCE_FILED, S.ADVANCE_FILED)
+    refused = instructor.post(reverse("portal:decide_bulk"), {**chosen, "confirmed": "1", "motive": ""})
+    assert refused.status_code == 400 and state_of(first) == S.ADVANCE_FILED
+    instructor.post(
+        reverse("portal:decide_bulk"), {**chosen, "confirmed": "1", "motive": "Pièces illisibles."}
+    )
+    assert (state_of(first), state_of(second)) == (S.ADVANCE_REJECTED, S.ADVANCE_REJECTED)

@@ -101,4 +101,8 @@ def test_the_suppliers_list_names_its_clients(today):
     person = Professional.objects.get(rpps=dossier.rpps)
     supplier = signed_in(Role.SUPPLIER_MEMBER, "fournisseur-liste", dossier.supplier)
     page = html.unescape(supplier.get(reverse("portal:supplier_dossiers")).content.decode())
-    assert person.last_name in page and person.get_profession_display() in page and f"RPPS {dossier.rpps}" in page
+    assert (
+        person.last_name in page
+        and person.get_profession_display() in page
+        and f"RPPS {dossier.rpps}" in page
+    )

@@ -105,11 +105,20 @@ def test_instructor_filters_saves_a_view_and_decides_in_bulk(client, spaces):
     client.post(reverse("portal:save_view"), {"name": "À instruire", "state": S.ADVANCE_FILED})
     assert "À instruire" in client.get(reverse("portal:queue")).content.decode()
     response = client.post(
-        reverse("portal:decide_bulk"), {"decision": "reject", "dossiers": [dossiers[0].pk]}
-    )
-    assert "Message : obligatoire" in client.get(response.url).content.decode()
-    client.post(reverse("portal:decide_bulk"),
-                {"decision": "validate", "dossiers": [d.pk for d in dossiers[:2]]})  # fmt: skip
+        reverse("portal:decide_bulk"),
+        {"decision": "reject", "dossiers": [dossiers[0].pk], "retour": "tab=all"},
+    )  # the queue again, the selection kept, the error beside the message
+    page = response.content.decode()
+    assert response.status_code == 400 and "Message : obligatoire" in page
+    assert f'value="{dossiers[0].pk}" id="sel-{dossiers[0].pk}" checked' in page
+    assert f'value="{dossiers[1].pk}" id="sel-{dossiers[1].pk}">' in page
+    chosen = {"decision": "validate", "dossiers": [d.pk for d in dossiers[:2]]}
+    panel = client.post(
+        reverse("portal:decide_bulk"), chosen
+    )  # the confirmation panel first: nothing decided
+    assert panel.status_code == 200 and "Valider : 2 dossier(s)" in panel.content.decode()
+    assert Dossier.objects.filter(state=S.ADVANCE_VALIDATED).count() == 0
+    client.post(reverse("portal:decide_bulk"), {**chosen, "confirmed": "1", "motive": ""})
     states = sorted(Dossier.objects.filter(pk__in=[d.pk for d in dossiers]).values_list("state", flat=True))
     assert states == sorted([S.ADVANCE_VALIDATED, S.ADVANCE_VALIDATED, S.ADVANCE_FILED])
 

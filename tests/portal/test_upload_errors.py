@@ -59,6 +59,12 @@ def test_a_balance_request_refused_keeps_its_input_and_ties_errors_to_fields(tod
     assert 'value="270.00"' in page and 'value="2026-10-01"' in page  # the input kept
     assert 'id="id_va_signed_on-erreur"' in page and 'href="#id_va_signed_on"' in page
     form["va_signed_on"] = "2026-10-05"
-    missing = supplier.post(reverse("portal:dossier_balance", args=[paid.pk]), form)  # no invoice, no VA joined
+    missing = supplier.post(
+        reverse("portal:dossier_balance", args=[paid.pk]), form
+    )  # no invoice, no VA joined
     text = html.unescape(missing.content.decode())
-    assert missing.status_code == 400 and "pièce(s) obligatoire(s) manquante(s)" in text and 'value="270.00"' in text
+    assert (
+        missing.status_code == 400
+        and "pièce(s) obligatoire(s) manquante(s)" in text
+        and 'value="270.00"' in text
+    )

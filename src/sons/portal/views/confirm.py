@@ -23,12 +23,12 @@ class Panel:
     motive_required: bool = True
     motive_help: str = ""
     irreversible: bool = True
-    hidden: dict = field(default_factory=dict)
+    hidden: dict | list = field(default_factory=dict)  # a dict, or (name, value) pairs (a name repeated)
     findings: list = field(default_factory=list)
 
-    def form(self, data=None) -> MotiveForm:
+    def form(self, data=None, **kwargs) -> MotiveForm:
         return MotiveForm(
-            data, label=self.motive_label, required=self.motive_required, help_text=self.motive_help
+            data, label=self.motive_label, required=self.motive_required, help_text=self.motive_help, **kwargs
         )
 
 
@@ -36,5 +36,6 @@ def show(request, panel: Panel, form: MotiveForm | None = None, refusal: str = "
     return render(request, "portal/dossier/confirm.html", {
         "title": panel.title, "button": panel.button, "action": panel.action, "back_url": panel.back_url,
         "back_label": panel.back_label, "impact": panel.impact, "irreversible": panel.irreversible,
-        "hidden": panel.hidden, "findings": panel.findings, "form": form or panel.form(), "refusal": refusal,
+        "hidden": list(panel.hidden.items()) if isinstance(panel.hidden, dict) else panel.hidden,
+        "findings": panel.findings, "form": form or panel.form(), "refusal": refusal,
     }, status=status)  # fmt: skip

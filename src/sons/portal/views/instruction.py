@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sons.directory.enums import Profession
@@ -30,6 +31,7 @@ from sons.suppliers.models import Organisation
 
 from ..access import ASP, role_required
 from ..models import SavedView
+from .confirm import Panel, show
 
 BULK_LIMIT = 5000
 
@@ -64,7 +66,13 @@ def queue_view(params) -> tuple[dict[str, str], str]:
 
 @role_required(Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT)
 def queue(request):
-    kept, tab = queue_view(request.GET)
+    return queue_page(request, request.GET)
+
+
+def queue_page(request, params, *, bulk: dict | None = None, status: int = 200):
+    """The queue's view of `params`; `bulk`: a bulk decision refused, its selection, decision and message kept
+    and its errors shown beside their fields."""
+    kept, tab = queue_view(params)
     base = Dossier.objects.select_related("supplier", "solution_version__solution")
     try:
         queryset = filtered(base, DOSSIER_FILTERS, kept)
@@ -72,7 +80,8 @@ def queue(request):
         messages.error(request, bad.message)
         kept, tab = {"tab": FIRST_TAB}, FIRST_TAB
         queryset = filtered(base, DOSSIER_FILTERS, kept)
-    page = Paginator(queryset.order_by("advance_filed_on", "pk"), 50).get_page(request.GET.get("page"))
+    page = Paginator(queryset.order_by("advance_filed_on", "pk"), 50).get_page(params.get("page"))
+    bulk = bulk or {"selected": set(), "decision": "", "message": "", "errors": {}}
     clients = client_labels(page.object_list)
     rows = [
         {"dossier": d, "client": clients[d.client_key],
@@ -89,8 +98,8 @@ def queue(request):
         "states": DossierState.choices, "professions": Profession.choices, "tranches": TRANCHES,
         "suppliers": Organisation.objects.order_by("name").values_list("pk", "name")[:500],
         "saved": SavedView.objects.filter(user=request.user).order_by("name"),
-        "can_decide": request.principal.holds(Role.ASP_INSTRUCTOR),
-    })  # fmt: skip
+        "can_decide": request.principal.holds(Role.ASP_INSTRUCTOR), "bulk": bulk,
+    }, status=status)  # fmt: skip
 
 
 @role_required(Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT)
@@ -114,32 +123,58 @@ def delete_view(request, view_id: int):
     return redirect("portal:queue")
 
 
+BULK_DECISIONS = {"validate": "Valider", "request_completion": "Demander un complément", "reject": "Rejeter"}
+
+
 @role_required(Role.ASP_INSTRUCTOR)
 @require_POST
 def decide_bulk(request):
-    """One decision on the selected dossiers; each succeeds or fails alone, with its reason."""
+    """One decision on the selected dossiers, after its confirmation panel (the dossiers, the motive required to
+    reject or ask for a completion); each succeeds or fails alone, with its reason. Refused, the queue comes back
+    with the selection, the decision and the message kept."""
     decision = request.POST.get("decision", "")
-    text = request.POST.get("message", "").strip()
     back = request.POST.get("retour", "")
     target = f"/instruction/?{back}" if back else "/instruction/"
     ids = [int(pk) for pk in request.POST.getlist("dossiers") if pk.isdigit()][:BULK_LIMIT]
+    confirming = request.POST.get("confirmed") == "1"
+    text = request.POST.get("motive" if confirming else "message", "").strip()
+    errors = {}
     if decision not in actions.DECISIONS:
-        messages.error(request, "Décision : choisissez valider, demander un complément ou rejeter.")
-    elif not ids:
-        messages.error(request, "Sélection : cochez au moins un dossier.")
-    elif decision != "validate" and not text:
-        messages.error(request, "Message : obligatoire pour rejeter ou demander un complément.")
-    else:
-        found = Dossier.objects.select_related("solution_version").in_bulk(ids)
-        report = actions.decide_many(request.principal, {pk: found.get(pk) for pk in ids}, decision, text)
-        done = [item for item in report if item["status"] == "ok"]
-        failed = [item for item in report if item["status"] != "ok"]
-        if done:
-            messages.success(request, f"{len(done)} dossier(s) traité(s).")
-        for item in failed[:20]:
-            messages.error(request, f"Dossier n° {item['id']} : {item['message']}")
-        if len(failed) > 20:
-            messages.error(request, f"… et {len(failed) - 20} autre(s) dossier(s) en erreur.")
+        errors["decision"] = "Décision : choisissez valider, demander un complément ou rejeter."
+    if not ids:
+        errors["dossiers"] = "Sélection : cochez au moins un dossier."
+    if decision != "validate" and not text and not confirming:
+        errors["message"] = "Message : obligatoire pour rejeter ou demander un complément."
+    if errors:
+        params = QueryDict(back)
+        bulk = {"selected": set(ids), "decision": decision, "message": text, "errors": errors}
+        return queue_page(request, params, bulk=bulk, status=400)
+    panel = Panel(
+        title=f"{BULK_DECISIONS[decision]} : {len(ids)} dossier(s)", button=f"Confirmer : {BULK_DECISIONS[decision].lower()}",
+        action=reverse("portal:decide_bulk"), back_url=target, back_label="File d'instruction",
+        impact=[f"Dossiers : {', '.join(f'n° {pk}' for pk in ids[:50])}{' …' if len(ids) > 50 else ''}.",
+                "Chaque dossier est décidé seul ; un refus (constat bloquant, état) est signalé sans arrêter les "
+                "autres. Une lettre de décision est établie pour chacun."],
+        motive_label=("Message au Fournisseur (facultatif)" if decision == "validate"
+                      else "Motif, commun aux dossiers sélectionnés (obligatoire)"),
+        motive_required=decision != "validate", irreversible=decision != "request_completion",
+        hidden=[("decision", decision), ("retour", back), ("confirmed", "1"), *(("dossiers", pk) for pk in ids)],
+    )  # fmt: skip
+    if not confirming:
+        return show(request, panel, panel.form(initial={"motive": text}))
+    form = panel.form(request.POST)
+    if not form.is_valid():
+        return show(request, panel, form, status=400)
+    found = Dossier.objects.select_related("solution_version").in_bulk(ids)
+    report = actions.decide_many(request.principal, {pk: found.get(pk) for pk in ids}, decision, form.text)
+    done = [item for item in report if item["status"] == "ok"]
+    failed = [item for item in report if item["status"] != "ok"]
+    if done:
+        messages.success(request, f"{len(done)} dossier(s) traité(s).")
+    for item in failed[:20]:
+        messages.error(request, f"Dossier n° {item['id']} : {item['message']}")
+    if len(failed) > 20:
+        messages.error(request, f"… et {len(failed) - 20} autre(s) dossier(s) en erreur.")
     return redirect(target)
 
 
