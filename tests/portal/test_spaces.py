@@ -144,6 +144,8 @@ def test_paying_agent_prepares_sends_and_confirms_a_batch(client, spaces):
     client.post(reverse("portal:batch_move", args=[batch.pk, "transmettre"]), {"motive": "Lot hebdomadaire."})
     client.post(reverse("portal:batch_move", args=[batch.pk, "confirmer"]), {"motive": "Relevé n° 42."})
     assert list(batch.transitions.values_list("reason", flat=True)) == ["Lot hebdomadaire.", "Relevé n° 42."]
+    shown = client.get(reverse("portal:batch", args=[batch.pk])).content.decode()
+    assert "Relevé n° 42." in shown and "fr-badge--success" in shown
     batch.refresh_from_db()
     dossier.refresh_from_db()
     assert batch.state == "confirmed" and dossier.state == S.ADVANCE_PAID

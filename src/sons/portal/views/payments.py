@@ -18,6 +18,10 @@ from sons.suppliers.enums import Role
 from ..access import ASP, role_required
 from .confirm import Panel, show
 
+# One colour per step of a batch: prepared (in progress), sent (awaiting the bank), confirmed (paid), rejected.
+BATCH_BADGES = {"prepared": "fr-badge--info", "sent": "fr-badge--new", "confirmed": "fr-badge--success",
+                "rejected": "fr-badge--error"}  # fmt: skip
+
 
 @role_required(*ASP)
 def batches(request):
@@ -37,7 +41,8 @@ def batch_detail(request, batch_id: int):
     for payment in page.object_list:
         payment.amount_fr = euros_fr(payment.amount)
     return render(request, "portal/payments/batch.html", {
-        "batch": batch, "total": euros_fr(batch.total), "page": page,
+        "batch": batch, "badge": BATCH_BADGES.get(batch.state, "fr-badge--info"),
+        "history": batch.transitions.order_by("at", "pk"), "total": euros_fr(batch.total), "page": page,
         "can_pay": request.principal.holds(Role.ASP_PAYING_AGENT),
     })  # fmt: skip
 
