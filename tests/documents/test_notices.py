@@ -105,3 +105,22 @@ def test_a_validation_letter_states_the_amount_paid(today):
     decide(dossier, "validate", "")
     _, text = letter_of(supplier, dossier)  # the supplier reads it too
     assert "Décision de validation" in text and "est validée" in text and "108,00" in text
+
+
+def test_the_api_serves_the_receipt_and_the_decision_letter(today):
+    from tests.db_factories import supplier_token
+    from tests.worlds import Api
+
+    today("2026-09-01")
+    dossier = DossierFactory(advance_rejected=True)
+    api = Api(supplier_token(dossier.supplier)[1])
+    receipt = api.get(f"/dossiers/{dossier.pk}/receipts/advance")
+    assert receipt.status_code == 200 and "Date de réception : 01/09/2026" in flat(pdf_text(receipt.content))
+    missing = api.get(f"/dossiers/{dossier.pk}/receipts/balance")
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+    history = api.get(f"/dossiers/{dossier.pk}").json()["history"]
+    rejection = next(step for step in history if step["name"] == "reject_advance")
+    letter = api.get(f"/dossiers/{dossier.pk}/decisions/{rejection['id']}/letter")
+    assert letter.status_code == 200 and "Demande irrecevable." in flat(pdf_text(letter.content))
+    filing = next(step for step in history if step["name"] == "file_advance")
+    assert api.get(f"/dossiers/{dossier.pk}/decisions/{filing['id']}/letter").status_code == 404
