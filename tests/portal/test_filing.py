@@ -151,3 +151,24 @@ def actions_supplier(dossier):
     from tests.db_factories import supplier_token
 
     return supplier_token(dossier.supplier)[0]
+
+
+def test_the_missing_order_is_joined_from_the_recap_itself(client, spaces):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.documents.pdfs import text_pdf
+
+    signed_in(client, spaces.supplier)
+    draft = new_draft(client, spaces)
+    recap = client.get(reverse("portal:dossier_file", args=[draft.pk])).content.decode()
+    assert (
+        reverse("portal:dossier_upload", args=[draft.pk]) in recap
+        and '<option value="order" selected>' in recap
+    )
+    upload = SimpleUploadedFile("commande.pdf", text_pdf("Bon de commande"), content_type="application/pdf")
+    joined = client.post(reverse("portal:dossier_upload", args=[draft.pk]),
+                         {"kind": "order", "file": upload, "retour": "depot"})  # fmt: skip
+    assert joined.url == reverse("portal:dossier_file", args=[draft.pk])
+    client.post(reverse("portal:dossier_file", args=[draft.pk]))
+    draft.refresh_from_db()
+    assert draft.state == S.ADVANCE_FILED

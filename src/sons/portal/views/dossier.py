@@ -193,6 +193,7 @@ def file_advance(request, dossier_id: int):
                     "balance": dossier.balance_amount},
         "form_label": pieces.FORMS["advance"], "pieces": checklist,
         "complete": all(row.present for row in checklist), "blocking": blocked, "error": error,
+        "document_form": DocumentForm(initial={"kind": DocumentKind.ORDER}, kinds=DocumentKind.choices),
     }, status=400 if error else 200)  # fmt: skip
 
 
@@ -410,12 +411,12 @@ def upload(request, dossier_id: int):
             {"aria-describedby": "id_file-erreur", "aria-invalid": "true"}
         )
         return dossier_page(request, dossier, document_form=form, status=400)
-    if document.check_state == DocumentCheck.PENDING:
-        messages.success(
-            request, f"Pièce « {document.name} » jointe au dossier ; son contrôle automatique est en cours."
-        )
-        return redirect("portal:dossier", dossier_id=dossier_id)
-    messages.success(request, f"Pièce « {document.name} » jointe au dossier.")
+    checking = (
+        " ; son contrôle automatique est en cours" if document.check_state == DocumentCheck.PENDING else ""
+    )
+    messages.success(request, f"Pièce « {document.name} » jointe au dossier{checking}.")
+    if request.POST.get("retour") == "depot" and dossier.state == S.DRAFT:  # joined from the filing's recap
+        return redirect("portal:dossier_file", dossier_id=dossier_id)
     return redirect("portal:dossier", dossier_id=dossier_id)
 
 
