@@ -43,6 +43,7 @@ def test_filing_a_draft_gives_an_accuse_de_depot_dated_by_its_reception(today):
     text = flat(pdf_text(response.content))
     assert "Accusé de dépôt" in text and f"Dossier SONS n° {draft.pk}" in text
     assert "Date de réception : 03/09/2026" in text and "Section 2" in text
+    assert "Montant demandé (évalué au dépôt) : 108,00" in text
     assert "Formulaire de demande de financement et de versement de l'avance" in text
     assert f"Bon de commande : « order-{draft.pk}.pdf »" in text
     assert supplier.get(reverse("portal:dossier_receipt", args=[draft.pk, "solde"])).status_code == 404
@@ -53,6 +54,7 @@ def test_the_balance_receipt_lists_the_invoice_and_the_va(today):
     dossier = DossierFactory(balance_filed=True)
     text = flat(pdf_text(render_receipt(dossier, "balance")))
     assert "demande de versement du solde" in text and "Date de réception : 20/10/2026" in text
+    assert "Montant demandé (évalué au dépôt) : 162,00" in text
     assert "Facture : «" in text and "Vérification d'aptitude : «" in text
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -69,6 +70,19 @@ def reception_date(dossier: Dossier, request: str):
     return dossier.advance_filed_on if request == "advance" else dossier.balance_filed_on
 
 
+def amount_at_filing(dossier: Dossier, request: str, filing: Transition) -> Decimal | None:
+    """The amount of `request` as the rules computed it at its filing (a later answer may change it)."""
+    evaluation = (
+        Evaluation.objects.filter(dossier=dossier, step=filing.name, at__lte=filing.at)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    value = (evaluation.amounts or {}).get(request) if evaluation else None
+    if value is None:
+        value = dossier.advance_amount if request == "advance" else dossier.balance_amount
+    return Decimal(str(value)) if value is not None else None
+
+
 def render_receipt(dossier: Dossier, request: str) -> bytes:
     """The accusé de dépôt of `request` ("advance" or "balance"); NotFound if it was never filed."""
     filing = filing_of(dossier, request) if request in FILING_STEPS else None
@@ -87,7 +101,7 @@ def render_receipt(dossier: Dossier, request: str) -> bytes:
     pdf.field("Solution logicielle", ctx.solution_label)
     if dossier.supplier_reference:
         pdf.field("Référence de commande du Fournisseur", dossier.supplier_reference)
-    amount = dossier.advance_amount if request == "advance" else dossier.balance_amount
+    amount = amount_at_filing(dossier, request, filing)
     if amount is not None:
         pdf.field("Montant demandé (évalué au dépôt)", euros_fr(amount))
     pdf.boxed(
