@@ -154,3 +154,22 @@ def test_a_bulk_rejection_confirms_with_its_motive(today):
         reverse("portal:decide_bulk"), {**chosen, "confirmed": "1", "motive": "Pièces illisibles."}
     )
     assert (state_of(first), state_of(second)) == (S.ADVANCE_REJECTED, S.ADVANCE_REJECTED)
+
+
+def test_a_recovery_step_opens_its_panel_first(today):
+    today("2026-09-01")
+    recovering = DossierFactory(in_recovery=True)
+    from sons.recoveries.models import RecoveryCase
+
+    case = RecoveryCase.objects.get(dossier=recovering)
+    instructor = signed_in(Role.ASP_INSTRUCTOR, "instructeur-recouvrement")
+    url = reverse("portal:recovery_step", args=[case.pk])
+    panel = html.unescape(instructor.post(url, {"step": "send_formal_notice"}).content.decode())
+    assert "jours pour remédier" in panel and 'name="motive"' not in panel  # nothing to type, only to confirm
+    assert state_of(recovering) == S.IN_RECOVERY
+    instructor.post(url, {"step": "send_formal_notice", "confirmed": "1"})
+    assert state_of(recovering) == S.RECOVERY_NOTICE_SENT
+    refused = instructor.post(url, {"step": "cancel_recovery", "confirmed": "1", "motive": ""})
+    assert refused.status_code == 400 and state_of(recovering) == S.RECOVERY_NOTICE_SENT
+    instructor.post(url, {"step": "cancel_recovery", "confirmed": "1", "motive": "Prestation réalisée."})
+    assert state_of(recovering) == S.RECOVERY_CANCELLED

@@ -19,7 +19,7 @@ class Panel:
     back_url: str
     back_label: str
     impact: list[str]
-    motive_label: str = "Motif"
+    motive_label: str = "Motif"  # "": a decision without text (no field shown)
     motive_required: bool = True
     motive_help: str = ""
     irreversible: bool = True
@@ -38,4 +38,5 @@ def show(request, panel: Panel, form: MotiveForm | None = None, refusal: str = "
         "back_label": panel.back_label, "impact": panel.impact, "irreversible": panel.irreversible,
         "hidden": list(panel.hidden.items()) if isinstance(panel.hidden, dict) else panel.hidden,
         "findings": panel.findings, "form": form or panel.form(), "refusal": refusal,
+        "show_motive": bool(panel.motive_label),
     }, status=status)  # fmt: skip

@@ -25,7 +25,9 @@ from sons.exports.responses import export_response
 from sons.filtering import BadFilter, filtered
 from sons.recoveries import actions as recoveries
 from sons.recoveries.models import RecoveryCase
+from sons.rules import load_parameters
 from sons.rules.core import RULES_BY_NAME, section_key
+from sons.rules.money import euros_fr
 from sons.suppliers.enums import Role
 from sons.suppliers.models import Organisation
 
@@ -194,21 +196,68 @@ def recovery_list(request):
     })  # fmt: skip
 
 
+def recovery_panel(case: RecoveryCase, step: str) -> Panel:
+    """The confirmation panel of a recovery step (§7): what it does; the text it needs (observations, amount,
+    motive of the abandon), none for the formal notice and the repayment order."""
+    dossier = case.dossier
+    delay = load_parameters().at(case.opened_on).formal_notice_days
+    facts = f"Recouvrement n° {case.pk} du dossier n° {dossier.pk} ({case.get_ground_display().lower()}) : {euros_fr(case.amount)} à reverser."
+    impacts = {
+        "send_formal_notice": [
+            facts,
+            f"La mise en demeure est adressée au Fournisseur : il dispose de {delay} jours pour "
+            "remédier aux manquements ou présenter ses observations (AF §7).",
+        ],
+        "record_observations": [facts, "Les observations du Fournisseur sont versées au dossier."],
+        "order_repayment": [
+            facts,
+            "L'ordre de reversement est émis : la mise en demeure est restée infructueuse (AF §7).",
+        ],
+        "record_repayment": [
+            facts,
+            f"Déjà reversé : {euros_fr(dossier.recovered)}. Le recouvrement est clos quand tout est reversé.",
+        ],
+        "cancel_recovery": [facts, "Le recouvrement est abandonné : plus rien n'est réclamé au Fournisseur."],
+    }
+    labels = {
+        "record_observations": "Observations du Fournisseur (obligatoire)",
+        "record_repayment": "Montant reversé reçu (€, obligatoire)",
+        "cancel_recovery": "Motif de l'abandon (obligatoire)",
+    }
+    return Panel(
+        title=f"{STEPS[step].label} — recouvrement n° {case.pk}", button=f"Confirmer : {STEPS[step].label.lower()}",
+        action=reverse("portal:recovery_step", args=[case.pk]), back_url=reverse("portal:recoveries"),
+        back_label="Recouvrements", impact=impacts[step], motive_label=labels.get(step, ""),
+        motive_required=step in labels, irreversible=step != "record_observations",
+        hidden={"step": step, "confirmed": "1"},
+    )  # fmt: skip
+
+
 @role_required(*ASP)
 @require_POST
 def recovery_step(request, case_id: int):
+    """A recovery step, after its confirmation panel (its text required when the step needs one)."""
     case = get_object_or_404(RecoveryCase.objects.select_related("dossier__solution_version"), pk=case_id)
     step = request.POST.get("step", "")
-    text = request.POST.get("message", "").strip()
+    if step not in recoveries.STEPS:
+        messages.error(request, "Étape de recouvrement inconnue.")
+        return redirect("portal:recoveries")
+    panel = recovery_panel(case, step)
+    if request.POST.get("confirmed") != "1":
+        return show(request, panel, panel.form(initial={"motive": request.POST.get("message", "").strip()}))
+    form = panel.form(request.POST)
+    if not form.is_valid():
+        return show(request, panel, form, status=400)
+    text = form.text
     try:
         amount = Decimal(text.replace(",", ".")) if step == "record_repayment" else None
         recoveries.take(request.principal, case, step, text=text, amount=amount)
     except Refused as refused:
-        messages.error(request, refused.message)
+        return show(request, panel, form, refusal=refused.message, status=409)
     except InvalidOperation:
-        messages.error(request, "Montant invalide.")
-    else:
-        messages.success(request, f"Étape « {STEPS[step].label} » enregistrée.")
+        form.add_error("motive", "Montant invalide : un nombre en euros est attendu (ex. « 108,00 »).")
+        return show(request, panel, form, status=400)
+    messages.success(request, f"Étape « {STEPS[step].label} » enregistrée.")
     return redirect("portal:recoveries")
 
 
