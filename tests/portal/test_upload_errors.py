@@ -69,3 +69,18 @@ def test_a_balance_request_refused_keeps_its_input_and_ties_errors_to_fields(tod
         and "pièce(s) obligatoire(s) manquante(s)" in text
         and 'value="270.00"' in text
     )
+
+
+def test_an_answer_without_its_message_keeps_the_corrections_typed(today):
+    today("2026-09-01")
+    asked = DossierFactory(advance_to_complete=True)
+    supplier = signed_in(Role.SUPPLIER_MEMBER, "fournisseur-reponse", asked.supplier)
+    url = reverse("portal:dossier_answer", args=[asked.pk])
+    response = supplier.post(url, {"message": "", "amount": "250.00", "mention_state_funded": "true"})
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400 and "Votre réponse : obligatoire" in page
+    assert 'value="250.00"' in page and '<option value="true" selected>' in page
+    assert 'id="id_message-erreur"' in page and 'href="#id_message"' in page
+    supplier.post(url, {"message": "Montant corrigé.", "amount": "250.00"})
+    asked.refresh_from_db()
+    assert asked.state == "advance_filed" and asked.financed == 250

@@ -30,7 +30,8 @@ from sons.rules.money import euros_fr
 from sons.suppliers.enums import Role
 
 from ..access import FILERS, role_required
-from ..forms import BalanceForm, DocumentForm, DossierForm, MessageForm
+from ..forms import BalanceForm, DocumentForm, DossierForm
+from ..forms_decisions import AnswerForm
 from ..presenters import finding_rows, trace_rows
 from .confirm import Panel, show
 from .supplier import versions
@@ -43,7 +44,9 @@ def detail(request, dossier_id: int):
     return dossier_page(request, dossier_or_404(request.principal, dossier_id))
 
 
-def dossier_page(request, dossier, *, document_form=None, balance_form=None, status: int = 200):
+def dossier_page(
+    request, dossier, *, document_form=None, balance_form=None, answer_form=None, status: int = 200
+):
     """The dossier's page; `document_form`, `balance_form`: a form as posted, its input and its errors kept."""
     page = reading.dossier_page(dossier, request.principal)
     dossier, steps = page.dossier, page.steps
@@ -64,7 +67,7 @@ def dossier_page(request, dossier, *, document_form=None, balance_form=None, sta
         "can_declare_incapacity": "declare_incapacity" in steps,
         "can_upload": request.principal.is_supplier,
         "can_decide": bool(steps & {"validate_advance", "validate_balance"}),
-        "message_form": MessageForm(), "balance_form": balance_form or BalanceForm(),
+        "answer_form": answer_form or AnswerForm(), "balance_form": balance_form or BalanceForm(),
         "document_form": document_form or DocumentForm(kinds=DocumentKind.choices), "model_kinds": MODEL_LABELS,
         "receipts": [(RECEIPT_CODES[req], notices.REQUESTS[req], notices.reception_date(dossier, req))
                      for req, _ in notices.filed_requests(dossier)],
@@ -136,19 +139,12 @@ MODEL_LABELS = [("order", "Bon de commande"), ("va", "Vérification d'aptitude")
                 ("end-of-service", "Attestation de fin de Prestation")]  # fmt: skip
 
 
-def _act(request, dossier_id: int, act, success: str, *, message: bool = False):
-    """One step on the dossier the viewer may see (another's is a 404 first): `act(dossier, text)`, its refusal
-    or `success` said on the dossier's page. With `message`, the form's message is required."""
+def _act(request, dossier_id: int, act, success: str):
+    """One step on the dossier the viewer may see (another's is a 404 first): `act(dossier)`, its refusal or
+    `success` said on the dossier's page."""
     dossier = dossier_or_404(request.principal, dossier_id)
-    text = ""
-    if message:
-        form = MessageForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "Un message est obligatoire.")
-            return redirect("portal:dossier", dossier_id=dossier_id)
-        text = form.cleaned_data["message"]
     try:
-        act(dossier, text)
+        act(dossier)
     except Refused as refused:
         messages.error(request, refused.message)
     else:
@@ -277,9 +273,20 @@ def corrections(post) -> dict:
 @role_required(Role.SUPPLIER_MEMBER, members=FILERS)
 @require_POST
 def answer(request, dossier_id: int):
-    changes = corrections(request.POST)
-    return _act(request, dossier_id, lambda d, text: actions.complete(request.principal, d, changes, text),
-                "Réponse envoyée : les règles ont été réévaluées.", message=True)  # fmt: skip
+    """The answer to a completion request; refused, the page comes back with the input kept and the errors tied."""
+    dossier = dossier_or_404(request.principal, dossier_id)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.complete(
+                request.principal, dossier, corrections(request.POST), form.cleaned_data["message"]
+            )
+        except Refused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, "Réponse envoyée : les règles ont été réévaluées.")
+            return redirect("portal:dossier", dossier_id=dossier_id)
+    return dossier_page(request, dossier, answer_form=form, status=400)
 
 
 @role_required(Role.SUPPLIER_MEMBER, members=FILERS)
@@ -302,7 +309,7 @@ def file_balance(request, dossier_id: int):
 @role_required(Role.SUPPLIER_MEMBER, members=FILERS)
 @require_POST
 def attest(request, dossier_id: int):
-    return _act(request, dossier_id, lambda d, _: actions.attest_end_of_service(request.principal, d),
+    return _act(request, dossier_id, lambda d: actions.attest_end_of_service(request.principal, d),
                 "Attestation de fin de Prestation enregistrée.")  # fmt: skip
 
 
