@@ -168,6 +168,20 @@ STEP_DAYS = {"validate": FILED_ON, "ask": FILED_ON, "reject": FILED_ON, "pay": d
 _actors = itertools.count(1)
 
 
+def join_pieces(dossier: Dossier, request: str, by: str = "le fournisseur") -> list:
+    """The pieces the AF requires with `request` (§6.2: the signed order; §6.4: the invoice and the VA), joined
+    to the dossier as small PDFs, so that the request may be filed."""
+    from sons.documents.store import store_upload
+    from sons.dossiers.pieces import REQUIRED
+    from tests.documents.pdfs import text_pdf
+
+    return [
+        store_upload(dossier, piece.kind, f"{piece.kind}-{dossier.pk}.pdf",
+                     text_pdf(piece.label, f"Dossier n° {dossier.pk}"), by)
+        for piece in REQUIRED[request]
+    ]  # fmt: skip
+
+
 def take(step: str, dossier: Dossier, actors: dict) -> Dossier:
     """One step of the dossier's life, by the actor whose role takes it."""
     from sons.dossiers import actions
@@ -191,6 +205,7 @@ def take(step: str, dossier: Dossier, actors: dict) -> Dossier:
             else:
                 confirm_batch(paying, send_batch(paying, prepare_batch(paying, only=[dossier.pk])))
         case "balance":
+            join_pieces(dossier, "balance")
             actions.file_balance(supplier, dossier, BALANCE)
         case "incapacity":
             recoveries.declare_incapacity(supplier, dossier, "Le Client a cessé son activité libérale.")

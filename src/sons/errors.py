@@ -23,6 +23,10 @@ CODES: dict[str, tuple[int, str]] = {
         409,
         "Client déjà titulaire d'une commande déposée comprenant une Prestation Ségur (§4.2)",
     ),
+    "missing_piece": (
+        422,
+        "pièce obligatoire manquante pour déposer la demande (bon de commande §6.2 ; facture et VA §6.4)",
+    ),
     "reference_taken": (409, "référence de commande déjà employée par un autre dossier de l'organisation"),
     "idempotency_in_progress": (409, "une requête avec cette clé d'idempotence est en cours"),
     "idempotency_reused": (422, "clé d'idempotence déjà employée pour une autre requête"),
@@ -107,6 +111,12 @@ class ReferenceTaken(Conflict):
     """The organisation already has a dossier under this order reference."""
 
     code = "reference_taken"
+
+
+class MissingPiece(Invalid):
+    """A request filed without a piece the AF requires with it (§6.2, §6.4): `missing` lists their kinds."""
+
+    code = "missing_piece"
 
 
 # Messages for the error types of pydantic, the validator of the API's and the forms' declarations.

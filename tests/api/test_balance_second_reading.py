@@ -4,7 +4,7 @@
 import pytest
 
 from sons.dossiers.models import Dossier
-from tests.api.test_dossiers import prepare_and_pay
+from tests.api.test_dossiers import join_balance_pieces, prepare_and_pay
 from tests.worlds import BALANCE, filing
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +23,7 @@ def paid_dossier_with_validated_pilot(world) -> int:
          "clients": [{"dossier_id": i, "pv_signed": True} for i in ids]},
     )  # fmt: skip
     world.ans.post(f"/pilots/{pilot.json()['id']}/decision", {"decision": "validate"})
+    join_balance_pieces(world, ids[0])
     return ids[0]
 
 

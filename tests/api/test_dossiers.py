@@ -10,6 +10,20 @@ from sons.dossiers.models import Dossier
 from tests.worlds import BALANCE, filing
 
 
+def join_balance_pieces(world, dossier_id: int) -> None:
+    """The invoice and the VA joined through the API, as the balance request requires them (§6.4)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test.client import MULTIPART_CONTENT
+
+    from tests.documents.pdfs import text_pdf
+
+    for kind in ("invoice", "va"):
+        upload = SimpleUploadedFile(f"{kind}.pdf", text_pdf(kind), content_type="application/pdf")
+        response = world.supplier.post(f"/dossiers/{dossier_id}/documents", {"kind": kind, "file": upload},
+                                       content_type=MULTIPART_CONTENT)  # fmt: skip
+        assert response.status_code == 201, response.content
+
+
 def prepare_and_pay(world) -> dict:
     batch = world.paying_agent.post("/payments/batches", key=f"lot-{uuid.uuid4()}")
     assert batch.status_code == 201, batch.json()
@@ -77,6 +91,10 @@ def test_full_life_of_a_dossier(today, world):
 
     # A balance request is refused while the pilot is not validated.
     today("2027-12-10")
+    missing = world.supplier.post(f"/dossiers/{dossier_id}/balance", BALANCE)  # §6.4: invoice and VA first
+    assert (missing.status_code, missing.json()["code"], missing.json()["missing"]) == (
+        422, "missing_piece", ["invoice", "va"])  # fmt: skip
+    join_balance_pieces(world, dossier_id)
     early = world.supplier.post(f"/dossiers/{dossier_id}/balance", BALANCE)
     assert early.json()["decision"] == "not_admissible"
     assert "supplier_pilot_validated" in [f["rule"] for f in early.json()["findings"]]
@@ -109,6 +127,7 @@ def test_pilot_then_balance_paid(today, world):
     assert world.version.first_installations_on is not None
 
     today("2027-12-10")
+    join_balance_pieces(world, ids[0])
     balance = world.supplier.post(f"/dossiers/{ids[0]}/balance", BALANCE)
     assert balance.json()["state"] == "balance_filed"
     assert balance.json()["decision"] == "admissible", balance.json()["findings"]

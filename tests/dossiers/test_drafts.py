@@ -15,6 +15,7 @@ from tests.db_factories import (
     OrganisationFactory,
     ProfessionalFactory,
     enrolled_publisher_version,
+    join_pieces,
     supplier_token,
 )
 from tests.declarations import order
@@ -90,6 +91,7 @@ def test_a_draft_is_corrected_whole_then_by_a_patch_then_filed(filer):
     assert patched.declaration["order"]["signed_on"] == "2026-08-10"  # kept
     assert patched.declaration["order"]["lines"][0]["amount"] == "200.00"
     assert (patched.supplier_reference, patched.financed) == ("CMD-1", 200)
+    join_pieces(patched, "advance")
     filed = actions.file_advance(supplier, patched)
     assert (filed.state, filed.advance_filed_on.isoformat()) == (S.ADVANCE_FILED, "2026-09-01")
     steps = list(filed.transitions.values_list("name", flat=True))
@@ -174,6 +176,8 @@ def test_two_drafts_of_one_client_filed_at_once_give_one_order(today):
     rpps = ProfessionalFactory().rpps
     filers = [supplier_token(version.solution.publisher.organisation)[0], other_filer(version)]
     drafts = [actions.file_one(f, declaration(version, rpps), draft=True) for f in filers]
+    for draft in drafts:
+        join_pieces(draft, "advance")
     outcomes = run_together(lambda pair: actions.file_advance(*pair), list(zip(filers, drafts, strict=True)))
     assert sorted(type(o).__name__ for o in outcomes) == ["ClientTaken", "Dossier"]
     assert Dossier.objects.reserving().filter(client_key=f"rpps:{rpps}").count() == 1

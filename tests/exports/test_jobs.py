@@ -48,7 +48,7 @@ def test_the_portal_offers_the_file_when_ready(client, world, population, small_
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="instructeur"))
-    response = client.get(reverse("portal:export", args=["dossiers", "xlsx"]))
+    response = client.get(reverse("portal:export", args=["dossiers", "xlsx"]), {"tab": "all"})
     assert response.status_code == 302
     page_url = response["Location"]
     page = client.get(page_url).content.decode()

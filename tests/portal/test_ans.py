@@ -52,7 +52,10 @@ def test_other_roles_get_a_403(role):
     version = SolutionVersionFactory(pending=True)
     assert other.get(reverse("portal:ans_home")).status_code == 403
     assert other.get(reverse("portal:ans_version", args=[version.pk])).status_code == 403
-    response = other.post(reverse("portal:ans_referencing", args=[version.pk]), {"decision": "grant"})
+    response = other.post(
+        reverse("portal:ans_referencing", args=[version.pk]),
+        {"decision": "grant", "motive": "Dossier de référencement instruit."},
+    )
     assert response.status_code == 403
     version.refresh_from_db()
     assert version.referencing == Referencing.PENDING
@@ -103,7 +106,9 @@ def test_grant_resolves_the_waiting_requests(ans):
     version = SolutionVersionFactory(pending=True)
     waiting = dossier(version, DossierState.ADVANCE_SUBJECT_TO_REFERENCING)
     response = ans.post(
-        reverse("portal:ans_referencing", args=[version.pk]), {"decision": "grant"}, follow=True
+        reverse("portal:ans_referencing", args=[version.pk]),
+        {"decision": "grant", "motive": "Dossier de référencement instruit."},
+        follow=True,
     )
     version.refresh_from_db()
     waiting.refresh_from_db()
@@ -117,7 +122,9 @@ def test_refuse(ans):
     version = SolutionVersionFactory(pending=True)
     waiting = dossier(version, DossierState.ADVANCE_SUBJECT_TO_REFERENCING)
     response = ans.post(
-        reverse("portal:ans_referencing", args=[version.pk]), {"decision": "refuse"}, follow=True
+        reverse("portal:ans_referencing", args=[version.pk]),
+        {"decision": "refuse", "motive": "Dossier de référencement instruit."},
+        follow=True,
     )
     version.refresh_from_db()
     waiting.refresh_from_db()
@@ -129,7 +136,9 @@ def test_refuse(ans):
 def test_a_second_decision_is_refused_with_an_error_alert(ans):
     version = SolutionVersionFactory()  # already granted
     response = ans.post(
-        reverse("portal:ans_referencing", args=[version.pk]), {"decision": "refuse"}, follow=True
+        reverse("portal:ans_referencing", args=[version.pk]),
+        {"decision": "refuse", "motive": "Dossier de référencement instruit."},
+        follow=True,
     )
     version.refresh_from_db()
     assert version.referencing == Referencing.GRANTED
@@ -144,7 +153,10 @@ def test_posts_need_the_csrf_token(ans):
     version = SolutionVersionFactory(pending=True)
     page = ans.get(reverse("portal:ans_version", args=[version.pk])).content.decode()
     assert 'name="csrfmiddlewaretoken"' in page
-    response = ans.post(reverse("portal:ans_referencing", args=[version.pk]), {"decision": "grant"})
+    response = ans.post(
+        reverse("portal:ans_referencing", args=[version.pk]),
+        {"decision": "grant", "motive": "Dossier de référencement instruit."},
+    )
     assert response.status_code == 403
     version.refresh_from_db()
     assert version.referencing == Referencing.PENDING

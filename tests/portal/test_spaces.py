@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from sons.dossiers.enums import DossierState as S
 from sons.dossiers.models import Dossier
 from sons.payments.models import PaymentBatch
+from tests.db_factories import join_pieces
 from tests.portal.world import PASSWORD
 from tests.second_factor import verified
 
@@ -61,7 +62,8 @@ def test_a_draft_shows_the_rules_findings_before_it_is_filed(client, spaces):
     page = client.get(response.url).content.decode()
     assert "Montants de la Prestation Ségur pris en charge" in page  # the missing mention, a blocking finding
     assert "bloquant" in page and "§4.3" in page
-    client.post(reverse("portal:dossier_file", args=[dossier.pk]))
+    join_pieces(dossier, "advance")
+    client.post(reverse("portal:dossier_file", args=[dossier.pk]), {"confirm_blocking": "on"})
     dossier.refresh_from_db()
     assert dossier.state == S.ADVANCE_FILED
 
@@ -103,11 +105,20 @@ def test_instructor_filters_saves_a_view_and_decides_in_bulk(client, spaces):
     client.post(reverse("portal:save_view"), {"name": "À instruire", "state": S.ADVANCE_FILED})
     assert "À instruire" in client.get(reverse("portal:queue")).content.decode()
     response = client.post(
-        reverse("portal:decide_bulk"), {"decision": "reject", "dossiers": [dossiers[0].pk]}
-    )
-    assert "Message : obligatoire" in client.get(response.url).content.decode()
-    client.post(reverse("portal:decide_bulk"),
-                {"decision": "validate", "dossiers": [d.pk for d in dossiers[:2]]})  # fmt: skip
+        reverse("portal:decide_bulk"),
+        {"decision": "reject", "dossiers": [dossiers[0].pk], "retour": "tab=all"},
+    )  # the queue again, the selection kept, the error beside the message
+    page = response.content.decode()
+    assert response.status_code == 400 and "Message : obligatoire" in page
+    assert f'value="{dossiers[0].pk}" id="sel-{dossiers[0].pk}" checked' in page
+    assert f'value="{dossiers[1].pk}" id="sel-{dossiers[1].pk}">' in page
+    chosen = {"decision": "validate", "dossiers": [d.pk for d in dossiers[:2]]}
+    panel = client.post(
+        reverse("portal:decide_bulk"), chosen
+    )  # the confirmation panel first: nothing decided
+    assert panel.status_code == 200 and "Valider : 2 dossier(s)" in panel.content.decode()
+    assert Dossier.objects.filter(state=S.ADVANCE_VALIDATED).count() == 0
+    client.post(reverse("portal:decide_bulk"), {**chosen, "confirmed": "1", "motive": ""})
     states = sorted(Dossier.objects.filter(pk__in=[d.pk for d in dossiers]).values_list("state", flat=True))
     assert states == sorted([S.ADVANCE_VALIDATED, S.ADVANCE_VALIDATED, S.ADVANCE_FILED])
 
@@ -123,8 +134,18 @@ def test_paying_agent_prepares_sends_and_confirms_a_batch(client, spaces):
     assert response.url == reverse("portal:batch", args=[batch.pk])
     xml = client.get(reverse("portal:batch_sepa", args=[batch.pk]))
     assert xml["Content-Type"] == "application/xml" and b"pain.001.001.03" in xml.content
-    client.post(reverse("portal:batch_move", args=[batch.pk, "transmettre"]))
-    client.post(reverse("portal:batch_move", args=[batch.pk, "confirmer"]))
+    panel = client.get(reverse("portal:batch_move", args=[batch.pk, "transmettre"]))
+    assert panel.status_code == 200 and "Motif de la transmission" in panel.content.decode()
+    assert (
+        client.post(reverse("portal:batch_move", args=[batch.pk, "transmettre"])).status_code == 400
+    )  # no motive
+    batch.refresh_from_db()
+    assert batch.state == "prepared"
+    client.post(reverse("portal:batch_move", args=[batch.pk, "transmettre"]), {"motive": "Lot hebdomadaire."})
+    client.post(reverse("portal:batch_move", args=[batch.pk, "confirmer"]), {"motive": "Relevé n° 42."})
+    assert list(batch.transitions.values_list("reason", flat=True)) == ["Lot hebdomadaire.", "Relevé n° 42."]
+    shown = client.get(reverse("portal:batch", args=[batch.pk])).content.decode()
+    assert "Relevé n° 42." in shown and "fr-badge--success" in shown
     batch.refresh_from_db()
     dossier.refresh_from_db()
     assert batch.state == "confirmed" and dossier.state == S.ADVANCE_PAID
@@ -156,7 +177,7 @@ def test_instructor_exports_the_current_view_and_sees_document_checks(client, sp
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     lines = [line for line in body.splitlines() if line]
     assert len(lines) == 1 + 2  # header and the two dossiers still filed
-    response = client.get(reverse("portal:export", args=["dossiers", "xlsx"]))
+    response = client.get(reverse("portal:export", args=["dossiers", "xlsx"]), {"tab": "all"})
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
     assert len(list(sheet.iter_rows(values_only=True))) == 1 + 3
     page = client.get(reverse("portal:dossier", args=[dossiers[1].pk])).content.decode()
@@ -211,6 +232,7 @@ def test_supplier_files_the_balance_from_the_dossier_page(today, client, spaces)
     actions.validate(spaces.instructor, dossier)
     confirm_batch(spaces.paying_agent, send_batch(spaces.paying_agent, prepare_batch(spaces.paying_agent)))
     today("2027-12-10")
+    join_pieces(dossier, "balance")
     signed_in(client, spaces.supplier)
     functions = ["psc_login", "ins_qualification", "mss_pro", "mss_patient", "integrate_received", "send_mes",
                  "consult_mes", "segur_documents"]  # fmt: skip
@@ -313,9 +335,10 @@ def test_the_dossier_page_offers_the_steps_the_workflow_allows(client, spaces):
     assert incapacity in client.get(reverse("portal:dossier", args=[validated.pk])).content.decode()
     client.logout()
     signed_in(client, spaces.instructor)
-    assert "Valider</button>" in client.get(reverse("portal:dossier", args=[filed.pk])).content.decode()
+    assert "?decision=validate" in client.get(reverse("portal:dossier", args=[filed.pk])).content.decode()
     assert (
-        "Valider</button>" not in client.get(reverse("portal:dossier", args=[validated.pk])).content.decode()
+        "?decision=validate"
+        not in client.get(reverse("portal:dossier", args=[validated.pk])).content.decode()
     )
 
 

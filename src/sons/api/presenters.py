@@ -34,7 +34,7 @@ def dossier_out(dossier: Dossier, detail: bool = False) -> dict:
     if detail:
         data["deadlines"] = {k: v for k, v in deadlines.items() if k != "next"}
         data["history"] = [
-            {"name": t.name, "from_state": t.from_state, "to_state": t.to_state, "actor": t.actor_label,
+            {"id": t.pk, "name": t.name, "from_state": t.from_state, "to_state": t.to_state, "actor": t.actor_label,
              "at": t.at.isoformat(), "reason": t.reason}
             for t in dossier.transitions.all()
         ]  # fmt: skip

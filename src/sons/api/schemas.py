@@ -101,6 +101,7 @@ class DossierOut(Schema):
 
 
 class TransitionOut(Schema):
+    id: int  # a decision's letter: /dossiers/{id}/decisions/{this id}/letter
     name: str
     from_state: str
     to_state: str

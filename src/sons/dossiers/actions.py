@@ -17,7 +17,7 @@ from sons.suppliers.actions import organisation_may_file
 from sons.suppliers.enums import Role
 from sons.suppliers.perms import Principal
 
-from . import declaration
+from . import declaration, pieces
 from .enums import ClientKind, MessageKind
 from .enums import DossierState as S
 from .evaluations import evaluate_and_keep, record
@@ -195,7 +195,8 @@ def file_one(principal: Principal, document, *, draft: bool = False, dry_run: bo
 
 
 def file_advance(principal: Principal, dossier: Dossier) -> Dossier:
-    """File a draft: from now on it reserves its client (§4.2), unless a filed order already does."""
+    """File a draft: from now on it reserves its client (§4.2), unless a filed order already does. The copy of
+    the signed order must be joined first (§6.2)."""
     if why := organisation_may_file(dossier.supplier):
         raise Forbidden(why, "supplier")
 
@@ -206,6 +207,7 @@ def file_advance(principal: Principal, dossier: Dossier) -> Dossier:
             held := centres_reserved(set(order_finess(locked)), locked)
         ):
             raise client_taken(f"finess:{min(held)}")
+        pieces.require(locked, "advance")
         locked.advance_filed_on = clock.today()
         evaluate_and_keep(locked, "file_advance", "advance")
 
@@ -301,12 +303,14 @@ def corrections(changes: dict):
 
 
 def file_balance(principal: Principal, dossier: Dossier, document: dict) -> Dossier:
-    """The balance request (VA, invoice, training: the contract's `balance`), checked, then evaluated."""
+    """The balance request (VA, invoice, training: the contract's `balance`), checked, then evaluated. The copy
+    of the invoice and the signed VA must be joined first (§6.4)."""
     balance = declaration.read_balance(document)
     if balance is None:
         raise Invalid("balance : section manquante", "balance")
 
     def change(locked):
+        pieces.require(locked, "balance")
         locked.declare({**locked.declared, "balance": balance})
         locked.balance_filed_on = clock.today()
         evaluate_and_keep(locked, "file_balance", "balance")

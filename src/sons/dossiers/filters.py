@@ -59,7 +59,29 @@ def conditional_order_ending(windows: list[str]) -> Q:
     )
 
 
+S = DossierState
+# The instructors' queue in tabs: the requests to instruct, those waiting for the supplier's completion, those
+# decided (validated, paid, rejected, in recovery…), and all of them. None holds a draft: the ASP never received
+# it (§2).
+WAITING = (S.ADVANCE_FILED, S.BALANCE_FILED, S.ADVANCE_TO_COMPLETE, S.BALANCE_TO_COMPLETE)
+TABS = {
+    "to_instruct": (S.ADVANCE_FILED, S.BALANCE_FILED),
+    "to_complete": (S.ADVANCE_TO_COMPLETE, S.BALANCE_TO_COMPLETE),
+    "done": tuple(s for s in S if s not in (S.DRAFT, *WAITING)),
+    "all": tuple(s for s in S if s != S.DRAFT),
+}
+TAB_LABELS = {"to_instruct": "À instruire", "to_complete": "À compléter (chez le Fournisseur)", "done": "Traités",
+              "all": "Tous"}  # fmt: skip
+FIRST_TAB = "to_instruct"
+
+
+def in_tab(tabs: list[str]) -> Q:
+    return Q(state__in=[state for tab in tabs for state in TABS[tab]])
+
+
 DOSSIER_FILTERS = {
+    "tab": Filter(one_of(tuple(TABS)), in_tab, "onglet de la file : to_instruct (à instruire), to_complete "
+                  "(à compléter, chez le Fournisseur), done (traités), all (tous, hors brouillons)"),
     "state": choice_filter("state", DossierState),
     "supplier": ids_filter("supplier_id"),
     "solution_version": ids_filter("solution_version_id"),

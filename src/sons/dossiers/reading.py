@@ -92,3 +92,35 @@ def supplier_dashboard(dossiers) -> dict:
     return {"states": states, "total": sum(s["n"] for s in states), "requested": totals["requested"] or ZERO,
             "paid": (totals["advance"] or ZERO) + (totals["balance"] or ZERO), "conditional": conditional,
             "upcoming": upcoming[:10]}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ClientLabel:
+    name: str  # as the directory knows it ("" when it does not)
+    category: str  # the profession (IPA said), or « Centre de santé infirmier »
+    identifier: str  # « RPPS 10001234565 », « FINESS géographique 750000015 »
+
+
+def client_labels(dossiers) -> dict[str, ClientLabel]:
+    """Each dossier's client as the directory knows it, by client key (two queries for any number)."""
+    from sons.directory.models import Centre, Professional
+
+    dossiers = list(dossiers)
+    rpps = {d.rpps for d in dossiers if d.rpps}
+    finess = {d.finess_geo for d in dossiers if d.finess_geo}
+    found = {}
+    for person in Professional.objects.filter(rpps__in=rpps):
+        category = person.get_profession_display() + (" (IPA)" if person.is_ipa else "")
+        found[f"rpps:{person.rpps}"] = ClientLabel(f"{person.first_name} {person.last_name}".strip(), category,
+                                                   f"RPPS {person.rpps}")  # fmt: skip
+    for centre in Centre.objects.filter(finess_geo__in=finess):
+        found[f"finess:{centre.finess_geo}"] = ClientLabel(
+            centre.name, "Centre de santé infirmier", f"FINESS géographique {centre.finess_geo}"
+        )
+    for d in dossiers:  # a client the directory does not know: its identifier only
+        if d.client_key not in found:
+            found[d.client_key] = ClientLabel(
+                "", "" if d.rpps else "Centre de santé infirmier",
+                f"RPPS {d.rpps}" if d.rpps else f"FINESS géographique {d.finess_geo}",
+            )  # fmt: skip
+    return found

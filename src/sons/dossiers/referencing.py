@@ -26,19 +26,25 @@ CASCADE = {
 
 
 def decide(
-    principal: Principal, version: SolutionVersion, decision: str, on: date | None = None
+    principal: Principal, version: SolutionVersion, decision: str, on: date | None = None, reason: str = ""
 ) -> list[Dossier]:
-    """Grant or refuse the referencing of `version`; the dossiers waiting for it follow. Returns them."""
-    step, reason = CASCADE[decision]
+    """Grant or refuse the referencing of `version` (`reason`: the agent's motive, in the histories); the
+    dossiers waiting for it follow. Returns them."""
+    step, label = CASCADE[decision]
     with transaction.atomic():
-        decide_referencing(principal, version, decision, on or clock.today())
+        decide_referencing(principal, version, decision, on or clock.today(), reason)
         waiting = Dossier.objects.filter(solution_version=version, state=S.ADVANCE_SUBJECT_TO_REFERENCING)
-        return [perform(dossier, step, principal, reason) for dossier in waiting]
+        why = f"{label} : {reason}" if reason else label
+        return [perform(dossier, step, principal, why) for dossier in waiting]
 
 
-def grant(principal: Principal, version: SolutionVersion, on: date | None = None) -> list[Dossier]:
-    return decide(principal, version, Referencing.GRANTED, on)
+def grant(
+    principal: Principal, version: SolutionVersion, on: date | None = None, reason: str = ""
+) -> list[Dossier]:
+    return decide(principal, version, Referencing.GRANTED, on, reason)
 
 
-def refuse(principal: Principal, version: SolutionVersion, on: date | None = None) -> list[Dossier]:
-    return decide(principal, version, Referencing.REFUSED, on)
+def refuse(
+    principal: Principal, version: SolutionVersion, on: date | None = None, reason: str = ""
+) -> list[Dossier]:
+    return decide(principal, version, Referencing.REFUSED, on, reason)

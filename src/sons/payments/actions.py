@@ -88,8 +88,9 @@ def _prepare(principal: Principal, limit: int, only) -> PaymentBatch | None:
     return batch
 
 
-def send_batch(principal: Principal, batch: PaymentBatch) -> PaymentBatch:
-    """The SEPA file is written and its creditors frozen; refused (nothing saved) if an IBAN or BIC is invalid."""
+def send_batch(principal: Principal, batch: PaymentBatch, reason: str = "") -> PaymentBatch:
+    """The SEPA file is written and its creditors frozen; refused (nothing saved) if an IBAN or BIC is invalid.
+    `reason`: the agent's motive, kept in the batch's history."""
 
     def change(locked):
         locked.sent_at = timezone.now()
@@ -98,12 +99,13 @@ def send_batch(principal: Principal, batch: PaymentBatch) -> PaymentBatch:
         except sepa.SepaRefused as refused:
             raise TransitionRefused(refused.message, refused.field) from None
 
-    return BATCH.perform(batch, "send", principal, change=change,
+    return BATCH.perform(batch, "send", principal, reason, change=change,
                          audit_payload=lambda sent: {"total": sent.total, "sepa_sha256": sent.sepa_sha256})  # fmt: skip
 
 
-def confirm_batch(principal: Principal, batch: PaymentBatch) -> PaymentBatch:
-    """The bank paid: each payment is booked once, the dossier moves to paid, the de minimis register grows."""
+def confirm_batch(principal: Principal, batch: PaymentBatch, reason: str = "") -> PaymentBatch:
+    """The bank paid: each payment is booked once, the dossier moves to paid, the de minimis register grows.
+    `reason`: the agent's motive (the bank's statement…), kept in the batch's history."""
     today = clock.today()
 
     def change(locked):
@@ -111,7 +113,9 @@ def confirm_batch(principal: Principal, batch: PaymentBatch) -> PaymentBatch:
         for payment in locked.payments.select_related("dossier").order_by("pk"):
             book(principal, locked, payment, today)
 
-    return BATCH.perform(batch, "confirm", principal, change=change, audit_payload={"total": batch.total})
+    return BATCH.perform(
+        batch, "confirm", principal, reason, change=change, audit_payload={"total": batch.total}
+    )
 
 
 def book(principal: Principal, batch: PaymentBatch, payment: Payment, today) -> None:

@@ -19,7 +19,7 @@ from .workflow import REFERENCING, STEP_OF
 
 
 def decide_referencing(
-    principal: Principal, version: SolutionVersion, decision: str, on: date
+    principal: Principal, version: SolutionVersion, decision: str, on: date, reason: str = ""
 ) -> SolutionVersion:
     """The ANS's referencing decision on `version` (registry.workflow): granted or refused once, withdrawn after
     a grant, dated `on`. What it does to the version's dossiers is theirs (sons.dossiers.referencing,
@@ -31,7 +31,9 @@ def decide_referencing(
         else:
             locked.referenced_on = on
 
-    return REFERENCING.perform(version, STEP_OF[decision], principal, change=change, audit_payload={"on": on})
+    return REFERENCING.perform(
+        version, STEP_OF[decision], principal, reason, change=change, audit_payload={"on": on}
+    )
 
 
 def declare_obsolete(principal: Principal, solution: Solution, declaration: dict, on: date | None = None):

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from sons.dossiers.enums import DossierState, PilotState
 from sons.dossiers.evaluations import trace_of
@@ -32,6 +31,7 @@ from ..access import role_required
 from ..forms_ans import ObsoleteDeclarationForm, PilotDecisionForm, ReferencingForm, WithdrawalForm
 from ..presenters import finding_rows, trace_rows
 from .catalogue import page_of, profile_labels
+from .confirm import Panel, show
 
 ans_only = role_required(Role.ANS_AGENT)
 
@@ -162,17 +162,39 @@ def version_detail(request, pk: int):
 
 
 @ans_only
-@require_POST
 def referencing(request, pk: int):
+    """Grant or refuse a referencing, after its panel: the requests waiting for it (§6.2 exception) that it
+    validates or rejects, the motive required (kept in the version's and the dossiers' histories)."""
     version = get_version(pk)
-    form = ReferencingForm(request.POST)
+    chosen = request.POST.get("decision") if request.method == "POST" else request.GET.get("decision")
+    form = ReferencingForm({"decision": chosen})
     if not form.is_valid():
         messages.error(request, "Choisissez une décision de référencement.")
         return redirect("portal:ans_version", pk=version.pk)
     granted = form.cleaned_data["decision"] == "grant"
+    waiting = Dossier.objects.filter(
+        solution_version=version, state=DossierState.ADVANCE_SUBJECT_TO_REFERENCING
+    )
+    count = waiting.count()
+    name = f"{version.solution.name} {version.version}"
+    panel = Panel(
+        title=f"{'Accorder' if granted else 'Refuser'} le référencement de {name}",
+        button=f"Confirmer : {'accorder' if granted else 'refuser'} le référencement",
+        action=reverse("portal:ans_referencing", args=[version.pk]),
+        back_url=reverse("portal:ans_version", args=[version.pk]), back_label=name,
+        impact=[f"La décision est définitive pour la version {name}.",
+                f"{count} demande(s) d'avance recevable(s) sous réserve du référencement (AF §6.2) "
+                f"{'seront validées' if granted else 'seront rejetées'}."],
+        motive_label="Motif de la décision (obligatoire)", hidden={"decision": form.cleaned_data["decision"]},
+    )  # fmt: skip
+    if request.method != "POST":
+        return show(request, panel)
+    motive = panel.form(request.POST)
+    if not motive.is_valid():
+        return show(request, panel, motive, status=400)
     decide = grant if granted else refuse
     try:
-        moved = decide(request.principal, version)
+        moved = decide(request.principal, version, reason=motive.text)
     except Refused as refused:
         messages.error(request, refused.message)
         return redirect("portal:ans_version", pk=version.pk)

@@ -57,6 +57,9 @@ def dossier_list(request):
     if state in DossierState.values:
         queryset = queryset.filter(state=state)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    clients = reading.client_labels(page.object_list)
+    for dossier in page.object_list:
+        dossier.client = clients[dossier.client_key]
     return render(request, "portal/supplier/dossiers.html", {
         "page": page, "states": DossierState.choices, "state": state,
     })  # fmt: skip

@@ -13,6 +13,7 @@ from sons import clock
 from sons.accounts import demo
 from sons.directory.enums import PracticeMode, Profession
 from sons.directory.models import Centre, Professional
+from sons.documents.store import store_uploaded_file
 from sons.dossiers import actions
 from sons.dossiers.enums import DossierState
 from sons.dossiers.models import Dossier
@@ -186,6 +187,8 @@ class Command(BaseCommand):
         decide_pilot(ans, pilot, accept=True)  # §6.3: the first installations succeeded
         with clock.as_of(date(2026, 10, 20)):  # services done, balances requested
             for n in (1, 2, 9, 10, 11):
+                for kind, title in (("invoice", "Facture"), ("va", "Vérification d'aptitude signée")):  # §6.4
+                    store_uploaded_file(d[n], kind, demo.demo_pdf(title, f"{kind}.pdf"), supplier.label)
                 actions.file_balance(supplier, fresh(d[n]), BALANCE)
             actions.validate(instructor, fresh(d[1]))
             confirm_batch(paying, send_batch(paying, prepare_batch(paying)))  # balance of d[1] paid
