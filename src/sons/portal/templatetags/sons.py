@@ -47,17 +47,19 @@ def moment(value) -> str:
     return formats.date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "d/m/Y H:i")
 
 
-@register.inclusion_tag("portal/includes/breadcrumb.html")
+@register.inclusion_tag("dsfr/breadcrumb.html")
 def breadcrumb(current, *links, of=None):
-    """The DSFR breadcrumb: the current page (followed by `of` when given), then its parents as (label, URL name
-    or URL) pairs.
+    """The DSFR breadcrumb (django-dsfr's dsfr/breadcrumb.html, which begins with « Accueil »): the current page
+    (followed by `of` when given), then its parents as (label, URL name or URL) pairs.
 
     {% breadcrumb "Distributeurs déclarés" "Espace ANS" "portal:ans_home" %}
     {% breadcrumb "Pilote n°" "Espace ANS" "portal:ans_home" "Périmètres pilotes" "portal:ans_pilots" of=pilot.pk %}"""
     current = f"{current} {of}" if of is not None else current
     pairs = [(str(label), target if str(target).startswith("/") else reverse(target))
              for label, target in zip(links[::2], links[1::2], strict=True)]  # fmt: skip
-    return {"links": pairs, "current": current}
+    home = reverse("portal:home")
+    parents = [{"title": label, "url": url} for label, url in pairs if url != home]
+    return {"self": {"links": parents, "current": current, "id": "fil-ariane", "root_dir": home}}
 
 
 @register.inclusion_tag("portal/includes/pagination.html", takes_context=True)
