@@ -12,7 +12,7 @@ from django import template
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from sons.dossiers.enums import STATE_FAMILIES
+from sons.dossiers.enums import FAMILY_BADGES, STATE_FAMILIES
 from sons.rules.money import euros_fr
 
 register = template.Library()
@@ -70,19 +70,10 @@ def pagination(context, page):
     return {"page": page, "query": query.urlencode()}
 
 
-@register.inclusion_tag("portal/includes/state_badge.html")
+@register.inclusion_tag("portal/includes/_state_badge.html")
 def state_badge(dossier, testid: str = ""):
-    """A dossier's state, coloured by its family (in progress, to complete, validated, paid, rejected, recovery)."""
-    family = STATE_FAMILIES.get(dossier.state, "in_progress")
-    return {"label": dossier.get_state_display(), "colour": FAMILY_BADGES[family], "testid": testid}
-
-
-# One colour per family of states (DSFR badges).
-FAMILY_BADGES = {
-    "in_progress": "fr-badge--info",
-    "to_complete": "fr-badge--warning",
-    "validated": "fr-badge--green-menthe",
-    "paid": "fr-badge--success",
-    "rejected": "fr-badge--error",
-    "recovery": "fr-badge--purple-glycine",
-}
+    """A dossier's state, coloured by its family (in progress, to complete, validated, paid, rejected, recovery:
+    dossiers.enums.STATE_FAMILIES and FAMILY_BADGES)."""
+    family = STATE_FAMILIES[dossier.state]
+    return {"label": dossier.get_state_display(), "colour": FAMILY_BADGES[family], "family": family,
+            "testid": testid}  # fmt: skip
