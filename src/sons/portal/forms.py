@@ -38,6 +38,8 @@ class ClientSearchForm(DsfrForm):
 class DossierForm(DsfrForm):
     """The advance request: the client, the referenced version and the signed order (AF §4.2, §4.3)."""
 
+    refusal_fields = {"solution_version_id": "solution_version", "order.lines": "amount"}
+
     rpps = forms.CharField(label="N° RPPS du professionnel", max_length=11, required=False)
     finess_geo = forms.CharField(label="N° FINESS géographique du centre", max_length=9, required=False)
     solution_version = forms.TypedChoiceField(label="Version de la Solution référencée", coerce=int)

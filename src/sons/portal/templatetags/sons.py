@@ -15,6 +15,8 @@ from django.utils import formats, timezone
 from sons.dossiers.enums import FAMILY_BADGES, STATE_FAMILIES
 from sons.rules.money import euros_fr
 
+from ..forms_dsfr import error_summary as summary_of
+
 register = template.Library()
 
 
@@ -77,3 +79,9 @@ def state_badge(dossier, testid: str = ""):
     family = STATE_FAMILIES[dossier.state]
     return {"label": dossier.get_state_display(), "colour": FAMILY_BADGES[family], "family": family,
             "testid": testid}  # fmt: skip
+
+
+@register.simple_tag
+def error_summary(form) -> list[dict]:
+    """The fields in error of any form, for the summary at its top (forms_dsfr.error_summary)."""
+    return summary_of(form)
