@@ -12,6 +12,7 @@ from django import template
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from sons.dossiers.clients import client_labels
 from sons.dossiers.enums import FAMILY_BADGES, STATE_FAMILIES
 from sons.rules.money import euros_fr
 
@@ -85,3 +86,15 @@ def state_badge(dossier, testid: str = ""):
 def error_summary(form) -> list[dict]:
     """The fields in error of any form, for the summary at its top (forms_dsfr.error_summary)."""
     return summary_of(form)
+
+
+@register.inclusion_tag("portal/includes/_client.html", takes_context=True)
+def client(context, dossier, among=None):
+    """A dossier's client by its name in the directory, then its number (dossiers.clients). `among` (a page of
+    dossiers) names them all in two queries, once per page rendered.
+
+    {% client d among=page %}"""
+    memo = context.render_context.setdefault("sons_clients", {})
+    if dossier.pk not in memo:
+        memo.update(client_labels(among if among is not None else [dossier]))
+    return memo.get(dossier.pk) or client_labels([dossier])[dossier.pk]
