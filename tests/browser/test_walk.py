@@ -54,7 +54,15 @@ def second_factor(walk: Walk, user) -> None:
 def test_whole_path_in_the_browser(browser, live_server, world, width):
     walk = Walk(browser, live_server.url, width)
     page = walk.page
-    # The public simulator, on the same engine.
+    # The public simulator for people: an IDE's order of 225 € HT is financed 225 € (the amount as stated).
+    walk.goto("/simulateur/", "00-simulateur-simple")
+    page.get_by_label("Bon de commande signé le").fill("2026-08-10")
+    page.get_by_label("Montant de la ligne « Prestation Ségur » du bon de commande (€)").fill("225")
+    page.get_by_text("HT : Fournisseur non assujetti à la TVA").click()
+    page.get_by_role("button", name="Simuler").click()
+    assert "serait financée 225,00 €" in page.get_by_test_id("phrase-resultat").text_content()
+    walk.check("00b-simulateur-resultat")
+    # Its expert mode, the whole dossier in JSON.
     walk.goto("/simulateur/?exemple=admissible--avance-infirmier-liberal", check=False)
     page.get_by_role("button", name="Évaluer le dossier").click()
     assert page.get_by_test_id("decision").text_content() == "Recevable"
