@@ -276,8 +276,12 @@ class DossierFactory(factory.django.DjangoModelFactory):
                        "order": {**ORDER, **order}, "de_minimis_other_aid": "0.00"}  # fmt: skip
         with clock.as_of(filed_on):
             dossier = file_one(actors["supplier"], declaration, draft=state == S.DRAFT)
-        for step in ROUTES[state]:
-            with clock.as_of(STEP_DAYS[step] if filed_on == FILED_ON else filed_on):
+        day = filed_on
+        for step in ROUTES[
+            state
+        ]:  # each step on its day, never before the previous one (the history's order)
+            day = max(day, STEP_DAYS[step])
+            with clock.as_of(day):
                 dossier = take(step, dossier, actors)
         assert dossier.state == state, f"{dossier.state} au lieu de {state} : {dossier.findings}"
         return dossier

@@ -23,6 +23,13 @@ def test_a_run_acts_as_of_another_day_within_its_block_only(today):
     assert clock.today() == date(2026, 9, 1)
 
 
+def test_the_moment_within_as_of_is_on_the_day_acted_for(time_machine):
+    time_machine.move_to(datetime(2026, 12, 1, 9, 15, tzinfo=UTC), tick=False)
+    assert clock.now() == datetime(2026, 12, 1, 9, 15, tzinfo=UTC)
+    with clock.as_of(date(2026, 7, 14)):  # summer time in Paris: the same local time of day, 10:15
+        assert clock.now() == datetime(2026, 7, 14, 8, 15, tzinfo=UTC)
+
+
 def test_production_code_imports_no_test_helper():
     offenders = []
     for path in Path(sons.__file__).parent.rglob("*.py"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.utils import timezone
@@ -23,6 +23,16 @@ def today() -> date:
         return forced
     # The simulator's commands run without the platform's settings: the machine's date then.
     return timezone.localdate() if settings.configured else date.today()
+
+
+def now() -> datetime:
+    """The moment: now, or within `as_of`, this time of day on the day acted for (a history row of the
+    demonstration is dated as its step's day, never after a later one)."""
+    moment = timezone.now()
+    forced = _as_of.get()
+    if forced is None:
+        return moment
+    return timezone.localtime(moment).replace(year=forced.year, month=forced.month, day=forced.day)
 
 
 @contextmanager

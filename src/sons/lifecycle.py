@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from sons import clock
 from sons.audit.journal import record
 from sons.errors import Conflict, Invalid
 
@@ -133,10 +134,10 @@ class Lifecycle:
                **history) -> StepRecord:  # fmt: skip
         """The history row and the audit entry of a step taken on `obj` (by `perform`, or by an event of the
         object's that leaves its state as it is); `history` fills the history model's own fields."""
-        now = timezone.now()
+        now = timezone.now()  # the audit records when it happened; the history, the day the step is taken for
         row = self.history.objects.create(
             **{self.subject: obj}, name=name, from_state=before, to_state=after, actor=principal.user,
-            actor_label=principal.label, at=now, reason=reason, **history,
+            actor_label=principal.label, at=clock.now(), reason=reason, **history,
         )  # fmt: skip
         record(
             f"{self.kind}.transition", actor=principal.label, target=obj, at=now,

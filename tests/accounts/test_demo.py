@@ -42,3 +42,37 @@ def test_without_the_demo_the_command_says_so():
     out = io.StringIO()
     call_command("demo_accounts", stdout=out)
     assert "Données de démonstration absentes" in out.getvalue()
+
+
+def test_a_second_make_run_prints_the_accounts_again():
+    call_command("seed_demo", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "Données de démonstration déjà chargées." in out.getvalue()
+    assert "identifiant « instructeur »" in out.getvalue()
+
+
+def test_the_demos_histories_dates_and_motives_agree_with_each_state(today):
+    """A history never goes back in time, none is dated before its filing, and a decision's motive says what
+    the rules found in the dossier."""
+    from django.utils import timezone
+
+    from sons.dossiers.enums import DossierState as S
+    from sons.dossiers.models import Dossier
+
+    today("2026-12-01")
+    call_command("seed_demo", stdout=io.StringIO())
+    dossiers = Dossier.objects.prefetch_related("transitions")
+    assert {d.state for d in dossiers} == set(S)
+    for dossier in dossiers:
+        days = [timezone.localtime(t.at).date() for t in dossier.transitions.order_by("pk")]
+        assert days == sorted(days), f"dossier {dossier.pk} : historique {days}"
+        if dossier.advance_filed_on:  # the filing's history row is dated as the filing
+            filed = next(t for t in dossier.transitions.order_by("pk") if t.to_state == S.ADVANCE_FILED)
+            assert timezone.localtime(filed.at).date() == dossier.advance_filed_on == days[0]
+    rejected = Dossier.objects.get(state=S.ADVANCE_REJECTED)
+    motive = rejected.transitions.get(to_state=S.ADVANCE_REJECTED).reason
+    assert "20/05/2025" in motive and rejected.order_signed_on.isoformat() == "2025-05-20"
+    assert any(f["severity"] == "blocking" for f in rejected.evaluations.last().findings)
+    balance_rejected = Dossier.objects.get(state=S.BALANCE_REJECTED)
+    assert balance_rejected.declaration["balance"]["invoice"]["in_client_name"] is False

@@ -16,16 +16,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sons.dossiers.models import Dossier
 from sons.suppliers.enums import Role
 from sons.suppliers.models import Enrolment
+from tests.browser.walker import WIDTHS, Walk, needs_axe
 from tests.db_factories import ProfessionalFactory, PublisherFactory, SolutionFactory, SolutionVersionFactory
 from tests.queue import run_pending
 from tests.suppliers.world import PASSWORD, agent, pdf_bytes
 
 CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 pytestmark = [
     pytest.mark.skipif(
         not shutil.which(CHROMIUM), reason="Chromium de Debian absent (apt-get install chromium)"
     ),
+    needs_axe,
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -42,15 +43,14 @@ def browser():
 
 
 def new_page(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900}
-    )
-    return context.new_page()
+    walk = Walk(browser, live_server.url, WIDTHS["ordinateur"])
+    walk.page.walk = walk
+    return walk.page
 
 
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    """The page held to the walk's demands (no console error, 0 axe-core violation) and its screenshot."""
+    page.walk.check(name)
 
 
 def sign_in(page, username: str, password: str = PASSWORD) -> None:

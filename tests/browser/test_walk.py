@@ -1,41 +1,39 @@
-"""A whole path in Debian's Chromium, driven by Playwright: the simulator, a supplier files a dossier, the
-instructor requests completion, the supplier completes, the instructor validates in bulk, a payment batch is
-prepared and its SEPA file downloaded; a supplier typing another supplier's dossier URL gets a 404.
-Screenshots of the main pages are saved in var/screenshots/."""
+"""The portal in Debian's Chromium, driven by Playwright, at 1280 px and at 375 px. Every page of the walk is
+held by tests/browser/walker.py: no JavaScript error on the console, 0 axe-core violation, a screenshot in
+var/screenshots/.
 
-import os
-import shutil
+- The whole path: the simulator, a supplier files a dossier, the instructor requests completion, the supplier
+  completes, the instructor validates in bulk, a payment batch is prepared and its SEPA file downloaded.
+- Every role of the demonstration (`seed_demo`) visits every page of its menu, the rule-by-rule explanation of a
+  dossier opens, and on a phone the menu opens from the « Menu » button and signs out.
+- A supplier typing another supplier's dossier URL gets a 404."""
+
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from sons.accounts import demo
 from sons.dossiers.enums import DossierState as S
 from sons.dossiers.models import Dossier
 from sons.payments.models import PaymentBatch
 from sons.suppliers.enums import Role
+from tests.browser.walker import WIDTHS, Walk, launch, needs_axe, needs_chromium
 from tests.portal.world import PASSWORD, account, make_spaces
 
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-
-pytestmark = [
-    pytest.mark.skipif(
-        not shutil.which(CHROMIUM), reason="Chromium de Debian absent (apt-get install chromium)"
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [needs_chromium, needs_axe, pytest.mark.django_db(transaction=True)]
+widths = pytest.mark.parametrize("width", list(WIDTHS.values()), ids=list(WIDTHS))
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser():
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself are synchronous.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        chromium = launch(playwright)
         yield chromium
         chromium.close()
 
@@ -46,91 +44,77 @@ def world(today):
     return make_spaces()
 
 
-def page_for(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
-    # Every page runs under the Content-Security-Policy (no inline script or style): Chromium reports a
-    # blocked script or style on the console, collected here and asserted empty.
-    page.csp_violations = []
-    page.on("console", lambda message: "Content Security Policy" in message.text
-            and page.csp_violations.append(message.text))  # fmt: skip
-    return page
+def second_factor(walk: Walk, user) -> None:
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    walk.page.get_by_label("Code à 6 chiffres, ou code de secours").fill(f"{totp(device.bin_key):06d}")
+    walk.page.get_by_role("button", name="Valider").click()
 
 
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/connexion/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-
-
-def sign_out(page) -> None:
-    page.get_by_role("button", name="Se déconnecter").click()
-
-
-def test_whole_path_in_the_browser(browser, live_server, world):
-    page = page_for(browser, live_server)
-    # The public simulator, on the same engine.
-    page.goto("/simulateur/?exemple=admissible--avance-infirmier-liberal")
+@widths
+def test_whole_path_in_the_browser(browser, live_server, world, width):
+    walk = Walk(browser, live_server.url, width)
+    page = walk.page
+    # The public simulator for people: an IDE's order of 225 € HT is financed 225 € (the amount as stated).
+    walk.goto("/simulateur/", "00-simulateur-simple")
+    page.get_by_label("Bon de commande signé le").fill("2026-08-10")
+    page.get_by_label("Montant de la ligne « Prestation Ségur » du bon de commande (€)").fill("225")
+    page.get_by_text("HT : Fournisseur non assujetti à la TVA").click()
+    page.get_by_role("button", name="Simuler").click()
+    assert "serait financée 225,00 €" in page.get_by_test_id("phrase-resultat").text_content()
+    walk.check("00b-simulateur-resultat")
+    # Its expert mode, the whole dossier in JSON.
+    walk.goto("/simulateur/?exemple=admissible--avance-infirmier-liberal", check=False)
     page.get_by_role("button", name="Évaluer le dossier").click()
     assert page.get_by_test_id("decision").text_content() == "Recevable"
-    shot(page, "01-simulateur")
-    page.goto("/bareme/")
-    shot(page, "02-bareme")
+    walk.check("01-simulateur")
+    walk.goto("/bareme/", "02-bareme")
 
     # A supplier creates a dossier, sees the rules' findings, files it.
-    sign_in(page, "fournisseur")
+    walk.sign_in("fournisseur", PASSWORD)
     assert page.url.endswith("/fournisseur/")
-    shot(page, "03-fournisseur-tableau-de-bord")
+    walk.check("03-fournisseur-tableau-de-bord")
     client = world.professionals[0]
-    page.goto("/fournisseur/clients/")
+    walk.goto("/fournisseur/clients/", check=False)
     page.get_by_label("N° RPPS, nom ou n° FINESS géographique").fill(client.rpps)
     page.get_by_role("button", name="Rechercher").click()
     assert page.get_by_text("Éligible", exact=True).is_visible()
-    shot(page, "04-recherche-client")
+    walk.check("04-recherche-client")
     page.get_by_role("link", name="Créer un dossier pour ce Client").click()
     page.get_by_label("Bon de commande émis le").fill("2026-08-01")
     page.get_by_label("Bon de commande signé le").fill("2026-08-10")
     page.get_by_label("Montant TTC de la ligne « Prestation Ségur » (€)").fill("270.00")
     page.get_by_label("Autres aides de minimis du Client sur trois ans (€)").fill("0")
-    shot(page, "05-nouveau-dossier")
+    walk.check("05-nouveau-dossier")
     page.get_by_role("button", name="Vérifier le dossier").click()
     assert page.get_by_test_id("etat").text_content() == "Brouillon"
+    walk.check("05b-brouillon")
     page.get_by_role("button", name="Déposer la demande d'avance").click()
     assert page.get_by_test_id("etat").text_content() == "Demande d'avance déposée"
     dossier = Dossier.objects.get(rpps=client.rpps)
     others = [world.file(p) for p in world.professionals[1:3]]
-    sign_out(page)
+    walk.sign_out()
 
     # The instructor asks for a completion on this dossier.
-    sign_in(page, "instructeur")
-    page.goto("/instruction/?state=advance_filed")
-    shot(page, "06-file-instruction")
+    walk.sign_in("instructeur", PASSWORD)
+    walk.goto("/instruction/?state=advance_filed", "06-file-instruction")
     page.get_by_role("link", name=str(dossier.pk), exact=True).click()
     page.get_by_label("Message au fournisseur").fill("Merci de joindre le bon de commande signé.")
     page.get_by_role("button", name="Demander un complément").click()
     assert page.get_by_test_id("etat").text_content() == "Demande d'avance à compléter"
-    shot(page, "07-dossier-instructeur")
-    sign_out(page)
+    walk.check("07-dossier-instructeur")
+    walk.sign_out()
 
     # The supplier answers; the rules run again.
-    sign_in(page, "fournisseur")
-    page.goto(f"/dossiers/{dossier.pk}/")
+    walk.sign_in("fournisseur", PASSWORD)
+    walk.goto(f"/dossiers/{dossier.pk}/", "07b-dossier-a-completer")
     page.get_by_label("Votre réponse").fill("Bon de commande joint, signé par Pro Santé Connect.")
     page.get_by_role("button", name="Envoyer la réponse").click()
     assert page.get_by_test_id("etat").text_content() == "Demande d'avance déposée"
-    sign_out(page)
+    walk.sign_out()
 
     # The instructor validates the three dossiers in one decision.
-    sign_in(page, "instructeur")
-    page.goto("/instruction/?state=advance_filed")
+    walk.sign_in("instructeur", PASSWORD)
+    walk.goto("/instruction/?state=advance_filed", check=False)
     for pk in [dossier.pk, *(d.pk for d in others)]:
         box = page.get_by_label(f"Sélectionner le dossier {pk}")
         box.focus()
@@ -138,14 +122,14 @@ def test_whole_path_in_the_browser(browser, live_server, world):
         assert box.is_checked()
     page.get_by_role("button", name="Valider la sélection").click()
     assert page.get_by_text("3 dossier(s) traité(s).").is_visible()
+    walk.check("06b-decision-en-masse")
     assert Dossier.objects.filter(state=S.ADVANCE_VALIDATED).count() == 3
-    sign_out(page)
+    walk.sign_out()
 
     # The paying agent signs in with the second factor, prepares the batch and downloads its SEPA file.
-    device = TOTPDevice.objects.create(user=world.paying_agent.user, name="application", confirmed=True)
-    sign_in(page, "agent-payeur")
-    page.get_by_label("Code à 6 chiffres, ou code de secours").fill(f"{totp(device.bin_key):06d}")
-    page.get_by_role("button", name="Valider").click()
+    TOTPDevice.objects.create(user=world.paying_agent.user, name="application", confirmed=True)
+    walk.sign_in("agent-payeur", PASSWORD)
+    second_factor(walk, world.paying_agent.user)
     page.get_by_role("button", name="Préparer un lot avec les demandes validées").click()
     assert page.get_by_test_id("etat-lot").text_content() == "Préparé"
     batch = PaymentBatch.objects.get()
@@ -153,31 +137,115 @@ def test_whole_path_in_the_browser(browser, live_server, world):
     with page.expect_download() as download:
         page.get_by_role("link", name="Fichier SEPA").click()
     assert b"pain.001.001.03" in Path(download.value.path()).read_bytes()
-    shot(page, "08-lot-de-paiement")
+    walk.check("08-lot-de-paiement")
     page.get_by_role("button", name="Transmettre à la banque").click()
     assert page.get_by_test_id("etat-lot").text_content() == "Transmis à la banque"
-    page.goto("/tableaux-de-bord/")
+    walk.goto("/tableaux-de-bord/", "10-tableaux-de-bord")
     assert page.get_by_role("heading", level=1).text_content().strip() == "Tableaux de bord du dispositif"
-    shot(page, "10-tableaux-de-bord")
-    sign_out(page)
+    walk.sign_out()
 
     # The ANS's space and the public list of referenced solutions.
     account("agent-ans", Role.ANS_AGENT)
-    sign_in(page, "agent-ans")
+    walk.sign_in("agent-ans", PASSWORD)
     assert page.url.endswith("/ans/")
-    shot(page, "11-espace-ans")
-    page.goto("/solutions/")
-    shot(page, "12-solutions-referencees")
+    walk.check("11-espace-ans")
+    walk.goto("/solutions/", "12-solutions-referencees")
     page.goto("/api/docs")
     page.wait_for_selector(".swagger-ui .info")  # Swagger UI from our static files, under the CSP
-    assert page.csp_violations == []
+    assert walk.errors == []
+
+
+# The demonstration's accounts, one per role, and the pages each opens beyond its menu (a detail page, found by
+# the first link of the given kind on the given page).
+ROLES = {
+    "anonyme": None,
+    "fournisseur": [("/fournisseur/dossiers/", "/dossiers/")],
+    "deposant": [],
+    "distributeur": [],
+    "instructeur": [("/instruction/", "/dossiers/"), ("/instruction/enrolements/", "/instruction/enrolements/"),
+                    ("/recouvrements/", "/dossiers/")],
+    "agent-payeur": [("/paiements/", "/paiements/")],
+    "admin-asp": [("/administration/agents/", "/administration/agents/")],
+    "agent-ans": [("/ans/versions/", "/ans/versions/"), ("/ans/pilotes/?etat=tous", "/ans/pilotes/"),
+                  ("/ans/editeurs/", "/ans/solutions/")],
+    "admin": [],
+}  # fmt: skip
+PUBLIC_PAGES = ["/", "/simulateur/", "/calendrier/", "/bareme/", "/solutions/"]
+PUBLIC_ONLY = ["/connexion/", "/inscription/", "/mot-de-passe/oublie/", "/versions-obsoletes/", "/plan-du-site/",
+               "/mentions-legales/", "/donnees-personnelles/", "/accessibilite/"]  # fmt: skip
+
+
+@pytest.fixture
+def demonstration(today):
+    today("2026-09-01")
+    call_command("seed_demo", stdout=StringIO())
+
+
+def first_link(walk: Walk, page_path: str, prefix: str) -> str | None:
+    walk.goto(page_path, check=False)
+    links = walk.page.locator(f"main a[href^='{prefix}']")
+    for i in range(links.count()):
+        href = links.nth(i).get_attribute("href")
+        if href.rstrip("/") != page_path.split("?")[0].rstrip("/") and "?" not in href:
+            return href
+    return None
+
+
+@widths
+@pytest.mark.parametrize("username", list(ROLES))
+def test_every_role_visits_every_page_of_its_menu(browser, live_server, demonstration, username, width):
+    walk = Walk(browser, live_server.url, width)
+    if ROLES[username] is not None:
+        walk.sign_in(username, demo.PASSWORD)
+        if "second-facteur" in walk.page.url:
+            second_factor(walk, TOTPDevice.objects.filter(user__username=username).first().user)
+        assert walk.page.locator("[data-testid=compte]").count() == 1
+    else:
+        walk.goto("/", check=False)
+    walk.check(f"{username}-accueil")
+    if walk.mobile:  # the menu opens from the « Menu » button and leads to its first page
+        walk.open_menu()
+        label, href = walk.menu_links()[-1]
+        walk.page.locator("#fr-menu-mobile").get_by_role("link", name=label, exact=True).click()
+        walk.page.wait_for_url(f"**{href}")
+    menu = walk.menu_links()
+    assert menu, "menu vide"
+    if ROLES[username] is not None:  # the public pages are walked once, by the anonymous visitor
+        menu = [(label, href) for label, href in menu if href not in PUBLIC_PAGES]
+    for _label, href in menu:
+        walk.goto(href, f"{username}-{href.strip('/').replace('/', '-') or 'accueil'}")
+    for page_path, prefix in ROLES[username] or []:
+        href = first_link(walk, page_path, prefix)
+        assert href, f"aucun lien {prefix}… sur {page_path}"
+        walk.goto(href, f"{username}-{href.strip('/').replace('/', '-')}")
+    if ROLES[username] is None:
+        for path in PUBLIC_ONLY:
+            walk.goto(path, f"public-{path.strip('/')}")
+    else:
+        walk.sign_out()
+
+
+@widths
+def test_the_rule_by_rule_explanation_opens(browser, live_server, demonstration, width):
+    walk = Walk(browser, live_server.url, width)
+    walk.sign_in("instructeur", demo.PASSWORD)
+    dossier = Dossier.objects.filter(state=S.ADVANCE_FILED).first()
+    walk.goto(f"/dossiers/{dossier.pk}/", check=False)
+    button = walk.page.get_by_role("button", name="Explication règle par règle", exact=False)
+    assert button.get_attribute("aria-expanded") == "false"
+    button.click()
+    walk.page.locator("#explication").wait_for(state="visible")
+    assert button.get_attribute("aria-expanded") == "true"
+    assert walk.page.locator("#explication table tbody tr").count() > 10
+    walk.check("explication-regle-par-regle")
 
 
 def test_another_suppliers_dossier_url_is_a_404(browser, live_server, world):
     dossier = world.file(world.professionals[0])
-    page = page_for(browser, live_server)
-    sign_in(page, "autre-fournisseur")
-    response = page.goto(f"/dossiers/{dossier.pk}/")
+    walk = Walk(browser, live_server.url, WIDTHS["ordinateur"])
+    walk.sign_in("autre-fournisseur", PASSWORD)
+    response = walk.page.goto(f"/dossiers/{dossier.pk}/")
     assert response.status == 404
-    assert page.get_by_role("heading", name="Page introuvable").is_visible()
-    shot(page, "09-dossier-d-un-autre-fournisseur-404")
+    assert walk.page.get_by_role("heading", name="Page introuvable").is_visible()
+    walk.errors.clear()  # Chromium reports the 404 of the page itself on the console
+    walk.check("09-dossier-d-un-autre-fournisseur-404")

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from sons import clock
 from sons.audit.journal import record_many
@@ -113,7 +112,7 @@ def file_many(
         return results
     facts = Facts([d for _, d in candidates], [principal.organisation])
     references_used = references_in_use(principal.organisation, references - {""})
-    today, now = clock.today(), timezone.now()
+    today, now = clock.today(), clock.now()
     ready = []
     for result, dossier in candidates:
         if dossier.solution_version_id not in facts.versions:

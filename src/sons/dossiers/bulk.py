@@ -125,6 +125,23 @@ def json_entries(raw: bytes, field: str = "corps") -> tuple[int, Iterator[Entry]
     return sum(1 for _ in islice(_lines(text), LIMIT + 1)), _json_lines(text)
 
 
+# The csv module's messages (English), as the report says them.
+CSV_ERRORS = {
+    "line contains NUL": "caractère nul (NUL) dans la ligne",
+    "field larger than field limit": "champ trop long",
+    "new-line character seen in unquoted field": "retour à la ligne dans un champ sans guillemets",
+    "unexpected end of data": "fin de fichier inattendue (guillemet non refermé)",
+    "',' expected after '\"'": "séparateur attendu après un guillemet fermant",
+    "';' expected after '\"'": "« ; » attendu après un guillemet fermant",
+}
+
+
+def csv_error_fr(error: csv.Error) -> str:
+    text = str(error)
+    return next((french for english, french in CSV_ERRORS.items() if text.startswith(english)),
+                "ligne mal formée (guillemets, séparateur « ; »)")  # fmt: skip
+
+
 def csv_entries(raw: bytes, field: str = "file") -> tuple[int, Iterator[Entry]]:
     text = _text(raw, field)
 
@@ -135,7 +152,7 @@ def csv_entries(raw: bytes, field: str = "file") -> tuple[int, Iterator[Entry]]:
                 if any((value or "").strip() for value in row.values() if isinstance(value, str)):
                     yield Entry(reader.line_num, csv_document(row))
         except csv.Error as error:
-            raise Invalid(f"CSV illisible, ligne {reader.line_num} : {error}.", field) from None
+            raise Invalid(f"CSV illisible, ligne {reader.line_num} : {csv_error_fr(error)}.", field) from None
 
     count = sum(1 for _ in islice(rows(), LIMIT + 1))  # a malformed line refuses the file before any filing
     return count, rows()

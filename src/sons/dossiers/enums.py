@@ -43,22 +43,43 @@ RECOVERY_OPEN_STATES = (
 )
 RECOVERY_STATES = (*RECOVERY_OPEN_STATES, DossierState.RECOVERED, DossierState.RECOVERY_CANCELLED)
 
-# The families of states the pages colour alike.
+
+class StateFamily(models.TextChoices):
+    """The families of states the pages colour alike (one badge colour each)."""
+
+    IN_PROGRESS = "in_progress", "En cours"
+    TO_COMPLETE = "to_complete", "À compléter"
+    VALIDATED = "validated", "Validé"
+    PAID = "paid", "Versé"
+    REJECTED = "rejected", "Rejeté ou abandonné"
+    RECOVERY = "recovery", "Recouvrement"
+
+
+F = StateFamily
 STATE_FAMILIES = {
-    DossierState.DRAFT: "in_progress",
-    DossierState.ADVANCE_FILED: "in_progress",
-    DossierState.BALANCE_FILED: "in_progress",
-    DossierState.ADVANCE_SUBJECT_TO_REFERENCING: "in_progress",
-    DossierState.ADVANCE_TO_COMPLETE: "to_complete",
-    DossierState.BALANCE_TO_COMPLETE: "to_complete",
-    DossierState.ADVANCE_VALIDATED: "validated",
-    DossierState.BALANCE_VALIDATED: "validated",
-    DossierState.ADVANCE_PAID: "paid",
-    DossierState.BALANCE_PAID: "paid",
-    DossierState.ADVANCE_REJECTED: "rejected",
-    DossierState.BALANCE_REJECTED: "rejected",
-    DossierState.CANCELLED: "rejected",
-    **dict.fromkeys(RECOVERY_STATES, "recovery"),
+    DossierState.DRAFT: F.IN_PROGRESS,
+    DossierState.ADVANCE_FILED: F.IN_PROGRESS,
+    DossierState.BALANCE_FILED: F.IN_PROGRESS,
+    DossierState.ADVANCE_SUBJECT_TO_REFERENCING: F.IN_PROGRESS,
+    DossierState.ADVANCE_TO_COMPLETE: F.TO_COMPLETE,
+    DossierState.BALANCE_TO_COMPLETE: F.TO_COMPLETE,
+    DossierState.ADVANCE_VALIDATED: F.VALIDATED,
+    DossierState.BALANCE_VALIDATED: F.VALIDATED,
+    DossierState.ADVANCE_PAID: F.PAID,
+    DossierState.BALANCE_PAID: F.PAID,
+    DossierState.ADVANCE_REJECTED: F.REJECTED,
+    DossierState.BALANCE_REJECTED: F.REJECTED,
+    DossierState.CANCELLED: F.REJECTED,
+    **dict.fromkeys(RECOVERY_STATES, F.RECOVERY),
+}
+# The DSFR badge colour of each family (templates/portal/includes/_state_badge.html, the `state_badge` tag).
+FAMILY_BADGES = {
+    F.IN_PROGRESS: "fr-badge--info",
+    F.TO_COMPLETE: "fr-badge--warning",
+    F.VALIDATED: "fr-badge--green-menthe",
+    F.PAID: "fr-badge--success",
+    F.REJECTED: "fr-badge--error",
+    F.RECOVERY: "fr-badge--purple-glycine",
 }
 
 # States reached only once the ASP has validated the advance request.

@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils import timezone
-
 from sons import clock
 from sons.rules import Evaluation as RulesEvaluation
 
@@ -25,7 +23,7 @@ def trace_of(evaluation: RulesEvaluation) -> list[list]:
 
 def record(dossier: Dossier, evaluation: RulesEvaluation, step: str, now=None) -> Evaluation:
     """The evaluation as the dossier keeps it (copied onto the dossier; the row unsaved, its caller saves it)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     findings = [finding.as_dict() for finding in evaluation.findings]
     amounts = evaluation.amounts
     dossier.decision, dossier.findings, dossier.evaluated_at = evaluation.decision, findings, now

@@ -15,6 +15,12 @@ PUBLIC = [
     ("portal:bareme", "Barème"),
     ("portal:solutions", "Solutions référencées"),
 ]
+# The DSFR skip links (django-dsfr's dsfr_skiplinks, in its base template).
+SKIPLINKS = [
+    {"link": "#content", "label": "Contenu"},
+    {"link": "#fr-navigation", "label": "Menu"},
+    {"link": "#footer", "label": "Pied de page"},
+]
 FILERS = (MemberRole.ADMINISTRATOR, MemberRole.FILER)
 ADMINISTRATORS = (MemberRole.ADMINISTRATOR,)
 # (url name, label, member roles who see it: None for every member)
@@ -76,6 +82,7 @@ def navigation(request):
     active = max(matching, key=len, default=None)
     links = [{"url": url, "label": label, "active": url == active} for url, label in urls]
     return {
+        "skiplinks": SKIPLINKS,
         "nav_links": links,
         "nav_principal": principal,
         "nav_role_label": role_label(principal),

@@ -7,7 +7,7 @@ from django import forms
 
 from sons import clock
 from sons.rules import load_parameters
-from sons.rules.codes import SIGNATURE_MODES, VA_KEY_FUNCTIONS, VAT_RATES
+from sons.rules.codes import PRACTICES, PROFILES, SIGNATURE_MODES, TRANCHES, VA_KEY_FUNCTIONS, VAT_RATES
 
 from .forms_dsfr import DsfrForm
 
@@ -23,11 +23,52 @@ def va_functions() -> list[tuple[str, str]]:
 
 
 class SimulatorForm(forms.Form):
+    """The simulator's expert mode: a whole dossier of the contract, in JSON."""
+
     dossier = forms.CharField(
         label="Dossier (JSON)",
         widget=forms.Textarea(attrs={"rows": 24, "cols": 100, "spellcheck": "false", "class": "fr-input"}),
-        help_text="Le format du dossier est décrit par « sons schema » et dans docs/simulator-contract.md.",
+        help_text="Le dossier tel que l'API le reçoit : son format est décrit dans la documentation de l'API.",
     )
+
+
+# What the amount typed in the simulator is: TTC at a VAT rate, or HT (AF §5.2, §5.3).
+AMOUNT_BASES = [("20", "TTC, TVA à 20 %"), ("8.5", "TTC, TVA à 8,5 % (Guadeloupe, Martinique, La Réunion)"),
+                ("0", "HT : Fournisseur non assujetti à la TVA")]  # fmt: skip
+
+
+class PeopleSimulatorForm(DsfrForm):
+    """The simulator for people: the Client, the order's date and amount, the filing date; the rest is assumed in
+    order (sons.simulator.PEOPLE_ASSUMPTIONS)."""
+
+    profile = forms.ChoiceField(label="Le Client est", choices=PROFILES.choices)
+    practice = forms.ChoiceField(
+        label="Mode d'exercice du professionnel", choices=[("", "—"), *PRACTICES.choices], required=False,
+        help_text="Pour un professionnel de santé : seul l'exercice en cabinet libéral est financé (AF §4.2).",
+    )  # fmt: skip
+    tranche = forms.ChoiceField(
+        label="Tranche du centre dans la Base de référence", choices=[("", "—"), *TRANCHES.choices], required=False,
+        help_text="Pour un centre de santé infirmier : la tranche fixe le prix plafond (AF §5.3).",
+    )  # fmt: skip
+    signed_on = forms.DateField(label="Bon de commande signé le", widget=DATE)
+    filed_on = forms.DateField(
+        label="Demande d'avance reçue par l'ASP le", widget=DATE,
+        help_text="La date de réception fait foi (AF §2).",
+    )  # fmt: skip
+    amount = forms.DecimalField(
+        label="Montant de la ligne « Prestation Ségur » du bon de commande (€)", max_digits=12, decimal_places=2,
+        min_value=0,
+    )  # fmt: skip
+    vat_rate = forms.ChoiceField(label="Ce montant est", choices=AMOUNT_BASES, widget=forms.RadioSelect)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("profile") == "centre_sante_infirmier":
+            if not data.get("tranche"):
+                self.add_error("tranche", "Indiquez la tranche du centre.")
+        elif data.get("profile") and not data.get("practice"):
+            self.add_error("practice", "Indiquez le mode d'exercice du professionnel.")
+        return data
 
 
 class ClientSearchForm(DsfrForm):
@@ -39,6 +80,8 @@ class ClientSearchForm(DsfrForm):
 
 class DossierForm(DsfrForm):
     """The advance request: the client, the referenced version and the signed order (AF §4.2, §4.3)."""
+
+    refusal_fields = {"solution_version_id": "solution_version", "order.lines": "amount"}
 
     rpps = forms.CharField(label="N° RPPS du professionnel", max_length=11, required=False)
     finess_geo = forms.CharField(label="N° FINESS géographique du centre", max_length=9, required=False)

@@ -14,6 +14,7 @@ from .views import (
     enrolment,
     instruction,
     join,
+    legal,
     members,
     payments,
     public,
@@ -29,6 +30,11 @@ urlpatterns = [
     path("simulateur/", public.simulator, name="simulator"),
     path("calendrier/", public.calendar, name="calendar"),
     path("bareme/", public.bareme, name="bareme"),
+    # Informations légales (liées depuis le pied de chaque page)
+    path("mentions-legales/", legal.legal_notice, name="legal_notice"),
+    path("donnees-personnelles/", legal.personal_data, name="personal_data"),
+    path("accessibilite/", legal.accessibility, name="accessibility"),
+    path("plan-du-site/", legal.sitemap, name="sitemap"),
     # Catalogue (public)
     path("solutions/", catalogue.solutions, name="solutions"),
     path("versions-obsoletes/", catalogue.obsolete_versions, name="obsolete_versions"),

@@ -12,8 +12,11 @@ from django import template
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from sons.dossiers.enums import STATE_FAMILIES
+from sons.dossiers.clients import client_labels
+from sons.dossiers.enums import FAMILY_BADGES, STATE_FAMILIES
 from sons.rules.money import euros_fr
+
+from ..forms_dsfr import error_summary as summary_of
 
 register = template.Library()
 
@@ -47,17 +50,19 @@ def moment(value) -> str:
     return formats.date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "d/m/Y H:i")
 
 
-@register.inclusion_tag("portal/includes/breadcrumb.html")
+@register.inclusion_tag("dsfr/breadcrumb.html")
 def breadcrumb(current, *links, of=None):
-    """The DSFR breadcrumb: the current page (followed by `of` when given), then its parents as (label, URL name
-    or URL) pairs.
+    """The DSFR breadcrumb (django-dsfr's dsfr/breadcrumb.html, which begins with « Accueil »): the current page
+    (followed by `of` when given), then its parents as (label, URL name or URL) pairs.
 
     {% breadcrumb "Distributeurs déclarés" "Espace ANS" "portal:ans_home" %}
     {% breadcrumb "Pilote n°" "Espace ANS" "portal:ans_home" "Périmètres pilotes" "portal:ans_pilots" of=pilot.pk %}"""
     current = f"{current} {of}" if of is not None else current
     pairs = [(str(label), target if str(target).startswith("/") else reverse(target))
              for label, target in zip(links[::2], links[1::2], strict=True)]  # fmt: skip
-    return {"links": pairs, "current": current}
+    home = reverse("portal:home")
+    parents = [{"title": label, "url": url} for label, url in pairs if url != home]
+    return {"self": {"links": parents, "current": current, "id": "fil-ariane", "root_dir": home}}
 
 
 @register.inclusion_tag("portal/includes/pagination.html", takes_context=True)
@@ -68,19 +73,28 @@ def pagination(context, page):
     return {"page": page, "query": query.urlencode()}
 
 
-@register.inclusion_tag("portal/includes/state_badge.html")
+@register.inclusion_tag("portal/includes/_state_badge.html")
 def state_badge(dossier, testid: str = ""):
-    """A dossier's state, coloured by its family (in progress, to complete, validated, paid, rejected, recovery)."""
-    family = STATE_FAMILIES.get(dossier.state, "in_progress")
-    return {"label": dossier.get_state_display(), "colour": FAMILY_BADGES[family], "testid": testid}
+    """A dossier's state, coloured by its family (in progress, to complete, validated, paid, rejected, recovery:
+    dossiers.enums.STATE_FAMILIES and FAMILY_BADGES)."""
+    family = STATE_FAMILIES[dossier.state]
+    return {"label": dossier.get_state_display(), "colour": FAMILY_BADGES[family], "family": family,
+            "testid": testid}  # fmt: skip
 
 
-# One colour per family of states (DSFR badges).
-FAMILY_BADGES = {
-    "in_progress": "fr-badge--info",
-    "to_complete": "fr-badge--warning",
-    "validated": "fr-badge--green-menthe",
-    "paid": "fr-badge--success",
-    "rejected": "fr-badge--error",
-    "recovery": "fr-badge--purple-glycine",
-}
+@register.simple_tag
+def error_summary(form) -> list[dict]:
+    """The fields in error of any form, for the summary at its top (forms_dsfr.error_summary)."""
+    return summary_of(form)
+
+
+@register.inclusion_tag("portal/includes/_client.html", takes_context=True)
+def client(context, dossier, among=None):
+    """A dossier's client by its name in the directory, then its number (dossiers.clients). `among` (a page of
+    dossiers) names them all in two queries, once per page rendered.
+
+    {% client d among=page %}"""
+    memo = context.render_context.setdefault("sons_clients", {})
+    if dossier.pk not in memo:
+        memo.update(client_labels(among if among is not None else [dossier]))
+    return memo.get(dossier.pk) or client_labels([dossier])[dossier.pk]

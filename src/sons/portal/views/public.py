@@ -17,8 +17,8 @@ from ...rules.codes import PROFILES
 from ...rules.engine import DECISION_LABELS, REQUEST_LABELS
 from ...rules.explain import bareme_table
 from ...rules.money import euros_fr
-from ...simulator import evaluate_json
-from ..forms import SimulatorForm
+from ...simulator import PEOPLE_ASSUMPTIONS, evaluate_document, evaluate_json, people_dossier
+from ..forms import PeopleSimulatorForm, SimulatorForm
 from ..presenters import finding_rows, trace_rows
 
 
@@ -31,6 +31,36 @@ def home(request):
 
 
 def simulator(request):
+    """The simulator for people (a few plain fields) and, behind « mode expert », the whole dossier in JSON."""
+    expert = request.GET.get("mode") == "expert" or "exemple" in request.GET or "dossier" in request.POST
+    if expert:
+        return expert_simulator(request)
+    evaluation = None
+    if request.method == "POST":
+        form = PeopleSimulatorForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                evaluation = evaluate_document(people_dossier(
+                    profile=d["profile"], practice=d["practice"] or None, tranche=d["tranche"] or None,
+                    signed_on=d["signed_on"], filed_on=d["filed_on"], amount=d["amount"], vat_rate=d["vat_rate"],
+                ))  # fmt: skip
+            except InvalidDossier as invalid:
+                form.add_error(PEOPLE_FIELDS.get(invalid.path), invalid.message)
+    else:
+        today = clock.today()
+        form = PeopleSimulatorForm(initial={"profile": "ide", "practice": "liberal", "signed_on": today,
+                                            "filed_on": today, "vat_rate": "20"})  # fmt: skip
+    context = {"form": form, "expert": False, "assumptions": PEOPLE_ASSUMPTIONS, **results(evaluation)}
+    return render(request, "portal/simulator.html", context, status=400 if form.errors else 200)
+
+
+# The contract's paths the plain form fills, by field.
+PEOPLE_FIELDS = {"filed_on": "filed_on", "order.signed_on": "signed_on", "order.issued_on": "signed_on",
+                 "order.lines[0].amount": "amount", "date_0": "filed_on"}  # fmt: skip
+
+
+def expert_simulator(request):
     names = example_names()
     evaluation = error = None
     if request.method == "POST":
@@ -48,17 +78,44 @@ def simulator(request):
                 raise Http404("Exemple inconnu")
             initial = (settings.SONS_EXAMPLES_DIR / f"{chosen}.json").read_text(encoding="utf-8")
         form = SimulatorForm(initial={"dossier": initial})
-    context = {"form": form, "examples": names, "evaluation": evaluation, "error": error}
-    if evaluation is not None:
-        context.update(
-            decision_label=DECISION_LABELS[evaluation.decision],
-            request_label=REQUEST_LABELS[evaluation.request],
-            findings=finding_rows(evaluation.findings),
-            deadlines=labelled(evaluation.deadlines),
-            trace=trace_rows(trace_of(evaluation)),
-        )
+    context = {"form": form, "expert": True, "examples": names, "error": error, **results(evaluation)}
     status = 400 if error else 200
     return render(request, "portal/simulator.html", context, status=status)
+
+
+def results(evaluation) -> dict:
+    """What the page shows of the rules' evaluation: the decision, a sentence, amounts, findings, deadlines."""
+    if evaluation is None:
+        return {"evaluation": None}
+    findings = finding_rows(evaluation.findings)
+    return {
+        "evaluation": evaluation,
+        "decision_label": DECISION_LABELS[evaluation.decision],
+        "request_label": REQUEST_LABELS[evaluation.request],
+        "sentence": result_sentence(evaluation, findings),
+        "findings": findings,
+        "deadlines": labelled(evaluation.deadlines),
+        "trace": trace_rows(trace_of(evaluation)),
+    }
+
+
+def result_sentence(evaluation, findings: list[dict]) -> str:
+    """The rules' decision in one sentence: the amount financed and its two payments, or the first reason it
+    is not admissible."""
+    amounts = evaluation.amounts
+    if evaluation.decision == "not_admissible":
+        reasons = [f for f in findings if f["blocking"]]
+        why = f" : {reasons[0]['message']} (AF §{reasons[0]['section']})" if reasons else "."
+        more = f" Et {len(reasons) - 1} autre(s) motif(s), ci-dessous." if len(reasons) > 1 else ""
+        return f"La demande ne serait pas recevable{why.rstrip('.')}.{more}"
+    reserve = " sous réserve de la décision de référencement" if evaluation.decision != "admissible" else ""
+    if amounts.financed is None:
+        return f"La demande serait recevable{reserve}."
+    return (
+        f"La demande serait recevable{reserve} : la Prestation Ségur serait financée {euros_fr(amounts.financed)}, "
+        f"soit une avance de {euros_fr(amounts.advance)} à la validation de la demande puis un solde de "
+        f"{euros_fr(amounts.balance)} après la réalisation de la Prestation."
+    )
 
 
 def calendar(request):

@@ -112,7 +112,7 @@ def dossier_new(request):
             try:
                 dossier = actions.file_one(request.principal, form.payload(), draft=True)
             except Refused as refused:
-                form.add_error(None, refused.message)
+                form.add_refusal(refused)
             else:
                 messages.success(request, "Brouillon enregistré : vérifiez les constats avant de déposer.")
                 return redirect("portal:dossier", dossier_id=dossier.pk)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         )
         if Organisation.objects.filter(siren="732829320").exists():
             self.stdout.write("Données de démonstration déjà chargées.")
+            call_command("demo_accounts", stdout=self.stdout)  # `make run` prints the accounts every time
             return
         with clock.as_of(date(2026, 9, 1)), transaction.atomic():
             self.load()
@@ -176,7 +178,9 @@ class Command(BaseCommand):
         def fresh(dossier):
             return Dossier.objects.get(pk=dossier.pk)
 
-        d = [file(n) for n in (*range(14), 15, 16)]
+        # Every step is taken on its own day, in the order of the days: each history reads as its dossier lived.
+        before_date_0 = {"issued_on": "2025-05-15", "signed_on": "2025-05-20"}  # d[6]: §4.3, to be rejected
+        d = [file(n, **(before_date_0 if n == 6 else {})) for n in (*range(14), 15, 16)]
         with clock.as_of(date(2027, 10, 1)):  # §6.2: the exception opens 15 days before Date 4
             actions.validate(instructor, file(14, pending, mention_conditional_referencing=True))
         for n in (0, 1, 2, 4, 5, 9, 10, 11, 13, 14, 15):
@@ -185,36 +189,45 @@ class Command(BaseCommand):
         pilot = submit_pilot(supplier, version.pk, [{"dossier_id": d[n].pk, "pv_signed": True}
                                                     for n in (0, 1, 2, 4, 5)], training_materials_sent=True)  # fmt: skip
         decide_pilot(ans, pilot, accept=True)  # §6.3: the first installations succeeded
+        with clock.as_of(date(2026, 9, 2)):
+            actions.request_completion(instructor, d[3], "Merci de joindre le bon de commande signé.")
+            actions.reject(instructor, d[6], "Bon de commande signé le 20/05/2025, avant la Date 0 (15/06/2025) : "
+                                             "demande irrecevable (AF §4.3).")  # fmt: skip
+            file(6, draft=True)  # a new order for the client whose request was rejected
+            cancelled = actions.validate(instructor, d[12])  # advance validated, not yet paid: abandoned
+            recoveries.declare_incapacity(supplier, cancelled, "Le Client a fermé son cabinet.")
+            for n in (0, 4, 13, 14, 15):  # paid advances to recover
+                recoveries.declare_incapacity(
+                    supplier, fresh(d[n]), "Le Client a cessé son activité libérale."
+                )
+        with clock.as_of(date(2026, 9, 3)):  # formal notices (§7)
+            for n in (4, 14, 15):
+                recoveries.send_formal_notice(instructor, RecoveryCase.objects.get(dossier=d[n]))
+        with clock.as_of(date(2026, 9, 20)):
+            recoveries.record_observations(instructor, RecoveryCase.objects.get(dossier=d[14]),
+                                           "Le Fournisseur conteste la date de cessation d'activité.")  # fmt: skip
+            recoveries.cancel(
+                instructor, RecoveryCase.objects.get(dossier=d[13]), "Prestation finalement réalisée."
+            )
+        with clock.as_of(date(2026, 10, 15)):  # the notices' 30 days have run out without remedy
+            for n in (4, 15):
+                recoveries.order_repayment(instructor, RecoveryCase.objects.get(dossier=d[n]))
         with clock.as_of(date(2026, 10, 20)):  # services done, balances requested
-            for n in (1, 2, 9, 10, 11):
+            for n in (1, 2, 9, 10, 11):  # §6.4: the invoice and the VA joined before the request
                 for kind, title in (("invoice", "Facture"), ("va", "Vérification d'aptitude signée")):  # §6.4
                     store_uploaded_file(d[n], kind, demo.demo_pdf(title, f"{kind}.pdf"), supplier.label)
+            for n in (1, 2, 9, 10):
                 actions.file_balance(supplier, fresh(d[n]), BALANCE)
+            invoice = {**BALANCE["invoice"], "in_client_name": False}
+            actions.file_balance(supplier, fresh(d[11]), {**BALANCE, "invoice": invoice})
             actions.validate(instructor, fresh(d[1]))
             confirm_batch(paying, send_batch(paying, prepare_batch(paying)))  # balance of d[1] paid
             actions.validate(instructor, fresh(d[9]))  # balance validated, waiting for the next batch
-            actions.request_completion(instructor, fresh(d[10]), "La VA n'est pas signée par le Client.")
-            actions.reject(instructor, fresh(d[11]), "La facture n'est pas au nom du Client.")
-        actions.validate(instructor, d[7])  # advance validated after the batches: waits for the next one
-        actions.request_completion(instructor, d[3], "Merci de joindre le bon de commande signé.")
-        actions.reject(instructor, d[6], "Bon de commande signé avant la Date 0 : demande irrecevable.")
-        file(6, draft=True)  # a new order for the client whose request was rejected
-        cancelled = actions.validate(instructor, d[12])  # advance validated, not yet paid: abandoned
-        recoveries.declare_incapacity(supplier, cancelled, "Le Client a fermé son cabinet.")
-        for n in (0, 4, 13, 14, 15):  # paid advances to recover
-            recoveries.declare_incapacity(supplier, fresh(d[n]), "Le Client a cessé son activité libérale.")
-        recovered = RecoveryCase.objects.get(dossier=d[4])
-        recovered = recoveries.send_formal_notice(instructor, recovered, date(2026, 9, 1))
-        recovered = recoveries.order_repayment(instructor, recovered, date(2026, 10, 15))
-        recoveries.record_repayment(paying, recovered, recovered.amount, date(2026, 10, 30))
-        recoveries.cancel(
-            instructor, RecoveryCase.objects.get(dossier=d[13]), "Prestation finalement réalisée."
-        )
-        noticed = recoveries.send_formal_notice(instructor, RecoveryCase.objects.get(dossier=d[14]))
-        ordered = recoveries.send_formal_notice(
-            instructor, RecoveryCase.objects.get(dossier=d[15]), date(2026, 9, 1)
-        )
-        recoveries.record_observations(
-            instructor, noticed, "Le Fournisseur conteste la date de cessation d'activité."
-        )
-        recoveries.order_repayment(instructor, ordered, date(2026, 10, 15))
+            actions.request_completion(instructor, fresh(d[10]), "Merci de joindre la VA signée par le Client : "
+                                                                 "la pièce jointe est illisible.")  # fmt: skip
+            actions.reject(instructor, fresh(d[11]), "La facture n'est pas au nom du Client (AF §6.4).")
+        with clock.as_of(date(2026, 10, 21)):
+            actions.validate(instructor, d[7])  # advance validated after the batches: waits for the next one
+        with clock.as_of(date(2026, 10, 30)):
+            recovered = RecoveryCase.objects.get(dossier=d[4])
+            recoveries.record_repayment(paying, recovered, recovered.amount)
