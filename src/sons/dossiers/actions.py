@@ -11,6 +11,8 @@ from django.utils import timezone
 from sons import clock
 from sons.audit.journal import record_many
 from sons.errors import ClientTaken, Forbidden, Invalid, NotFound, ReferenceTaken, Refused
+from sons.notifications.enums import EventKind
+from sons.notifications.events import record_events
 from sons.registry.models import SolutionVersion
 from sons.rules import ADMISSIBLE_SUBJECT_TO_REFERENCING, NOT_ADMISSIBLE
 from sons.suppliers.actions import organisation_may_file
@@ -181,6 +183,11 @@ def _write(principal: Principal, filed: list[tuple[Dossier, Evaluation]], draft:
         entries = [{"action": "dossier.transition", "actor": principal.label, "target": d, "at": now,
                     "payload": {"step": "file_advance", "from": S.DRAFT, "to": S.ADVANCE_FILED,
                                 "decision": d.decision, "financed": d.financed}} for d in created]  # fmt: skip
+        record_events(
+            [(EventKind.FILING_RECEIVED, d.supplier_id, d, {"dossier_id": d.pk, "state": d.state,
+              "supplier_reference": d.supplier_reference, "request": "advance", "received_on": d.advance_filed_on,
+              "decision": d.decision}) for d in created], at=now,
+        )  # fmt: skip
     record_many(entries)
 
 
