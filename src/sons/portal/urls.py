@@ -15,6 +15,7 @@ from .views import (
     instruction,
     join,
     members,
+    notifications,
     payments,
     public,
     security,
@@ -132,4 +133,8 @@ urlpatterns = [
     path("administration/agents/", staff.agents, name="staff_agents"),
     path("administration/agents/<int:user_id>/", staff.agent, name="staff_agent"),
     path("administration/agents/<int:user_id>/retirer/<str:role>/", staff.withdraw, name="staff_withdraw"),
+    # Centre de notifications (chaque espace)
+    path("notifications/", notifications.notifications, name="notifications"),
+    path("notifications/lire/", notifications.read, name="notifications_read"),
+    path("notifications/preferences/", notifications.preferences, name="notifications_preferences"),
 ]
