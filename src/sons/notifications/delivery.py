@@ -71,13 +71,20 @@ def delivery_of(user) -> str:
 def fan_out(event_ids: list[int]) -> int:
     """The notifications of these events (missing ones only), and the e-mail jobs of those to send at once."""
     made = 0
+    people, choices = {}, {}  # read once per job: the same organisation's members, the same instructors
     for event in Event.objects.filter(pk__in=event_ids).order_by("pk"):
+        key = (event.audience, event.organisation_id)
+        if key not in people:
+            people[key] = list(recipients(event))
+        users = people[key]
+        for user in users:
+            if user.pk not in choices:
+                choices[user.pk] = delivery_of(user)
         with transaction.atomic():
-            users = list(recipients(event))
             Notification.objects.bulk_create(
                 [Notification(recipient=user, event=event) for user in users], ignore_conflicts=True
             )
-            immediate = {user.pk for user in users if user.email and delivery_of(user) == Delivery.IMMEDIATE}
+            immediate = {user.pk for user in users if user.email and choices[user.pk] == Delivery.IMMEDIATE}
             for pk in Notification.objects.filter(
                 event=event, recipient_id__in=immediate, emailed_at__isnull=True
             ).values_list("pk", flat=True):
