@@ -123,7 +123,9 @@ def test_referencing_tells_the_publisher_and_its_distributors(today):
     DistributorDeclaration.objects.create(solution=version.solution, distributor=distributor, mandate=True,
                                           declared_on=date(2026, 8, 1))  # fmt: skip
     decide_referencing(staff(Role.ANS_AGENT, "ans")[0], version, "granted", date(2026, 9, 1))
-    told = dict(Event.objects.filter(kind=EventKind.REFERENCING_GRANTED).values_list("organisation", "payload"))
+    told = dict(
+        Event.objects.filter(kind=EventKind.REFERENCING_GRANTED).values_list("organisation", "payload")
+    )
     assert set(told) == {version.solution.publisher.organisation_id, distributor.pk}
     assert told[distributor.pk]["publisher"] is False and told[distributor.pk]["on"] == "2026-09-01"
 
@@ -152,4 +154,6 @@ def test_a_payment_rejected_by_the_bank_is_told_per_dossier(today):
     reject_batch(paying, batch, "Compte clos")
     rejected = Event.objects.get(kind=EventKind.PAYMENT_REJECTED)
     assert rejected.dossier_id == dossier.pk and rejected.organisation_id == dossier.supplier_id
-    assert rejected.payload["reason"] == "Compte clos" and rejected.payload["amount"] == str(dossier.advance_amount)
+    assert rejected.payload["reason"] == "Compte clos" and rejected.payload["amount"] == str(
+        dossier.advance_amount
+    )
