@@ -99,3 +99,5 @@ def test_instructors_get_their_queue_in_their_digest(today, smtp_inbox):
     (digest,) = smtp_inbox.to("instructrice@asp.fr")
     body = smtp_inbox.body(digest)
     assert "Votre file d'instruction" in body and "Demandes en attente de décision" in body
+    delivery.send_digests(extra=lambda user: queue if user.pk == instructor.pk else [])  # run again: nothing
+    assert len(smtp_inbox.to("instructrice@asp.fr")) == 1

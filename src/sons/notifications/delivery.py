@@ -159,19 +159,24 @@ def send_digests(extra=None, now=None) -> int:
         candidates = users.filter(
             Q(pk__in=candidates.values("pk")) | Q(memberships__role=ASP_INSTRUCTOR)
         ).distinct()
-    sent = 0
+    sent, day = 0, timezone.localdate(now)
+    done_today = set(Preference.objects.filter(last_digest_on=day).values_list("user_id", flat=True))
     for user in candidates.order_by("pk"):
-        if delivery_of(user) != Delivery.DIGEST:
+        if user.pk in done_today or delivery_of(user) != Delivery.DIGEST:
             continue
         mine = list(pending.filter(recipient=user).select_related("event").order_by("event_id")[:200])
         queue = extra(user) if extra is not None else []
-        if not mine and not queue:
+        if not mine and not any(row["count"] for row in queue):
             continue
         subject, text, html = render("digest", {
             "user": user, "notices": [{**summary(n.event), "at": n.event.occurred_at} for n in mine],
-            "queue": queue, "day": timezone.localdate(now), "centre": centre_link(),
+            "queue": queue, "day": day, "centre": centre_link(),
         })  # fmt: skip
         send(user.email, subject, text, html)
         Notification.objects.filter(pk__in=[n.pk for n in mine]).update(digested_at=now)
+        Preference.objects.update_or_create(
+            user=user, defaults={"last_digest_on": day},
+            create_defaults={"delivery": Delivery.DIGEST, "last_digest_on": day},
+        )  # fmt: skip
         sent += 1
     return sent
