@@ -31,15 +31,38 @@ def test_a_job_run_again_gives_the_same_event_id_and_no_second_notification(toda
     actions.request_completion(staff(Role.ASP_INSTRUCTOR, "instructrice")[0], dossier, "Complément.")
     event = Event.objects.get(kind=EventKind.COMPLETION_REQUESTED)
     delivery.fan_out.call([event.pk])
-    delivery.fan_out.call([event.pk])  # a worker lost after its work, the job taken again
+    delivery.fan_out.call([event.pk])  # a worker lost after its work, the job taken again: nothing new
     (notification,) = Notification.objects.filter(recipient=claire, event=event)
-    delivery.send_notification.call(notification.pk)
     # A worker killed between the send and its mark: the e-mail goes again, with the same event id.
     Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
     delivery.send_notification.call(notification.pk)
     delivery.send_notification.call(notification.pk)  # marked now: nothing more
+    delivery.fan_out.call([event.pk])
     sent = [m for m in smtp_inbox.to("claire@exemple.fr") if "Complément demandé" in m["Subject"]]
     assert len(sent) == 2 and {m["X-SONS-Event"] for m in sent} == {event.public_id}
+
+
+def test_an_email_refused_by_the_server_becomes_a_job_of_its_own(today, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.smtp import free_port
+
+    today("2026-09-01")
+    dossier = DossierFactory(advance_filed=True)
+    claire = person("claire", organisation=dossier.supplier)
+    actions.request_completion(staff(Role.ASP_INSTRUCTOR, "instructrice")[0], dossier, "Complément.")
+    event = Event.objects.get(kind=EventKind.COMPLETION_REQUESTED)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = (
+        "127.0.0.1",
+        free_port(),
+        2,
+    )  # nobody there
+    assert delivery.fan_out.call([event.pk]) == 0
+    notification = Notification.objects.get(recipient=claire, event=event)
+    assert notification.emailed_at is None
+    assert DBTaskResult.objects.filter(task_path="sons.notifications.delivery.send_notification",
+                                       args_kwargs__args=[notification.pk]).exists()  # fmt: skip
 
 
 def test_each_supplier_is_told_its_own_events_only(today):

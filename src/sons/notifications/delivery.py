@@ -1,5 +1,6 @@
 """Telling events: a fan-out job gives each person concerned a notification (their notification centre), and
-an e-mail job per notification for those who want them at once; the others get a daily digest.
+sends the e-mails of those who want them at once (one SMTP connection per job; an e-mail that fails becomes a
+job of its own); the others get a daily digest.
 
 Every job is idempotent (a worker killed mid-job runs it again): a notification is unique per person and event,
 an e-mail is marked sent and not sent again once marked. Delivery is therefore at least once; the event's
@@ -16,8 +17,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -69,9 +69,11 @@ def delivery_of(user) -> str:
 
 @task()
 def fan_out(event_ids: list[int]) -> int:
-    """The notifications of these events (missing ones only), and the e-mail jobs of those to send at once."""
-    made = 0
-    people, choices = {}, {}  # read once per job: the same organisation's members, the same instructors
+    """The notifications of these events (missing ones only); then the e-mails of those to send at once, sent
+    here on one SMTP connection (each marked sent as it goes). An e-mail that fails becomes a job of its own
+    (`send_notification`), so that one bad address or a server hiccup delays only that one. Run again, the job
+    sends only what is not marked sent: at least once, never more than the one in flight."""
+    people, choices, to_send = {}, {}, []  # read once per job: the same organisation's members, instructors
     for event in Event.objects.filter(pk__in=event_ids).order_by("pk"):
         key = (event.audience, event.organisation_id)
         if key not in people:
@@ -80,17 +82,31 @@ def fan_out(event_ids: list[int]) -> int:
         for user in users:
             if user.pk not in choices:
                 choices[user.pk] = delivery_of(user)
-        with transaction.atomic():
-            Notification.objects.bulk_create(
-                [Notification(recipient=user, event=event) for user in users], ignore_conflicts=True
-            )
-            immediate = {user.pk for user in users if user.email and choices[user.pk] == Delivery.IMMEDIATE}
-            for pk in Notification.objects.filter(
-                event=event, recipient_id__in=immediate, emailed_at__isnull=True
-            ).values_list("pk", flat=True):
+        Notification.objects.bulk_create(
+            [Notification(recipient=user, event=event) for user in users], ignore_conflicts=True
+        )
+        immediate = {user.pk for user in users if user.email and choices[user.pk] == Delivery.IMMEDIATE}
+        to_send += Notification.objects.filter(
+            event=event, recipient_id__in=immediate, emailed_at__isnull=True
+        ).values_list("pk", flat=True)
+    if not to_send:
+        return 0
+    sent, smtp = 0, get_connection()
+    try:
+        smtp.open()  # one connection for the job's e-mails (a failure here: each send below tries again)
+    except Exception:
+        logger.warning("Serveur de courriel injoignable pour la diffusion", exc_info=True)
+    try:
+        for pk in to_send:
+            try:
+                sent += bool(email_notification(pk, smtp))
+            except Exception:  # the server refused or dropped this one: it gets a job of its own
+                logger.warning("Courriel de la notification %s en échec : remis à un travail propre", pk,
+                               exc_info=True)  # fmt: skip
                 enqueue(send_notification, pk)
-                made += 1
-    return made
+    finally:
+        smtp.close()
+    return sent
 
 
 def dossier_link(event: Event, staff: bool = False) -> str:
@@ -118,9 +134,9 @@ def render(template: str, context: dict) -> tuple[str, str, str]:
     return " ".join(subject.split())[:200], body.lstrip("\n"), html
 
 
-def send(to: str, subject: str, text: str, html: str, headers: dict | None = None) -> None:
+def send(to: str, subject: str, text: str, html: str, headers: dict | None = None, connection=None) -> None:
     message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
-                                     headers=headers or {})  # fmt: skip
+                                     headers=headers or {}, connection=connection)  # fmt: skip
     message.attach_alternative(html, "text/html")
     message.send()
 
@@ -132,20 +148,26 @@ def summary(event: Event) -> dict:
     return describe(event)
 
 
-@task()
-def send_notification(notification_id: int) -> str:
-    """One e-mail for one notification, once (a retried job finding it sent does nothing)."""
+def email_notification(notification_id: int, connection=None) -> str:
+    """Send the e-mail of one notification unless it is marked sent, then mark it; the address, or ""."""
     notification = (
         Notification.objects.select_related("event", "recipient").filter(pk=notification_id).first()
     )
     if notification is None or notification.emailed_at is not None:
-        return "déjà envoyé"
+        return ""
     event, user = notification.event, notification.recipient
     subject, text, html = render("notification", {"user": user, "event": event, "notice": summary(event),
                                                    "centre": centre_link()})  # fmt: skip
-    send(user.email, subject, text, html, {"X-SONS-Event": event.public_id})
+    send(user.email, subject, text, html, {"X-SONS-Event": event.public_id}, connection=connection)
     Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
     return user.email
+
+
+@task(priority=10)  # before the fan-outs waiting: a failed e-mail is tried again soon
+def send_notification(notification_id: int) -> str:
+    """One e-mail for one notification, once (a retried job finding it sent does nothing); a failure leaves the
+    job failed, to be seen and retried (docs/operations.md)."""
+    return email_notification(notification_id) or "déjà envoyé"
 
 
 def send_digests(extra=None, now=None) -> int:
