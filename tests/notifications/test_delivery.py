@@ -125,3 +125,15 @@ def test_instructors_are_told_of_answers_by_their_daily_digest(asked, smtp_inbox
     delivery.send_digests()
     (digest,) = smtp_inbox.to("instructrice@asp.fr")
     assert "Voici le bon signé." in smtp_inbox.body(digest)
+
+
+def test_a_member_who_left_is_told_nothing_more_of_the_organisation(asked, smtp_inbox):
+    _, claire, _ = asked
+    Preference.objects.create(user=claire, delivery=Delivery.DIGEST)
+    run_pending()
+    assert Notification.objects.filter(recipient=claire).exists()
+    Membership.objects.filter(user=claire).delete()  # she leaves before the digest, or before an e-mail job
+    delivery.send_digests()
+    for notification in Notification.objects.filter(recipient=claire):
+        delivery.send_notification.call(notification.pk)
+    assert not smtp_inbox.to("claire@exemple.fr")

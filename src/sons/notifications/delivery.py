@@ -55,6 +55,12 @@ def recipients(event: Event):
     return get_user_model().objects.filter(recipients_filter(event), is_active=True).distinct()
 
 
+def still_concerned(user, event: Event) -> bool:
+    """Whether `user` is still among the event's people when the e-mail leaves (a member who left the
+    organisation since is told nothing more of it)."""
+    return get_user_model().objects.filter(recipients_filter(event), pk=user.pk, is_active=True).exists()
+
+
 def is_staff_user(user) -> bool:
     return user.memberships.filter(role__in=STAFF_ROLES).exists()
 
@@ -156,6 +162,8 @@ def email_notification(notification_id: int, connection=None) -> str:
     if notification is None or notification.emailed_at is not None:
         return ""
     event, user = notification.event, notification.recipient
+    if not still_concerned(user, event):
+        return ""
     subject, text, html = render("notification", {"user": user, "event": event, "notice": summary(event),
                                                    "centre": centre_link()})  # fmt: skip
     send(user.email, subject, text, html, {"X-SONS-Event": event.public_id}, connection=connection)
@@ -187,6 +195,7 @@ def send_digests(extra=None, now=None) -> int:
         if user.pk in done_today or delivery_of(user) != Delivery.DIGEST:
             continue
         mine = list(pending.filter(recipient=user).select_related("event").order_by("event_id")[:200])
+        mine = [n for n in mine if still_concerned(user, n.event)]
         queue = extra(user) if extra is not None else []
         if not mine and not any(row["count"] for row in queue):
             continue
