@@ -3,11 +3,12 @@ form; messages both ways with a PDF checked as every piece is, read receipts; in
 never sees (not on the page, not in the API, and their form is a 404 for it)."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from sons.dossiers import actions
-from sons.dossiers.models import Message, Note
+from sons.dossiers.models import Dossier, Message, Note
 from sons.notifications.enums import EventKind
 from sons.notifications.models import Event
 from sons.suppliers.enums import Role
@@ -91,3 +92,17 @@ def test_another_supplier_cannot_read_or_write_the_thread(asked):
     response = intrus.post(reverse("portal:dossier_message", args=[dossier.pk]), {"message": "Bonjour"})
     assert response.status_code == 404
     assert not Message.objects.filter(body="Bonjour").exists()
+
+
+def test_the_api_never_gives_a_supplier_the_internal_notes(world):
+    from sons.dossiers import thread
+    from sons.suppliers.perms import Principal
+    from tests.declarations import filing
+
+    dossier_id = world.supplier.post("/dossiers", filing(world), key="depot-note").json()["id"]
+    dossier = Dossier.objects.get(pk=dossier_id)
+    instructor = Principal.for_user(get_user_model().objects.get(username="instructeur"))
+    thread.write_note(instructor, dossier, "Note confidentielle de l'ASP.")
+    actions.request_completion(instructor, dossier, "Complément visible.")
+    body = world.supplier.get(f"/dossiers/{dossier_id}").content.decode()
+    assert "Complément visible." in body and "confidentielle" not in body
