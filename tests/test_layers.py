@@ -16,13 +16,14 @@ LAYERS = [
     grimp.Layer("registry", "directory", independent=True),
     "suppliers",
     "lifecycle",  # the idiom of every lifecycle: transitions table, history row, audit entry
+    "notifications",  # events, recorded by the lifecycle's steps; their notifications and e-mails
     "audit",
     grimp.Layer("filtering", "batch"),
     grimp.Layer("errors", "clock", "simulator"),
     "rules",  # pure Python: imports nothing of the platform
 ]
 DOMAIN_APPS = ["audit", "suppliers", "registry", "directory", "dossiers", "payments", "recoveries", "documents",
-               "exports"]  # fmt: skip
+               "exports", "notifications"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -25,6 +25,7 @@ from django.utils import timezone
 from sons import clock
 from sons.audit.journal import record
 from sons.errors import Conflict, Invalid
+from sons.notifications.events import on_step
 
 
 class TransitionRefused(Conflict):
@@ -143,6 +144,7 @@ class Lifecycle:
             f"{self.kind}.transition", actor=principal.label, target=obj, at=now,
             payload={"step": name, "from": before, "to": after, "reason": reason, **(payload or {})},
         )  # fmt: skip
+        on_step(self.kind, obj, name, before, after, reason, payload, at=now)  # events and notifications
         if self.announce is not None:
             self.announce(obj, row)
         return row

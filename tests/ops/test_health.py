@@ -27,7 +27,14 @@ def test_ready_once_the_scheduler_has_run():
     assert status == 200, body
     assert body["checks"]["database"] == {"ok": True} and body["checks"]["cache"] == {"ok": True}
     assert body["checks"]["queue"]["waiting"] == 1  # the dashboards, just enqueued
-    assert set(body["checks"]["periodic"]["jobs"]) == {"dashboards", "deadlines", "purge", "rpps"}
+    assert set(body["checks"]["periodic"]["jobs"]) == {
+        "dashboards",
+        "deadlines",
+        "purge",
+        "rpps",
+        "reminders",
+        "digests",
+    }
 
 
 def test_not_ready_when_the_queue_falls_behind(settings):

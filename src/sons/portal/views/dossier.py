@@ -35,6 +35,7 @@ from ..forms_decisions import AnswerForm
 from ..presenters import finding_rows, trace_rows
 from .confirm import Panel, show
 from .supplier import versions
+from .thread import thread_context
 
 EVERYONE = (Role.SUPPLIER_MEMBER, Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT, Role.ANS_AGENT)
 
@@ -73,6 +74,7 @@ def dossier_page(
                      for req, _ in notices.filed_requests(dossier)],
         "decisions": notices.decisions_of(dossier), "appeals": (notices.APPEALS_TITLE, notices.APPEALS),
         "client": reading.client_labels([dossier])[dossier.client_key], "recovery": recovery_of(dossier),
+        **thread_context(dossier, request.principal),  # the thread, its open completion request, notes
     }, status=status)  # fmt: skip
 
 
