@@ -5,6 +5,7 @@ from sons.notifications.enums import EventKind
 from sons.notifications.events import record_event
 from sons.webhooks import services
 from tests.db_factories import OrganisationFactory, supplier_token
+from tests.jobs.conftest import sqlite_template, world  # noqa: F401  (processes sharing one database)
 
 from .receiver import Receiver
 
