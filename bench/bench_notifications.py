@@ -10,10 +10,13 @@
    `--workers` worker processes (`manage.py worker`).
 3. An instructor validates the N dossiers (sons.dossiers.actions.decide_many, each in its own transaction, as
    the API's bulk decision does): each validation records its event, and its delivery, in its transaction.
-4. Waits for every event to arrive (or 120 s without progress), then prints: the validations per second, the
-   events delivered per second (from the first change to the last arrival), the delay from each change to its
-   delivery (the event's occurred_at to its arrival at the receiver) at p50 and p95, and how many events were
-   lost (never arrived) or arrived twice. Drops the database unless --keep.
+4. Waits for every event to arrive (or 120 s without progress); then writes N more events at once, in one
+   transaction (sons.notifications.events.record_events, as a bulk step writes them), to measure the delivery
+   alone, and waits for them too.
+5. Prints, for each phase: the events delivered per second (from the first change to the last arrival), the
+   delay from each change to its delivery (the event's occurred_at to its arrival at the receiver) at p50 and
+   p95, and how many events were lost (never arrived); the validations per second; the requests received
+   twice. Drops the database unless --keep.
 """
 
 from __future__ import annotations
@@ -130,9 +133,12 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def run(changes: int, workers: int) -> dict:
+    from django.db import transaction
+
     from sons.dossiers import actions
     from sons.dossiers.models import Dossier
     from sons.notifications.enums import EventKind
+    from sons.notifications.events import record_events
     from sons.webhooks import services
     from sons.webhooks.models import Delivery
 
@@ -174,30 +180,53 @@ def run(changes: int, workers: int) -> dict:
             refused += sum(1 for line in report if line["status"] != "ok")
         changed_in = time.time() - begin
         expected = changes - refused
-        last, seen = time.time(), 0
-        while arrivals.read() < expected and time.time() - last < 120:
-            time.sleep(0.5)
-            if len(arrivals.first) != seen:
-                seen, last = len(arrivals.first), time.time()
+        wait_for(arrivals, expected)
+        validations = figures(arrivals, set(arrivals.first), begin, expected)
+        validations.update(changes=changes, refused=refused, changes_per_s=changes / changed_in)
+        # The delivery alone: as many events written at once (one transaction, as a bulk step writes them).
+        before = set(arrivals.first)
+        begin = time.time()
+        with transaction.atomic():
+            record_events(
+                [(EventKind.VALIDATED, world.organisation_id, None, {"n": n}) for n in range(changes)]
+            )
+        wait_for(arrivals, len(before) + changes)
+        burst = figures(arrivals, set(arrivals.first) - before, begin, changes)
     finally:
         for process in processes:
             os.killpg(process.pid, signal.SIGTERM)
         for process in processes:
             process.wait(timeout=60)
         receiver.terminate()
-        arrivals.read()
         Path(log_path).unlink(missing_ok=True)
-    delays = [arrivals.first[i] - arrivals.occurred[i] for i in arrivals.first]
     delivered = Delivery.objects.filter(state="delivered").count()
+    return {"validations": validations, "burst": burst, "delivered_rows": delivered, "workers": workers}
+
+
+def wait_for(arrivals: Arrivals, count: int, quiet: float = 120) -> None:
+    """Until `count` distinct webhook-ids have arrived, or nothing new for `quiet` seconds."""
+    last, seen = time.time(), 0
+    while arrivals.read() < count and time.time() - last < quiet:
+        time.sleep(0.5)
+        if len(arrivals.first) != seen:
+            seen, last = len(arrivals.first), time.time()
+
+
+def figures(arrivals: Arrivals, ids: set[str], begin: float, expected: int) -> dict:
+    delays = [arrivals.first[i] - arrivals.occurred[i] for i in ids]
+    end = max((arrivals.first[i] for i in ids), default=begin)
     return {
-        "changes": changes, "refused": refused, "expected": expected, "arrived": len(arrivals.first),
-        "duplicates": arrivals.requests - len(arrivals.first), "lost": expected - len(arrivals.first),
-        "delivered_rows": delivered, "changes_per_s": changes / changed_in,
-        "events_per_s": len(arrivals.first) / (max(arrivals.first.values()) - begin) if arrivals.first else 0.0,
+        "expected": expected, "arrived": len(ids), "lost": expected - len(ids),
+        "duplicates": arrivals.requests - len(arrivals.first),
+        "events_per_s": len(ids) / (end - begin) if ids else 0.0,
         "p50": percentile(delays, 0.50), "p95": percentile(delays, 0.95), "max": max(delays, default=float("nan")),
-        "workers": workers, "first_arrival": min(arrivals.first.values(), default=begin) - begin,
-        "first_event": min(arrivals.occurred.values(), default=begin) - begin, "changed_in": changed_in,
     }  # fmt: skip
+
+
+def shown(r: dict) -> str:
+    return (f"{r['arrived']} livrés sur {r['expected']}, {r['events_per_s']:.0f} événements/s ; délai changement → "
+            f"livraison p50 {r['p50'] * 1000:.0f} ms, p95 {r['p95'] * 1000:.0f} ms, max {r['max'] * 1000:.0f} ms ; "
+            f"perdus : {r['lost']}")  # fmt: skip
 
 
 def main() -> int:
@@ -222,21 +251,14 @@ def main() -> int:
 
             connections.close_all()
             admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    v, b = r["validations"], r["burst"]
     print(f"Webhooks, PostgreSQL, {r['workers']} travailleurs, récepteur local (127.0.0.1)")
-    print(f"  changements d'état (validations) : {r['changes']} ({r['refused']} refusés), "
-          f"{r['changes_per_s']:.0f} validations/s")  # fmt: skip
-    print(f"  événements livrés : {r['arrived']} sur {r['expected']}, {r['events_per_s']:.0f} événements/s "
-          "(du premier changement à la dernière arrivée)")  # fmt: skip
-    print(f"  délai changement → livraison : p50 {r['p50'] * 1000:.0f} ms, p95 {r['p95'] * 1000:.0f} ms, "
-          f"max {r['max'] * 1000:.0f} ms")  # fmt: skip
-    print(
-        f"  (premier événement à +{r['first_event']:.1f} s, première arrivée à +{r['first_arrival']:.1f} s, "
-        f"changements faits en {r['changed_in']:.1f} s)"
-    )
-    print(
-        f"  perdus : {r['lost']} ; reçus en double : {r['duplicates']} ; livraisons enregistrées : {r['delivered_rows']}"
-    )
-    return 0 if r["lost"] == 0 else 1
+    print(f"  {v['changes']} validations ({v['refused']} refusées, {v['changes_per_s']:.0f} validations/s, chacune dans "
+          f"sa transaction) : {shown(v)}")  # fmt: skip
+    print(f"  {b['expected']} événements écrits d'un coup (une transaction) : {shown(b)}")
+    print(f"  perdus : {v['lost'] + b['lost']} ; reçus en double : {b['duplicates']} ; "
+          f"livraisons enregistrées : {r['delivered_rows']}")  # fmt: skip
+    return 0 if v["lost"] + b["lost"] == 0 else 1
 
 
 if __name__ == "__main__":

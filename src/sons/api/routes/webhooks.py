@@ -149,5 +149,5 @@ def replay_delivery(request, delivery_id: int):
 
 @router.get("/events", response={200: FeedOut, **ERRORS},
             summary="Flux des changements : les événements de l'organisation après un curseur")  # fmt: skip
-def events(request, after: str = "", limit: int = 100):
+def list_events(request, after: str = "", limit: int = 100):
     return Status(200, feed.feed(request.principal, after, limit))
