@@ -245,7 +245,10 @@ CONTENT_SECURITY_POLICY = {
 # Jobs (django-tasks, database backend): a job row is written in the transaction of the change that causes it;
 # workers (`sons worker`) take jobs with SELECT … FOR UPDATE SKIP LOCKED. See sons.jobs and docs/architecture.md.
 TASKS = {
-    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "documents", "exports"]}
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "documents", "exports", "webhooks"],
+    }
 }
 
 # Workers and the scheduler write a heartbeat every SONS_JOBS_BEAT_SECONDS; one silent for

@@ -174,3 +174,14 @@ def test_the_portal_makes_a_subscription_shows_its_secret_once_and_its_delivery_
     other, _ = subscribe(OrganisationFactory(), "https://93.184.215.14/hook")
     assert client.get(reverse("portal:webhook_log", args=[other.pk])).status_code == 404
     assert client.post(reverse("portal:webhook_disable", args=[other.pk])).status_code == 404
+
+
+def test_the_webhook_pages_are_the_administrators(organisation):
+    user = get_user_model().objects.create_user("deposant-portail", password="x")
+    Membership.objects.create(user=user, role=Role.SUPPLIER_MEMBER, organisation=organisation,
+                              member_role=MemberRole.FILER)  # fmt: skip
+    client = Client()
+    client.force_login(user)
+    client = verified(client, user)
+    assert client.get(reverse("portal:supplier_webhooks")).status_code == 403
+    assert "Webhooks" not in client.get(reverse("portal:supplier_home")).content.decode()

@@ -116,7 +116,7 @@ def attempt_now(delivery: Delivery) -> sending.Outcome:
     return sending.post(target, headers, body)
 
 
-@task()
+@task(queue_name="webhooks")  # its own queue: workers may be given to it (`sons worker --queues webhooks`)
 def deliver(delivery_id: int, number: int, replay: bool = False, final: bool = False) -> str:
     """Attempt `number` of the delivery (a job made for an attempt already made does nothing). `replay`: asked
     by the owner (marked so in the log); `final`: no retry after it (the replay of a finished delivery)."""
