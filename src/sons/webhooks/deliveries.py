@@ -27,6 +27,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
@@ -152,7 +153,10 @@ def record_attempt(delivery_id: int, number: int, outcome: sending.Outcome, repl
                 None,
             )
             delivery.last_error = ""
-            Subscription.objects.filter(pk=subscription.pk).update(last_success_at=now)
+            # At most once a minute: every worker's success would otherwise queue on this one row.
+            Subscription.objects.filter(pk=subscription.pk).filter(
+                Q(last_success_at__isnull=True) | Q(last_success_at__lt=now - timedelta(seconds=60))
+            ).update(last_success_at=now)
             result = "livrée"
         elif number < max_attempts() and not final:
             delivery.next_attempt_at = now + timedelta(seconds=retry_delays()[number - 1])
