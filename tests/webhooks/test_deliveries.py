@@ -202,3 +202,29 @@ def test_a_replay_of_an_abandoned_delivery_is_one_attempt(organisation, settings
         assert len(receiver.requests) == 3
     delivery = Delivery.objects.get()
     assert (delivery.state, delivery.attempts) == (DeliveryState.FAILED, 3)
+
+
+def test_the_nightly_purge_requeues_a_delivery_left_without_job_and_drops_old_ones(organisation, receiver):
+    import io
+
+    from sons.jobs.tasks import purge_old_rows
+
+    subscribe(organisation, receiver.url)
+    happen(organisation)
+    happen(organisation)
+    stuck, old = Delivery.objects.order_by("pk")
+    DBTaskResult.objects.all().delete()  # the job of `stuck` lost (abandoned after three workers lost in it)
+    Delivery.objects.filter(pk=stuck.pk).update(next_attempt_at=timezone.now() - timedelta(hours=2))
+    Delivery.objects.filter(pk=old.pk).update(state=DeliveryState.DELIVERED,
+                                              created_at=timezone.now() - timedelta(days=91))  # fmt: skip
+    out = io.StringIO()
+    purge_old_rows(out)
+    assert (
+        "1 ligne(s) de livraisons webhook" in out.getvalue()
+        and "1 livraison(s) sans travail" in out.getvalue()
+    )
+    run_pending()
+    assert list(Delivery.objects.values_list("pk", "state")) == [(stuck.pk, DeliveryState.DELIVERED)]
+    assert len(receiver.requests) == 1
+    purge_old_rows(io.StringIO())  # delivered now: nothing more to resume
+    assert DBTaskResult.objects.filter(status="READY").count() == 0

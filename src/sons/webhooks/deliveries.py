@@ -177,6 +177,39 @@ def record_attempt(delivery_id: int, number: int, outcome: sending.Outcome, repl
     return result
 
 
+DELIVERIES_KEPT_DAYS = 90
+
+
+def maintain_deliveries(out) -> None:
+    """Nightly (the `purge` job): deliveries finished more than DELIVERIES_KEPT_DAYS ago are deleted (their
+    events stay in the change feed), and a pending delivery left without a job (its job abandoned after three
+    workers lost in it, sons.jobs.worker) gets its next attempt queued again."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    old, _ = (
+        Delivery.objects.exclude(state=DeliveryState.PENDING)
+        .filter(created_at__lt=now - timedelta(days=DELIVERIES_KEPT_DAYS))
+        .delete()
+    )
+    queued = {
+        args_kwargs["args"][0]
+        for args_kwargs in DBTaskResult.objects.filter(
+            task_path=deliver.module_path, status__in=("READY", "RUNNING")
+        ).values_list("args_kwargs", flat=True)
+    }
+    resumed = 0
+    for pk, attempts in Delivery.objects.filter(
+        state=DeliveryState.PENDING, next_attempt_at__lt=now - timedelta(hours=1)
+    ).values_list("pk", "attempts"):
+        if pk not in queued:
+            with transaction.atomic():
+                enqueue(deliver, pk, attempts + 1)
+            resumed += 1
+    out.write(f"{old} ligne(s) de livraisons webhook de plus de {DELIVERIES_KEPT_DAYS} jours supprimée(s), "
+              f"{resumed} livraison(s) sans travail remise(s) en file.\n")  # fmt: skip
+
+
 def disable_for_failures(subscription: Subscription, delivery: Delivery) -> None:
     """In the transaction of the abandoned delivery: the subscription is disabled, the organisation's
     administrators are e-mailed (through the queue), the audit journal says why."""
