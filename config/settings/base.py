@@ -277,6 +277,8 @@ LOGGING = logging_config(json=False)
 # The RPPS extract refreshed every night by the scheduler (`sons import rpps`); unset: the job says so and skips.
 # A completion request is to be answered within these days (shown with it; a reminder follows when it is not).
 SONS_COMPLETION_ANSWER_DAYS = int(os.environ.get("SONS_COMPLETION_ANSWER_DAYS", "15"))
+# A completion request unanswered after these days gets a reminder (once).
+SONS_COMPLETION_REMINDER_DAYS = int(os.environ.get("SONS_COMPLETION_REMINDER_DAYS", "15"))
 SONS_RPPS_PATH = os.environ.get("SONS_RPPS_PATH", "")
 
 from .accounts import *  # noqa: E402, F403 - ProConnect, second factor, e-mailed links

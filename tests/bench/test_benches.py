@@ -66,6 +66,12 @@ def test_bench_pages():
 
 
 @postgres_only
+def test_bench_notify():
+    out = run_bench("bench_notify.py", "--changes", "30")
+    assert "perdus : 0" in out and "événements/s" in out
+
+
+@postgres_only
 def test_bench_faults():
     """The fault suite at a tiny size (4 clients for 6 s, 20 000-line extracts): its verdict must be clean."""
     out = run_bench("faults.py", "--quick", "--seconds", "6", "--clients", "4", timeout=600)

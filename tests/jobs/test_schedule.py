@@ -40,8 +40,8 @@ def test_each_entry_is_enqueued_when_due_and_once():
     assert tick(now) == []
     assert tick(now + timedelta(minutes=5)) == ["dashboards"]
     later = now + timedelta(days=1, hours=1)
-    assert sorted(tick(later)) == ["dashboards", "deadlines", "purge", "rpps"]
-    assert DBTaskResult.objects.count() == 6
+    assert sorted(tick(later)) == ["dashboards", "deadlines", "digests", "purge", "reminders", "rpps"]
+    assert DBTaskResult.objects.count() == 8
 
 
 def test_daily_times_are_paris_times():
@@ -55,17 +55,19 @@ def test_daily_times_are_paris_times():
 def test_the_schedule_names_the_required_jobs():
     assert {entry.name: entry.period for entry in SCHEDULE} == {
         "dashboards": timedelta(minutes=5), "deadlines": timedelta(days=1),
-        "purge": timedelta(days=1), "rpps": timedelta(days=1),
+        "purge": timedelta(days=1), "rpps": timedelta(days=1), "reminders": timedelta(days=1),
+        "digests": timedelta(days=1),
     }  # fmt: skip
 
 
 def test_periodic_jobs_run_through_the_queue_and_record_their_run():
     tick(timezone.now())  # the schedule is set up: the dashboards now, the daily jobs at their next hour
     tick(timezone.now() + timedelta(days=2))
-    assert run_pending() == 5
+    assert run_pending() == 7
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
     outcomes = dict(PeriodicJob.objects.values_list("name", "last_outcome"))
-    assert outcomes == {"dashboards": "réussi", "deadlines": "réussi", "purge": "réussi", "rpps": "réussi"}
+    assert outcomes == {"dashboards": "réussi", "deadlines": "réussi", "purge": "réussi", "rpps": "réussi",
+                        "reminders": "réussi", "digests": "réussi"}  # fmt: skip
     rpps = DBTaskResult.objects.get(task_path="sons.jobs.tasks.rpps")
     assert rpps.return_value == "SONS_RPPS_PATH non défini : actualisation de l'annuaire RPPS ignorée."
 

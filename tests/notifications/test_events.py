@@ -110,3 +110,50 @@ def test_members_of_the_organisation_only_are_notified(today):
     assert not Notification.objects.filter(
         recipient=instructor.user, event__kind=EventKind.COMPLETION_REQUESTED
     ).exists()
+
+
+def test_referencing_tells_the_publisher_and_its_distributors(today):
+    from sons.registry.actions import decide_referencing
+    from sons.registry.models import DistributorDeclaration
+    from tests.db_factories import SolutionVersionFactory
+
+    today("2026-09-01")
+    version = SolutionVersionFactory(pending=True)
+    distributor = OrganisationFactory()
+    DistributorDeclaration.objects.create(solution=version.solution, distributor=distributor, mandate=True,
+                                          declared_on=date(2026, 8, 1))  # fmt: skip
+    decide_referencing(staff(Role.ANS_AGENT, "ans")[0], version, "granted", date(2026, 9, 1))
+    told = dict(
+        Event.objects.filter(kind=EventKind.REFERENCING_GRANTED).values_list("organisation", "payload")
+    )
+    assert set(told) == {version.solution.publisher.organisation_id, distributor.pk}
+    assert told[distributor.pk]["publisher"] is False and told[distributor.pk]["on"] == "2026-09-01"
+
+
+def test_enrolment_decision_and_pilot_validation_are_told(today):
+    from sons.suppliers import actions as suppliers
+    from tests.db_factories import EnrolmentFactory, SolutionVersionFactory, validated_pilot
+
+    today("2026-09-01")
+    enrolment = EnrolmentFactory(state="filed")
+    suppliers.reject(staff(Role.ASP_INSTRUCTOR, "instructrice")[0], enrolment, "RIB illisible.")
+    decided = Event.objects.get(kind=EventKind.ENROLMENT_DECIDED)
+    assert decided.organisation_id == enrolment.organisation_id and decided.payload["decision"] == "rejected"
+    pilot = validated_pilot(SolutionVersionFactory())
+    validated = Event.objects.get(kind=EventKind.PILOT_VALIDATED)
+    assert validated.organisation_id == pilot.supplier_id
+
+
+def test_a_payment_rejected_by_the_bank_is_told_per_dossier(today):
+    from sons.payments.actions import prepare_batch, reject_batch, send_batch
+
+    today("2026-09-01")
+    dossier = DossierFactory(advance_validated=True)
+    paying = staff(Role.ASP_PAYING_AGENT, "payeur")[0]
+    batch = send_batch(paying, prepare_batch(paying, only=[dossier.pk]))
+    reject_batch(paying, batch, "Compte clos")
+    rejected = Event.objects.get(kind=EventKind.PAYMENT_REJECTED)
+    assert rejected.dossier_id == dossier.pk and rejected.organisation_id == dossier.supplier_id
+    assert rejected.payload["reason"] == "Compte clos" and rejected.payload["amount"] == str(
+        dossier.advance_amount
+    )

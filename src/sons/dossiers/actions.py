@@ -12,7 +12,7 @@ from sons import clock
 from sons.audit.journal import record_many
 from sons.errors import ClientTaken, Forbidden, Invalid, NotFound, ReferenceTaken, Refused
 from sons.notifications.enums import EventKind
-from sons.notifications.events import record_events
+from sons.notifications.events import completion_due_on, record_events
 from sons.registry.models import SolutionVersion
 from sons.rules import ADMISSIBLE_SUBJECT_TO_REFERENCING, NOT_ADMISSIBLE
 from sons.suppliers.actions import organisation_may_file
@@ -273,8 +273,9 @@ def complete(principal: Principal, dossier: Dossier, changes: dict, answer: str)
         locked.declare(corrected(locked.declared))
         evaluate_and_keep(locked, step, request)
         Message.objects.create(
-            dossier=locked, kind=MessageKind.ANSWER, author_label=principal.label, body=answer
-        )
+            dossier=locked, kind=MessageKind.ANSWER, author_label=principal.label, body=answer,
+            author=principal.user, from_supplier=True,
+        )  # fmt: skip
 
     return perform(dossier, step, principal, answer, change=change)
 
@@ -326,7 +327,9 @@ def _tell(principal: Principal, dossier: Dossier, step: str, kind: str, message:
     request = "balance" if dossier.state == S.BALANCE_FILED else "advance"
 
     def change(locked):
-        Message.objects.create(dossier=locked, kind=kind, author_label=principal.label, body=message)
+        due = completion_due_on() if kind == MessageKind.COMPLETION_REQUEST else None
+        Message.objects.create(dossier=locked, kind=kind, author_label=principal.label, body=message,
+                               author=principal.user, due_on=due)  # fmt: skip
 
     return perform(dossier, step.format(request=request), principal, message, change=change)
 

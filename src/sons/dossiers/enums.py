@@ -80,6 +80,7 @@ class MessageKind(models.TextChoices):
     COMPLETION_REQUEST = "completion_request", "Demande de complément"
     ANSWER = "answer", "Réponse du fournisseur"
     DECISION = "decision", "Décision"
+    MESSAGE = "message", "Message"
 
 
 class DocumentKind(models.TextChoices):

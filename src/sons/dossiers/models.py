@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
@@ -209,13 +210,44 @@ Transition = history_of(Dossier, DossierState, "transition", name="Transition")
 
 
 class Message(models.Model):
+    """The thread between the supplier and the ASP on a dossier (sons.dossiers.thread): completion requests (with
+    the day an answer is expected), answers, decisions and free messages, each with at most one PDF."""
+
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="messages")
     kind = models.CharField("nature", max_length=30, choices=MessageKind.choices)
     author_label = models.CharField("auteur", max_length=200)
     body = models.TextField("message")
     at = models.DateTimeField("le", auto_now_add=True)
+    # Written by the supplier (else by the ASP): the other side's first reading is the read receipt.
+    from_supplier = models.BooleanField("écrit par le fournisseur", default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_on = models.DateField("réponse attendue au plus tard le", null=True, blank=True)
+    document = models.ForeignKey(
+        "Document", null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
+    read_at = models.DateTimeField("lu par le destinataire le", null=True, blank=True)
+    read_by = models.CharField("lu par", max_length=200, blank=True)
 
     class Meta:
+        ordering = ["at", "pk"]
+
+
+class Note(models.Model):
+    """An instructor's internal note on a dossier: a model of its own, that no supplier's page, API answer or
+    export reads (suppliers never see it)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="internal_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_label = models.CharField("auteur", max_length=200)
+    body = models.TextField("note")
+    at = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "note interne"
         ordering = ["at", "pk"]
 
 

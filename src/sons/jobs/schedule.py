@@ -56,6 +56,13 @@ SCHEDULE = (
         "purge", tasks.purge, at=time(3, 0), label="purges (sessions, clés d'idempotence, travaux, fichiers)"
     ),
     Entry("rpps", tasks.rpps, at=time(4, 0), label="actualisation de l'annuaire RPPS (SONS_RPPS_PATH)"),
+    Entry(
+        "reminders",
+        tasks.reminders,
+        at=time(6, 0),
+        label="rappels d'échéances (D4, D5, D6, 120 jours, compléments)",
+    ),
+    Entry("digests", tasks.digests, at=time(7, 0), label="récapitulatifs quotidiens des notifications"),
 )
 ENTRIES = {entry.name: entry for entry in SCHEDULE}
 

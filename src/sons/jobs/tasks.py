@@ -87,3 +87,31 @@ def refresh_rpps(out) -> None:
 @task()
 def rpps() -> str:
     return periodic("rpps", refresh_rpps)
+
+
+def give_reminders(out) -> None:
+    from sons.dossiers.reminders import send_reminders
+
+    send_reminders(out=out)
+
+
+@task()
+def reminders() -> str:
+    return periodic("reminders", give_reminders)
+
+
+def send_digests(out) -> None:
+    from sons.dossiers.reminders import instructor_queue
+    from sons.notifications.delivery import ASP_INSTRUCTOR, send_digests
+
+    queue = instructor_queue()
+
+    def extra(user):
+        return queue if user.memberships.filter(role=ASP_INSTRUCTOR).exists() else []
+
+    out.write(f"{send_digests(extra=extra)} récapitulatif(s) quotidien(s) envoyé(s).\n")
+
+
+@task()
+def digests() -> str:
+    return periodic("digests", send_digests)

@@ -71,13 +71,20 @@ def delivery_of(user) -> str:
 def fan_out(event_ids: list[int]) -> int:
     """The notifications of these events (missing ones only), and the e-mail jobs of those to send at once."""
     made = 0
+    people, choices = {}, {}  # read once per job: the same organisation's members, the same instructors
     for event in Event.objects.filter(pk__in=event_ids).order_by("pk"):
+        key = (event.audience, event.organisation_id)
+        if key not in people:
+            people[key] = list(recipients(event))
+        users = people[key]
+        for user in users:
+            if user.pk not in choices:
+                choices[user.pk] = delivery_of(user)
         with transaction.atomic():
-            users = list(recipients(event))
             Notification.objects.bulk_create(
                 [Notification(recipient=user, event=event) for user in users], ignore_conflicts=True
             )
-            immediate = {user.pk for user in users if user.email and delivery_of(user) == Delivery.IMMEDIATE}
+            immediate = {user.pk for user in users if user.email and choices[user.pk] == Delivery.IMMEDIATE}
             for pk in Notification.objects.filter(
                 event=event, recipient_id__in=immediate, emailed_at__isnull=True
             ).values_list("pk", flat=True):
@@ -152,19 +159,24 @@ def send_digests(extra=None, now=None) -> int:
         candidates = users.filter(
             Q(pk__in=candidates.values("pk")) | Q(memberships__role=ASP_INSTRUCTOR)
         ).distinct()
-    sent = 0
+    sent, day = 0, timezone.localdate(now)
+    done_today = set(Preference.objects.filter(last_digest_on=day).values_list("user_id", flat=True))
     for user in candidates.order_by("pk"):
-        if delivery_of(user) != Delivery.DIGEST:
+        if user.pk in done_today or delivery_of(user) != Delivery.DIGEST:
             continue
         mine = list(pending.filter(recipient=user).select_related("event").order_by("event_id")[:200])
         queue = extra(user) if extra is not None else []
-        if not mine and not queue:
+        if not mine and not any(row["count"] for row in queue):
             continue
         subject, text, html = render("digest", {
             "user": user, "notices": [{**summary(n.event), "at": n.event.occurred_at} for n in mine],
-            "queue": queue, "day": timezone.localdate(now), "centre": centre_link(),
+            "queue": queue, "day": day, "centre": centre_link(),
         })  # fmt: skip
         send(user.email, subject, text, html)
         Notification.objects.filter(pk__in=[n.pk for n in mine]).update(digested_at=now)
+        Preference.objects.update_or_create(
+            user=user, defaults={"last_digest_on": day},
+            create_defaults={"delivery": Delivery.DIGEST, "last_digest_on": day},
+        )  # fmt: skip
         sent += 1
     return sent

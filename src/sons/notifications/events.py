@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from sons import clock
 from sons.jobs import enqueue
 
 from .enums import AUDIENCE, Audience, EventKind
@@ -79,7 +80,7 @@ def record_events(rows: Iterable[tuple], *, audience: str = "", at=None) -> list
 
 def completion_due_on(on: date | None = None) -> date:
     """The day a completion request is expected to be answered by (SONS_COMPLETION_ANSWER_DAYS after it)."""
-    return (on or timezone.localdate()) + timedelta(days=settings.SONS_COMPLETION_ANSWER_DAYS)
+    return (on or clock.today()) + timedelta(days=settings.SONS_COMPLETION_ANSWER_DAYS)
 
 
 def _request(step: str) -> str:

@@ -71,6 +71,8 @@ class Preference(models.Model):
     delivery = models.CharField(
         "courriels", max_length=20, choices=Delivery.choices, default=Delivery.IMMEDIATE
     )
+    # The day of the last daily digest sent: a digest job run again the same day sends nothing twice.
+    last_digest_on = models.DateField("dernier récapitulatif le", null=True, blank=True)
 
     class Meta:
         verbose_name = "préférence de notification"

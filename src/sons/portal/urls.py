@@ -15,11 +15,13 @@ from .views import (
     instruction,
     join,
     members,
+    notifications,
     payments,
     public,
     security,
     staff,
     supplier,
+    thread,
     webhooks,
 )  # fmt: skip
 
@@ -150,4 +152,10 @@ urlpatterns = [
     path("administration/agents/", staff.agents, name="staff_agents"),
     path("administration/agents/<int:user_id>/", staff.agent, name="staff_agent"),
     path("administration/agents/<int:user_id>/retirer/<str:role>/", staff.withdraw, name="staff_withdraw"),
+    # Centre de notifications (chaque espace)
+    path("notifications/", notifications.notifications, name="notifications"),
+    path("dossiers/<int:dossier_id>/messages/", thread.post_message, name="dossier_message"),
+    path("dossiers/<int:dossier_id>/notes/", thread.post_note, name="dossier_note"),
+    path("notifications/lire/", notifications.read, name="notifications_read"),
+    path("notifications/preferences/", notifications.preferences, name="notifications_preferences"),
 ]

@@ -24,6 +24,7 @@ from sons.suppliers.enums import Role
 from ..access import FILERS, role_required
 from ..forms import BalanceForm, DocumentForm, MessageForm
 from ..presenters import finding_rows, trace_rows
+from .thread import thread_context
 
 EVERYONE = (Role.SUPPLIER_MEMBER, Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT, Role.ANS_AGENT)
 
@@ -48,6 +49,7 @@ def detail(request, dossier_id: int):
         "can_decide": bool(steps & {"validate_advance", "validate_balance"}),
         "message_form": MessageForm(), "balance_form": BalanceForm(),
         "document_form": DocumentForm(kinds=DocumentKind.choices), "model_kinds": MODEL_LABELS,
+        **thread_context(dossier, request.principal),  # the thread, its open completion request, notes
     })  # fmt: skip
 
 
