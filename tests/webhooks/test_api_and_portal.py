@@ -108,12 +108,15 @@ def test_the_change_feed_is_a_cursor_over_the_organisations_own_events(organisat
     happen(other, EventKind.VALIDATED)
     happen(organisation, EventKind.ANSWER_RECEIVED)  # the instructors' only
     api = Api(supplier_token(organisation)[1])
-    first = api.get("/events?limit=2").json()
+    answer = api.get("/events?limit=2")
+    first = answer.json()
+    assert answer["Link"] == f'<http://testserver/api/events?after={first["next"]}&limit=2>; rel="next"'
     assert [e["id"] for e in first["events"]] == [e.public_id for e in mine[:2]] and first["has_more"]
     assert first["events"][0] == {"id": mine[0].public_id, "type": "request.validated",
                                   "timestamp": mine[0].occurred_at.isoformat(), "dossier_id": None, "data": {"n": 0}}  # fmt: skip
     rest = api.get(f"/events?after={first['next']}&limit=10").json()
     assert [e["id"] for e in rest["events"]] == [e.public_id for e in mine[2:]] and not rest["has_more"]
+    assert not api.get(f"/events?after={first['next']}&limit=10").has_header("Link")
     empty = api.get(f"/events?after={rest['next']}").json()
     assert empty == {"events": [], "next": rest["next"], "has_more": False}
     numeric = api.get(f"/events?after={mine[3].pk}").json()

@@ -5,6 +5,7 @@ organisation's events for software that missed webhooks. Another organisation's 
 from datetime import datetime
 from typing import Annotated, Any
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
@@ -149,5 +150,10 @@ def replay_delivery(request, delivery_id: int):
 
 @router.get("/events", response={200: FeedOut, **ERRORS},
             summary="Flux des changements : les événements de l'organisation après un curseur")  # fmt: skip
-def list_events(request, after: str = "", limit: int = 100):
-    return Status(200, feed.feed(request.principal, after, limit))
+def list_events(request, response: HttpResponse, after: str = "", limit: int = 100):
+    page = feed.feed(request.principal, after, limit)
+    if page["has_more"]:  # as the lists page: the next page's address in a Link header too
+        response["Link"] = (
+            f'<{request.build_absolute_uri(request.path)}?after={page["next"]}&limit={limit}>; rel="next"'
+        )
+    return Status(200, page)
