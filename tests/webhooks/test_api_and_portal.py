@@ -188,3 +188,26 @@ def test_the_webhook_pages_are_the_administrators(organisation):
     client = verified(client, user)
     assert client.get(reverse("portal:supplier_webhooks")).status_code == 403
     assert "Webhooks" not in client.get(reverse("portal:supplier_home")).content.decode()
+
+
+def test_an_organisation_has_at_most_so_many_subscriptions(organisation, monkeypatch):
+    from sons.webhooks import services
+
+    monkeypatch.setattr(services, "MAX_SUBSCRIPTIONS", 2)
+    api = Api(supplier_token(organisation)[1])
+    for n in range(2):
+        assert (
+            api.post(
+                "/webhooks", {"url": f"https://93.184.215.14/{n}", "kinds": ["payment.sent"]}
+            ).status_code
+            == 201
+        )
+    refused = api.post("/webhooks", {"url": "https://93.184.215.14/2", "kinds": ["payment.sent"]})
+    assert refused.status_code == 409 and "Au plus 2 abonnements actifs" in refused.json()["message"]
+    first = api.get("/webhooks").json()[0]["id"]
+    api.post(f"/webhooks/{first}/disable")
+    assert (
+        api.post("/webhooks", {"url": "https://93.184.215.14/2", "kinds": ["payment.sent"]}).status_code
+        == 201
+    )
+    assert api.post(f"/webhooks/{first}/enable").status_code == 409

@@ -82,6 +82,13 @@ def clean_description(description: str, field: str = "description") -> str:
     return description
 
 
+def _check_room(principal) -> None:
+    if Subscription.objects.of(principal.organisation_id).filter(active=True).count() >= MAX_SUBSCRIPTIONS:
+        raise Conflict(
+            f"Au plus {MAX_SUBSCRIPTIONS} abonnements actifs par organisation : désactivez-en d'abord un."
+        )
+
+
 def create_subscription(principal, url: str, kinds, description: str = "") -> tuple[Subscription, str]:
     """A new subscription and its secret, returned in clear this once."""
     _require_manager(principal)
@@ -90,10 +97,7 @@ def create_subscription(principal, url: str, kinds, description: str = "") -> tu
     url = (url or "").strip()
     safety.check(url, "url")
     with transaction.atomic():
-        if Subscription.objects.of(principal.organisation_id).count() >= MAX_SUBSCRIPTIONS:
-            raise Conflict(
-                f"Au plus {MAX_SUBSCRIPTIONS} abonnements par organisation : supprimez-en d'abord un."
-            )
+        _check_room(principal)
         secret = signing.new_secret()
         subscription = Subscription.objects.create(
             organisation_id=principal.organisation_id, url=url, kinds=kinds, description=description,
@@ -131,6 +135,7 @@ def enable(principal, subscription: Subscription) -> Subscription:
     with transaction.atomic():
         subscription = _locked(subscription)
         if not subscription.active:
+            _check_room(principal)
             subscription.active, subscription.disabled_at, subscription.disabled_reason = True, None, ""
             subscription.save(update_fields=["active", "disabled_at", "disabled_reason"])
             record("webhook.enabled", actor=principal.label, target=subscription, payload={})
