@@ -268,6 +268,7 @@ SONS_WEBHOOK_BLOCKED_NETWORKS = [
 ]
 SONS_WEBHOOK_TIMEOUT_SECONDS = 10.0
 SONS_WEBHOOK_MAX_ANSWER_BYTES = 64 * 1024
+SONS_WEBHOOK_CA_FILE = ""  # empty: the system's certificate authorities (the tests give their own)
 SONS_WEBHOOK_RETRY_DELAYS = [10, 60, 300, 1800, 3600, 7200, 14400, 28800, 28800]
 # The change feed (GET /api/v1/events) lists an event once it is this old (sons.webhooks.feed says why).
 SONS_FEED_SETTLE_SECONDS = float(os.environ.get("SONS_FEED_SETTLE_SECONDS", "5"))

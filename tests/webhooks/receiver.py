@@ -5,13 +5,14 @@ request it got: what a supplier's software would run, and what each test inspect
         ...
         assert len(receiver.requests) == 4
 
-An answer is a status code, or one of: "slow" (waits `pause` s, then 200), "drip" (headers, then one byte of body
+With `tls=(certificate, key)`, it serves https on « localhost ». An answer is a status code, or one of: "slow" (waits `pause` s, then 200), "drip" (headers, then one byte of body
 every 0.2 s for `pause` s), "redirect" (302 to `location`), "huge" (200 with 1 MB of body), "hang" (waits for
 ever, i.e. until the receiver stops).
 """
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -26,7 +27,8 @@ class Received:
 
 
 class Receiver:
-    def __init__(self, answers=(), *, then=200, pause: float = 3.0, location: str = "http://127.0.0.1:9/"):
+    def __init__(self, answers=(), *, then=200, pause: float = 3.0, location: str = "http://127.0.0.1:9/",
+                 tls: tuple[str, str] | None = None):  # fmt: skip
         self.answers, self.then, self.pause, self.location = list(answers), then, pause, location
         self.requests: list[Received] = []
         self.lock = threading.Lock()
@@ -51,6 +53,11 @@ class Receiver:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.server.block_on_close = False
+        self.tls = tls
+        if tls is not None:  # https with this (certificate, key): see tests/webhooks/tls.py
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -61,6 +68,8 @@ class Receiver:
 
     @property
     def url(self) -> str:
+        if self.tls is not None:
+            return f"https://localhost:{self.port}/webhooks/sons?source=test"
         return f"http://127.0.0.1:{self.port}/webhooks/sons?source=test"
 
     def answer(self, handler, answer) -> None:

@@ -153,3 +153,31 @@ def test_a_closed_port_is_a_connection_failure(organisation, settings):
     run_pending()
     (attempt,) = Attempt.objects.all()
     assert attempt.kind == AttemptKind.CONNECTION_ERROR and "connexion" in attempt.error
+
+
+def test_https_is_verified_for_the_host_name_while_connecting_to_the_checked_address(
+    organisation, settings, tmp_path
+):
+    """The connection goes to the address just checked, with the host name in SNI and in the certificate's
+    verification: a certificate of an authority the sender trusts is accepted, any other refused."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+    from standardwebhooks import Webhook
+
+    from .tls import make
+
+    authority, certificate, key = make(tmp_path)
+    settings.SONS_WEBHOOK_HTTPS_ONLY = True
+    with Receiver(tls=(certificate, key)) as receiver:
+        _, secret = subscribe(organisation, receiver.url)
+        happen(organisation)
+        run_pending()  # the system's authorities do not know this one: refused, no request served
+        (refused,) = Attempt.objects.all()
+        assert refused.kind == AttemptKind.TLS_ERROR and "TLS" in refused.error
+        assert receiver.requests == []
+        settings.SONS_WEBHOOK_CA_FILE = authority
+        DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())  # the retry, due now
+        run_pending()
+        (got,) = receiver.wait_for(1)
+    Webhook(secret).verify(got.body, got.headers)
+    assert Delivery.objects.get().state == DeliveryState.DELIVERED

@@ -33,16 +33,26 @@ class Outcome:
 
 
 class _Connection(http.client.HTTPConnection):
-    def __init__(self, target: Target, address: str, timeout: float):
+    """To the checked addresses only (each in turn until one answers), the host name kept for Host and TLS."""
+
+    def __init__(self, target: Target, timeout: float):
         super().__init__(target.host, target.port, timeout=timeout)
-        self.address = address
+        self.addresses = target.addresses
         self.scheme = target.scheme
 
     def connect(self):
-        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+        failure = None
+        for address in self.addresses:
+            try:
+                self.sock = socket.create_connection((address, self.port), self.timeout)
+                break
+            except OSError as error:
+                failure = error
+        else:
+            raise failure or OSError("aucune adresse")
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if self.scheme == "https":
-            context = ssl.create_default_context()
+            context = ssl.create_default_context(cafile=settings.SONS_WEBHOOK_CA_FILE or None)
             self.sock = context.wrap_socket(self.sock, server_hostname=self.host)
 
 
@@ -78,7 +88,7 @@ def post(target: Target, headers: dict[str, str], body: bytes) -> Outcome:
         duration = int((time.monotonic() - started) * 1000)
         return Outcome(ok, status, kind, error, duration, answer[:500].decode("utf-8", "replace"))
 
-    connection = _Connection(target, target.addresses[0], timeout)
+    connection = _Connection(target, timeout)
     cutoff = _Cutoff(connection, timeout)
     status = None
     try:
