@@ -137,7 +137,12 @@ def record_attempt(delivery_id: int, number: int, outcome: sending.Outcome, repl
     now = timezone.now()
     disable = None
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().select_related("subscription").get(pk=delivery_id)
+        # The delivery's row only (not its subscription's, which every worker's delivery would then queue on).
+        delivery = (
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("subscription")
+            .get(pk=delivery_id)
+        )
         Attempt.objects.create(
             delivery=delivery, number=number, at=now, kind=outcome.kind, status=outcome.status,
             error=outcome.error[:300], duration_ms=outcome.duration_ms, answer=outcome.answer[:500], replay=replay,

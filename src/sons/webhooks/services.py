@@ -146,7 +146,11 @@ def replay(principal, delivery: Delivery) -> Delivery:
     """One more attempt, now (the same webhook-id: a receiver that has it already drops it)."""
     _require_manager(principal)
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().select_related("subscription").get(pk=delivery.pk)
+        delivery = (
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("subscription")
+            .get(pk=delivery.pk)
+        )
         if not delivery.subscription.active:
             raise Conflict("Abonnement désactivé : réactivez-le avant de relancer une livraison.")
         final = delivery.state != DeliveryState.PENDING
