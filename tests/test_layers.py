@@ -10,7 +10,7 @@ LAYERS = [
     grimp.Layer("api", "portal", independent=True),  # the two doors
     "cli",
     "accounts",  # sign-in: ProConnect, the second factor
-    grimp.Layer("documents", "exports", independent=True),
+    grimp.Layer("documents", "exports", "webhooks", independent=True),  # webhooks: deliveries and change feed
     grimp.Layer("payments", "recoveries", independent=True),
     "dossiers",
     grimp.Layer("registry", "directory", independent=True),
@@ -23,7 +23,7 @@ LAYERS = [
     "rules",  # pure Python: imports nothing of the platform
 ]
 DOMAIN_APPS = ["audit", "suppliers", "registry", "directory", "dossiers", "payments", "recoveries", "documents",
-               "exports", "notifications"]  # fmt: skip
+               "exports", "notifications", "webhooks"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "sons.payments",
     "sons.recoveries",
     "sons.notifications",
+    "sons.webhooks",
     "sons.api",
     "sons.portal",
 ]
@@ -244,7 +245,10 @@ CONTENT_SECURITY_POLICY = {
 # Jobs (django-tasks, database backend): a job row is written in the transaction of the change that causes it;
 # workers (`sons worker`) take jobs with SELECT … FOR UPDATE SKIP LOCKED. See sons.jobs and docs/architecture.md.
 TASKS = {
-    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "documents", "exports"]}
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "documents", "exports", "webhooks"],
+    }
 }
 
 # Workers and the scheduler write a heartbeat every SONS_JOBS_BEAT_SECONDS; one silent for
@@ -253,6 +257,21 @@ SONS_JOBS_BEAT_SECONDS = float(os.environ.get("SONS_JOBS_BEAT_SECONDS", "5"))
 SONS_JOBS_STALE_SECONDS = float(os.environ.get("SONS_JOBS_STALE_SECONDS", "30"))
 # /readyz answers 503 when the oldest job waiting is older than this (workers stopped or overwhelmed).
 SONS_READY_MAX_BACKLOG_SECONDS = int(os.environ.get("SONS_READY_MAX_BACKLOG_SECONDS", "600"))
+
+# Webhooks (sons.webhooks, docs/api.md): https only and public addresses only (the platform's own networks,
+# SONS_WEBHOOK_BLOCKED_NETWORKS, comma-separated CIDRs, refused too); each attempt cut off at 10 s and 64 KB;
+# retried after these delays (seconds: 10 attempts over about 24 h), then abandoned.
+SONS_WEBHOOK_HTTPS_ONLY = True
+SONS_WEBHOOK_ALLOW_LOOPBACK = False  # True in the tests only (their receivers listen on 127.0.0.1)
+SONS_WEBHOOK_BLOCKED_NETWORKS = [
+    n.strip() for n in os.environ.get("SONS_WEBHOOK_BLOCKED_NETWORKS", "").split(",") if n.strip()
+]
+SONS_WEBHOOK_TIMEOUT_SECONDS = 10.0
+SONS_WEBHOOK_MAX_ANSWER_BYTES = 64 * 1024
+SONS_WEBHOOK_CA_FILE = ""  # empty: the system's certificate authorities (the tests give their own)
+SONS_WEBHOOK_RETRY_DELAYS = [10, 60, 300, 1800, 3600, 7200, 14400, 28800, 28800]
+# The change feed (GET /api/v1/events) lists an event once it is this old (sons.webhooks.feed says why).
+SONS_FEED_SETTLE_SECONDS = float(os.environ.get("SONS_FEED_SETTLE_SECONDS", "5"))
 
 LOGGING = logging_config(json=False)
 

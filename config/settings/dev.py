@@ -4,3 +4,6 @@ from .base import *  # noqa: F403
 from .local import *  # noqa: F403
 
 DEBUG = True
+# Webhooks to a receiver on the developer's machine (http://127.0.0.1:…); production refuses both.
+SONS_WEBHOOK_HTTPS_ONLY = False
+SONS_WEBHOOK_ALLOW_LOOPBACK = True

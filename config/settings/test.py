@@ -8,6 +8,9 @@ from .base import *  # noqa: F403
 from .local import *  # noqa: F403
 
 DEBUG = False
+# Webhook receivers of the tests listen on http://127.0.0.1 (sons.webhooks.safety refuses both elsewhere).
+SONS_WEBHOOK_HTTPS_ONLY = False
+SONS_WEBHOOK_ALLOW_LOOPBACK = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 _url = os.environ.get("SONS_TEST_DATABASE_URL")

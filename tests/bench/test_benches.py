@@ -76,3 +76,9 @@ def test_bench_faults():
     """The fault suite at a tiny size (4 clients for 6 s, 20 000-line extracts): its verdict must be clean."""
     out = run_bench("faults.py", "--quick", "--seconds", "6", "--clients", "4", timeout=600)
     assert "Bilan : aucune écriture acquittée perdue" in out, out
+
+
+@postgres_only
+def test_bench_notifications():
+    out = run_bench("bench_notifications.py", "--changes", "20")
+    assert "perdus : 0 ;" in out and "événements/s" in out and "p95" in out, out

@@ -66,6 +66,9 @@ def purge_old_rows(out) -> None:
     from sons.exports.jobs import purge_old_files
 
     purge_old_files(out)
+    from sons.webhooks.deliveries import maintain_deliveries
+
+    maintain_deliveries(out)
 
 
 @task()

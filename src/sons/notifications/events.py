@@ -28,6 +28,15 @@ from .enums import AUDIENCE, Audience, EventKind
 from .models import Event
 
 FAN_OUT_CHUNK = 500  # events per fan-out job (a bulk validation of 10 000 dossiers: 20 jobs)
+# Called with each list of events just written, in its transaction (sons.webhooks registers its deliveries from
+# its AppConfig.ready: the apps above this package hook on here without this package importing them).
+EVENT_HOOKS: list = []
+
+
+def on_events(hook) -> None:
+    """`hook(events)` will be called in the transaction of every `record_events`."""
+    if hook not in EVENT_HOOKS:
+        EVENT_HOOKS.append(hook)
 
 
 def _id(value):
@@ -61,6 +70,8 @@ def record_events(rows: Iterable[tuple], *, audience: str = "", at=None) -> list
         ids = [e.pk for e in events]
         for start in range(0, len(ids), FAN_OUT_CHUNK):
             enqueue(fan_out, ids[start : start + FAN_OUT_CHUNK])
+        for hook in EVENT_HOOKS:
+            hook(events)
     return events
 
 

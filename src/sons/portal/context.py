@@ -34,6 +34,7 @@ SUPPLIER = [
     ("portal:enrolment", "Enrôlement", None),
     ("portal:members", "Membres", ADMINISTRATORS),
     ("portal:supplier_tokens", "Jetons d'API", ADMINISTRATORS),
+    ("portal:supplier_webhooks", "Webhooks", ADMINISTRATORS),
 ]
 BY_ROLE = {
     Role.ASP_INSTRUCTOR: [

@@ -23,6 +23,7 @@ from .views import (
     staff,
     supplier,
     thread,
+    webhooks,
 )  # fmt: skip
 
 app_name = "portal"
@@ -74,6 +75,23 @@ urlpatterns = [
     path("fournisseur/jetons/", supplier.tokens, name="supplier_tokens"),
     path("fournisseur/jetons/<int:token_id>/revoquer/", supplier.revoke_token, name="revoke_token"),
     path("fournisseur/pilote/", supplier.pilot, name="supplier_pilot"),
+    path("fournisseur/webhooks/", webhooks.webhooks, name="supplier_webhooks"),
+    path("fournisseur/webhooks/<int:subscription_id>/", webhooks.webhook_log, name="webhook_log"),
+    path(
+        "fournisseur/webhooks/<int:subscription_id>/desactiver/",
+        webhooks.webhook_disable,
+        name="webhook_disable",
+    ),
+    path(
+        "fournisseur/webhooks/<int:subscription_id>/reactiver/",
+        webhooks.webhook_enable,
+        name="webhook_enable",
+    ),
+    path(
+        "fournisseur/webhooks/livraisons/<int:delivery_id>/relancer/",
+        webhooks.webhook_replay,
+        name="webhook_replay",
+    ),
     # Membres de l'organisation
     path("fournisseur/membres/", members.members, name="members"),
     path("fournisseur/membres/<int:membership_id>/role/", members.change_role, name="member_role"),

@@ -1,0 +1,98 @@
+"""Webhook subscriptions of supplier organisations, one delivery per (event, subscription), and its attempts."""
+
+from django.conf import settings
+from django.db import models
+
+from .enums import AttemptKind, DeliveryState
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def of(self, organisation_id):
+        return self.filter(organisation_id=organisation_id)
+
+
+class Subscription(models.Model):
+    """An organisation's endpoint: the events it wants, where, and the secret its deliveries are signed with.
+    The secret is shown once, when the subscription is made; it is kept to sign (never shown again)."""
+
+    organisation = models.ForeignKey(
+        "suppliers.Organisation", on_delete=models.CASCADE, related_name="webhook_subscriptions"
+    )
+    url = models.CharField("adresse de réception", max_length=500)
+    kinds = models.JSONField("événements", default=list)
+    description = models.CharField("description", max_length=200, blank=True)
+    secret = models.CharField("secret de signature", max_length=80)
+    active = models.BooleanField("active", default=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    disabled_at = models.DateTimeField("désactivée le", null=True, blank=True)
+    disabled_reason = models.CharField("motif de désactivation", max_length=300, blank=True)
+    last_success_at = models.DateTimeField("dernière livraison réussie", null=True, blank=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "abonnement webhook"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["organisation", "active"], name="webhook_subscription_active")]
+
+    def __str__(self):
+        return f"{self.url} ({self.organisation_id})"
+
+    @property
+    def secret_hint(self) -> str:
+        return f"{self.secret[:10]}…"
+
+
+class Delivery(models.Model):
+    """One event to one subscription: attempted until a 2xx answer, with backoff over 24 h."""
+
+    event = models.ForeignKey(
+        "notifications.Event", on_delete=models.CASCADE, related_name="webhook_deliveries"
+    )
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
+    state = models.CharField(
+        "état", max_length=20, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    attempts = models.PositiveIntegerField("essais", default=0)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    next_attempt_at = models.DateTimeField("prochain essai", null=True, blank=True)
+    delivered_at = models.DateTimeField("livrée le", null=True, blank=True)
+    last_error = models.CharField("dernière erreur", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "livraison webhook"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "subscription"], name="one_delivery_per_event_and_subscription"
+            )
+        ]
+        indexes = [models.Index(fields=["subscription", "-id"], name="webhook_delivery_log")]
+
+    def __str__(self):
+        return f"évt {self.event_id} → abonnement {self.subscription_id} ({self.state})"
+
+
+class Attempt(models.Model):
+    """One HTTP attempt of a delivery, as the delivery log shows it."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+    number = models.PositiveIntegerField("essai n°")
+    at = models.DateTimeField("le")
+    kind = models.CharField("issue", max_length=20, choices=AttemptKind.choices)
+    status = models.PositiveIntegerField("statut HTTP", null=True, blank=True)
+    error = models.CharField("erreur", max_length=300, blank=True)
+    duration_ms = models.PositiveIntegerField("durée (ms)", default=0)
+    answer = models.CharField("début de la réponse", max_length=500, blank=True)
+    replay = models.BooleanField("relance manuelle", default=False)
+
+    class Meta:
+        verbose_name = "essai de livraison"
+        ordering = ["delivery", "number"]
+
+    @property
+    def ok(self) -> bool:
+        return self.kind == AttemptKind.OK

@@ -1,0 +1,162 @@
+"""What the two doors (portal, API) do with subscriptions: list, make (the secret shown once), disable, enable,
+read the delivery log and replay a delivery. Only a supplier's members see their organisation's subscriptions
+(another organisation's is a 404); only its administrators, and its own systems' token, change them. Every
+change is journaled (sons.audit)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from sons.audit.journal import record
+from sons.errors import Conflict, Forbidden, Invalid
+from sons.jobs import enqueue
+from sons.notifications.enums import AUDIENCE, Audience, EventKind
+
+from . import safety, signing
+from .deliveries import deliver
+from .enums import DeliveryState
+from .models import Delivery, Subscription
+
+MAX_SUBSCRIPTIONS = 20
+MAX_DESCRIPTION = 200
+
+
+def supplier_kinds() -> list[tuple[str, str]]:
+    """The event kinds a supplier may subscribe to (code, French label): all but the instructors' own."""
+    return [(kind.value, kind.label) for kind in EventKind if AUDIENCE.get(kind) != Audience.INSTRUCTORS]
+
+
+def _require_supplier(principal) -> None:
+    if not principal.is_supplier or principal.organisation_id is None:
+        raise Forbidden("Les webhooks sont ceux d'une organisation de fournisseur.")
+
+
+def _require_manager(principal) -> None:
+    _require_supplier(principal)
+    if not (principal.is_organisation_admin or principal.member_role is None):
+        raise Forbidden("Les webhooks de l'organisation sont gérés par ses administrateurs.")
+
+
+def may_manage(principal) -> bool:
+    try:
+        _require_manager(principal)
+    except Forbidden:
+        return False
+    return True
+
+
+def subscriptions_of(principal):
+    _require_supplier(principal)
+    return Subscription.objects.of(principal.organisation_id)
+
+
+def deliveries_of(principal, subscription: Subscription | None = None):
+    _require_supplier(principal)
+    deliveries = Delivery.objects.filter(subscription__organisation_id=principal.organisation_id)
+    if subscription is not None:
+        deliveries = deliveries.filter(subscription=subscription)
+    return deliveries.select_related("event", "subscription").prefetch_related("attempt_log")
+
+
+def clean_kinds(kinds, field: str = "kinds") -> list[str]:
+    allowed = dict(supplier_kinds())
+    if not isinstance(kinds, (list, tuple)) or not kinds:
+        raise Invalid(f"{field} : choisissez au moins un événement.", field)
+    cleaned = []
+    for index, kind in enumerate(kinds):
+        if kind not in allowed:
+            raise Invalid(
+                f"{field}[{index}] : événement inconnu « {str(kind)[:60]} » ; événements admis : {', '.join(allowed)}.",
+                f"{field}[{index}]",
+            )
+        if kind not in cleaned:
+            cleaned.append(kind)
+    return cleaned
+
+
+def clean_description(description: str, field: str = "description") -> str:
+    description = " ".join((description or "").split())
+    if len(description) > MAX_DESCRIPTION:
+        raise Invalid(f"{field} : {MAX_DESCRIPTION} caractères au plus.", field)
+    return description
+
+
+def _check_room(principal) -> None:
+    if Subscription.objects.of(principal.organisation_id).filter(active=True).count() >= MAX_SUBSCRIPTIONS:
+        raise Conflict(
+            f"Au plus {MAX_SUBSCRIPTIONS} abonnements actifs par organisation : désactivez-en d'abord un."
+        )
+
+
+def create_subscription(principal, url: str, kinds, description: str = "") -> tuple[Subscription, str]:
+    """A new subscription and its secret, returned in clear this once."""
+    _require_manager(principal)
+    kinds = clean_kinds(kinds)
+    description = clean_description(description)
+    url = (url or "").strip()
+    safety.check(url, "url")
+    with transaction.atomic():
+        _check_room(principal)
+        secret = signing.new_secret()
+        subscription = Subscription.objects.create(
+            organisation_id=principal.organisation_id, url=url, kinds=kinds, description=description,
+            secret=secret, created_by=principal.user,
+        )  # fmt: skip
+        record("webhook.created", actor=principal.label, target=subscription,
+               payload={"url": url, "kinds": kinds, "organisation": principal.organisation_id})  # fmt: skip
+    return subscription, secret
+
+
+def _locked(subscription: Subscription) -> Subscription:
+    return Subscription.objects.select_for_update().get(pk=subscription.pk)
+
+
+def disable(principal, subscription: Subscription, reason: str = "") -> Subscription:
+    _require_manager(principal)
+    with transaction.atomic():
+        subscription = _locked(subscription)
+        if subscription.active:
+            subscription.active, subscription.disabled_at = False, timezone.now()
+            subscription.disabled_reason = (
+                clean_description(reason, "reason") or f"désactivé par {principal.label}"
+            )
+            subscription.save(update_fields=["active", "disabled_at", "disabled_reason"])
+            record("webhook.disabled", actor=principal.label, target=subscription,
+                   payload={"reason": subscription.disabled_reason})  # fmt: skip
+    return subscription
+
+
+def enable(principal, subscription: Subscription) -> Subscription:
+    """Active again (its URL checked again); deliveries cancelled meanwhile stay so (replay them, or read the
+    change feed)."""
+    _require_manager(principal)
+    safety.check(subscription.url, "url")
+    with transaction.atomic():
+        subscription = _locked(subscription)
+        if not subscription.active:
+            _check_room(principal)
+            subscription.active, subscription.disabled_at, subscription.disabled_reason = True, None, ""
+            subscription.save(update_fields=["active", "disabled_at", "disabled_reason"])
+            record("webhook.enabled", actor=principal.label, target=subscription, payload={})
+    return subscription
+
+
+def replay(principal, delivery: Delivery) -> Delivery:
+    """One more attempt, now (the same webhook-id: a receiver that has it already drops it)."""
+    _require_manager(principal)
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("subscription")
+            .get(pk=delivery.pk)
+        )
+        if not delivery.subscription.active:
+            raise Conflict("Abonnement désactivé : réactivez-le avant de relancer une livraison.")
+        final = delivery.state != DeliveryState.PENDING
+        delivery.state, delivery.next_attempt_at = DeliveryState.PENDING, timezone.now()
+        delivery.save(update_fields=["state", "next_attempt_at"])
+        enqueue(deliver, delivery.pk, delivery.attempts + 1, True, final)
+        record("webhook.replayed", actor=principal.label, target=delivery.subscription,
+               payload={"delivery": delivery.pk, "event": delivery.event_id})  # fmt: skip
+    return delivery
