@@ -31,7 +31,7 @@ def export(request, name: str, extension: str):
         if too_large(name, params):
             job_id = enqueue_export(name, extension, params, request.principal.user.pk)
             return Status(202, {"message": "Export volumineux : il est préparé en tâche de fond.",
-                                "job": job_id, "url": f"/api/jobs/{job_id}"})  # fmt: skip
+                                "job": job_id, "url": f"/api/v1/jobs/{job_id}"})  # fmt: skip
         return export_response(name, extension, params)
     except BadFilter as bad:
         return Status(422, {"message": bad.message, "field": bad.field})
@@ -49,7 +49,7 @@ def job(request, job_id: str):
     if found is None:
         return Status(404, {"message": "Tâche introuvable."})
     return Status(200, {"job": found.id, "status": found.label, "ready": found.ready,
-                        "file_url": f"/api/jobs/{found.id}/file" if found.ready else None})  # fmt: skip
+                        "file_url": f"/api/v1/jobs/{found.id}/file" if found.ready else None})  # fmt: skip
 
 
 @router.get("/jobs/{job_id}/file", response=ERRORS, include_in_schema=False,
