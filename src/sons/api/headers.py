@@ -28,6 +28,7 @@ from sons.server_errors import request_id_of
 
 PREFIX = "/api/"
 CURRENT = "/api/v1/"
+BINARY = "application/octet-stream"
 
 
 def rate_quota() -> tuple[int, int]:
@@ -127,11 +128,21 @@ class ApiHeadersMiddleware:
             response["Sunset"] = sunset
             response["Link"] = f'<{CURRENT}{path[len(PREFIX) :]}>; rel="successor-version"'
         status = response.status_code
+        content_type = response.get("Content-Type", "")
+        # a file asked for as plain bytes (a generated client knows no other binary type)
+        if (
+            status == 200
+            and request.META.get("HTTP_ACCEPT") == BINARY
+            and not content_type.startswith("application/json")
+        ):
+            response["Content-Type"] = BINARY
         if status >= 400 and response.get("Content-Type", "").startswith("application/json"):
             request_id = request_id_of(request)
             content = error_body(response, request_id)
             if content is not None:
                 response.content = content
+                if response.has_header("Content-Length"):  # set by an inner middleware for the former body
+                    response["Content-Length"] = str(len(content))
             response["X-Request-ID"] = request_id
         if status == 401 and not response.has_header("WWW-Authenticate"):
             given = request.META.get("HTTP_AUTHORIZATION", "")

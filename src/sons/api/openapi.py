@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from .schemas import AMOUNT_PATTERN
+
 ERROR_STATUSES = {
     "400": "Requête illisible (corps incomplet, JSON invalide, caractère NUL)",
     "401": "Authentification requise (jeton absent, inconnu, révoqué ou expiré)",
@@ -37,6 +39,19 @@ COMMON_HEADERS = {
 RETRY_AFTER = {"description": "secondes à attendre avant de réessayer", "schema": {"type": "integer"}}
 WWW_AUTHENTICATE = {"description": "`Bearer realm=\"SONS\"` (et `error=\"invalid_token\"` si un jeton a été "
                     "présenté)", "schema": {"type": "string"}}  # fmt: skip
+
+
+def binary(
+    media_type: str, description: str, *, more: tuple[str, ...] = (), parameters: list | None = None
+) -> dict:
+    """The openapi_extra of a file download: a binary 200 in its media types, and `application/octet-stream`,
+    which the server answers to a client that asks only for it (Accept: application/octet-stream)."""
+    file = {"schema": {"type": "string", "format": "binary"}}
+    content = {media: file for media in (media_type, *more, "application/octet-stream")}
+    extra: dict = {"responses": {200: {"description": description, "content": content}}}
+    if parameters:
+        extra["parameters"] = parameters
+    return extra
 
 
 def idempotency_parameter() -> dict:
@@ -67,9 +82,41 @@ def error_schema(schema: dict) -> None:
     error["required"] = ["code", "message", "request_id"]
 
 
+def amounts_as_strings(node) -> None:
+    """Every amount (a decimal the contract reads from a string or a number) published as a string with two
+    decimals, which is what every answer gives and what a client should send."""
+    if isinstance(node, dict):
+        kind = node.get("type")
+        decimal = kind == ["string", "number"] or kind == ["number", "string"]
+        any_of = node.get("anyOf")
+        if any_of and {d.get("type") for d in any_of if isinstance(d, dict)} == {"number", "string"}:
+            decimal = True
+            del node["anyOf"]
+        if decimal:
+            node["type"] = "string"
+            node["pattern"] = AMOUNT_PATTERN
+            node.setdefault("examples", ["270.00"])
+        for value in node.values():
+            amounts_as_strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            amounts_as_strings(value)
+
+
+def add_examples(operation: dict) -> None:
+    body = operation.get("requestBody")
+    example = EXAMPLES.get(operation.get("operationId", ""))
+    if not body or example is None:
+        return
+    for media in body.get("content", {}).values():
+        if "example" not in media and "examples" not in media:
+            media["example"] = JSON_LINES_EXAMPLE if example == "JSON_LINES" else example
+
+
 def complete(schema: dict) -> dict:
     """The document completed in place (and returned)."""
     error_schema(schema)
+    amounts_as_strings(schema)
     for item in schema.get("paths", {}).values():
         for method, operation in item.items():
             if method not in ("get", "post", "put", "patch", "delete"):
@@ -87,8 +134,74 @@ def complete(schema: dict) -> dict:
             responses["503"].setdefault("headers", {})["Retry-After"] = RETRY_AFTER
             for answer in responses.values():
                 answer.setdefault("headers", {}).update(COMMON_HEADERS)
+            add_examples(operation)
             if method == "post":
                 parameters = operation.setdefault("parameters", [])
                 if not any(p.get("name") == "Idempotency-Key" for p in parameters):
                     parameters.append(idempotency_parameter())
     return schema
+
+
+# One example per request body, by operationId (tests/api/test_spec.py checks that every body has one).
+FILING = {
+    "client": {"rpps": "10001234565", "de_minimis_other_aid": "0.00"},
+    "solution_version_id": 1,
+    "supplier_reference": "CMD-2026-0001",
+    "order": {
+        "in_client_name": True, "issued_on": "2026-08-01", "signed_on": "2026-08-10", "signature": "psc",
+        "lines": [{"label": "Prestation Ségur", "amount": "270.00"}], "vat_rate": "20",
+        "mention_state_funded": True, "mention_conditional_referencing": False, "conditioned_on": [],
+    },
+}  # fmt: skip
+BALANCE = {
+    "completed_on": "2027-12-01",
+    "va": {"signed_on": "2027-12-05", "signature": "psc",
+           "functions": ["psc_login", "ins_qualification", "mss_pro", "mss_patient", "integrate_received",
+                         "send_mes", "consult_mes", "segur_documents"]},
+    "invoice": {"issued_on": "2027-12-06", "amount": "270.00", "in_client_name": True},
+    "training_delivered": True,
+}  # fmt: skip
+JSON_LINES_EXAMPLE = (
+    '{"client": {"rpps": "10001234565"}, "solution_version_id": 1, "order": {"...": "..."}}\n'
+    '{"client": {"rpps": "10001234573"}, "solution_version_id": 1, "order": {"...": "..."}}\n'
+)
+EXAMPLES = {
+    "file_dossier": FILING,
+    "file_bulk": [FILING],
+    "file_bulk_lines": "JSON_LINES",
+    "replace_draft": FILING,
+    "patch_draft": {"order": {"signed_on": "2026-08-12"}},
+    "cancel_draft": {"reason": "Commande annulée par le Client."},
+    "answer_completion": {"message": "Bon de commande corrigé : date de signature.",
+                          "order": {"signed_on": "2026-08-12"}},
+    "file_balance": BALANCE,
+    "incapacity": {"reason": "Cessation d'activité du Client."},
+    "upload_document": {"kind": "order", "file": "(fichier PDF)"},
+    "decide": {"dossier_ids": [1, 2], "decision": "request_completion", "message": "Merci de joindre la facture."},
+    "submit": {"solution_version_id": 1, "training_materials_sent": True,
+               "clients": [{"dossier_id": 1, "pv_signed": True}]},
+    "pilot_decision": {"decision": "validate", "reason": ""},
+    "observations": {"reason": "Observations reçues du Fournisseur le 2027-03-02."},
+    "repayment": {"amount": "108.00"},
+    "cancel_recovery": {"reason": "Reversement constaté hors SONS."},
+    "referencing": {"decision": "grant"},
+    "withdrawal": {"dossiers": 3, "paid": "324.00"},
+    "sign_up": {"siren": "552100554", "siret": "55210055400013", "name": "Logiciels Santé SAS",
+                "address": "1 rue de la Paix", "postcode": "75002", "city": "Paris", "kind": "publisher",
+                "first_name": "Camille", "last_name": "Martin", "email": "camille.martin@example.fr",
+                "password": "une phrase de passe longue"},
+    "change_member": {"member_role": "filer"},
+    "invite": {"email": "dominique.petit@example.fr", "member_role": "reader"},
+    "file_enrolment": {"solution_id": 1, "hosts_health_data": True, "psc_user_service_operator": True,
+                       "iban": "FR7630006000011234567890189", "bic": "AGRIFRPP", "rib": "(fichier PDF)",
+                       "hds_certificate": "(fichier PDF)", "sworn_statement": "(fichier PDF)"},
+    "complete_enrolment": {"solution_id": 1, "hosts_health_data": True, "psc_user_service_operator": True,
+                           "iban": "FR7630006000011234567890189", "bic": "AGRIFRPP",
+                           "answer": "Attestation HDS à jour jointe.", "hds_certificate": "(fichier PDF)"},
+    "change_bank_details": {"iban": "FR7630006000011234567890189", "bic": "AGRIFRPP", "rib": "(fichier PDF)"},
+    "decide_enrolment": {"decision": "request_completion", "message": "Merci de joindre l'attestation HDS."},
+    "decide_bank_change": {"decision": "validate", "message": ""},
+    "create_agent": {"email": "agent@asp.example.fr", "first_name": "Alex", "last_name": "Bernard",
+                     "roles": ["asp_instructor"]},
+    "grant_role": {"role": "asp_paying_agent"},
+}  # fmt: skip

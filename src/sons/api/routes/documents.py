@@ -1,11 +1,11 @@
-"""Models to sign (PDF) for a dossier, and the ASP's recovery letters.
+"""Models to sign (PDF) for a dossier, and the ASP's recovery letters: binary answers in the OpenAPI schema
+(sons.api.openapi.binary)."""
 
-PDF answers are left out of the OpenAPI schema, as the SEPA file is: the fuzz test
-(tests/api/test_fuzz.py) requires every answer of every documented operation to be JSON.
-"""
+from typing import Annotated
 
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Path, Router
+from pydantic import WithJsonSchema
 
 from sons.documents.http import pdf_response
 from sons.documents.render import FILE_NAMES, render, render_letter
@@ -13,23 +13,41 @@ from sons.dossiers.scoping import dossier_or_404
 from sons.recoveries.models import RecoveryCase
 from sons.suppliers.enums import Role
 
+from ..openapi import binary
 from ..schemas import ErrorOut
 
 router = Router(tags=["Documents"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-PDF = {"responses": {200: {"description": "Document PDF", "content": {"application/pdf": {}}}}}
+MODEL_KINDS = {"order": "bon de commande", "va": "vérification d'aptitude", "pv": "PV d'installation pilote",
+               "invoice": "facture", "end-of-service": "attestation de fin de Prestation"}  # fmt: skip
+LETTER_KINDS = {"formal-notice": "mise en demeure", "repayment-order": "ordre de reversement"}
 
 
-@router.get("/dossiers/{dossier_id}/models/{kind}", response=ERRORS, include_in_schema=False, openapi_extra=PDF,
+def kind_of(kinds: dict):
+    """A path parameter documented as an enum with its French labels (an unknown kind is the view's 404/422)."""
+    description = "Valeurs : " + " ; ".join(f"`{k}` : {label}" for k, label in kinds.items()) + "."
+    return Annotated[
+        str,
+        Path(description=description),
+        WithJsonSchema({"type": "string", "enum": list(kinds), "description": description}),
+    ]
+
+
+ModelKind, LetterKind = kind_of(MODEL_KINDS), kind_of(LETTER_KINDS)
+MODEL_DOC = binary("application/pdf", "Modèle PDF à faire signer")
+LETTER_DOC = binary("application/pdf", "Courrier PDF")
+
+
+@router.get("/dossiers/{dossier_id}/models/{kind}", response=ERRORS, openapi_extra=MODEL_DOC,
             summary="Modèle à signer : bon de commande, VA, PV d'installation pilote, facture, fin de Prestation")  # fmt: skip
-def dossier_model(request, dossier_id: int, kind: str):
+def dossier_model(request, dossier_id: int, kind: ModelKind):
     dossier = dossier_or_404(request.principal, dossier_id)
     return pdf_response(render(kind, dossier), f"{FILE_NAMES[kind]}-dossier-{dossier.pk}.pdf")
 
 
-@router.get("/recoveries/{case_id}/letters/{kind}", response=ERRORS, include_in_schema=False, openapi_extra=PDF,
+@router.get("/recoveries/{case_id}/letters/{kind}", response=ERRORS, openapi_extra=LETTER_DOC,
             summary="Courrier de recouvrement (ASP) : mise en demeure ou ordre de reversement")  # fmt: skip
-def recovery_letter(request, case_id: int, kind: str):
+def recovery_letter(request, case_id: int, kind: LetterKind):
     request.principal.require(Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT)
     case = get_object_or_404(RecoveryCase.objects.select_related("dossier__solution_version"), pk=case_id)
     return pdf_response(render_letter(kind, case), f"{FILE_NAMES[kind]}-recouvrement-{case.pk}.pdf")

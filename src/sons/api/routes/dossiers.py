@@ -22,6 +22,7 @@ from sons.filtering import BadFilter, Filter, filtered, openapi_parameters
 from sons.recoveries.actions import declare_incapacity
 from sons.suppliers.enums import Role
 
+from ..openapi import binary
 from ..presenters import dossier_out
 from ..schemas import (
     BulkOut,
@@ -71,27 +72,41 @@ def file_dossier(request, draft: bool = False, dry_run: bool = False):
     return Status(201, dossier_out(dossier))
 
 
-BULK_DOC = {
+BULK_DOC = body(
+    {"type": "array", "items": DECLARATION},
+    "Un tableau JSON de dossiers (10 000 au plus). Cette adresse lit aussi un corps JSON Lines "
+    "(`Content-Type: application/x-ndjson`), décrit à part : `POST /dossiers/bulk/lines`.",
+)
+LINES_DOC = {
     "requestBody": {
-        "description": "Un tableau JSON de dossiers, ou un dossier JSON par ligne (JSON Lines).",
-        "content": {
-            "application/json": {"schema": {"type": "array", "items": DECLARATION}},
-            "application/x-ndjson": {"schema": {"type": "string"}},
-        },
+        "description": "JSON Lines : un dossier JSON par ligne (UTF-8), 10 000 au plus ; envoyé avec "
+        "`Content-Type: application/x-ndjson` (ou `application/octet-stream`, ce que fait un client généré)."
+        " Le rapport donne pour chaque dossier la ligne où il commence.",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
         "required": True,
     }
 }
 
 
-@router.post("/dossiers/bulk", response={200: BulkOut, **ERRORS}, openapi_extra=BULK_DOC,
-             summary="Déposer des dossiers en masse (rapport par dossier)")  # fmt: skip
-def file_bulk(request, draft: bool = False):
+def bulk_report(request, draft: bool) -> Status:
     request.principal.require(Role.SUPPLIER_MEMBER)
     count, entries = bulk.json_entries(request.body, "corps")
     bulk.checked_count(count, "corps")
     report = bulk.file_entries_in_chunks(request.principal, entries, draft=draft)
     filed = sum(1 for item in report if item["status"] != "refused")
     return Status(200, {"filed": filed, "refused": len(report) - filed, "items": report})
+
+
+@router.post("/dossiers/bulk", response={200: BulkOut, **ERRORS}, openapi_extra=BULK_DOC,
+             summary="Déposer des dossiers en masse : tableau JSON (rapport par dossier)")  # fmt: skip
+def file_bulk(request, draft: bool = False):
+    return bulk_report(request, draft)
+
+
+@router.post("/dossiers/bulk/lines", response={200: BulkOut, **ERRORS}, openapi_extra=LINES_DOC,
+             summary="Déposer des dossiers en masse : JSON Lines, un dossier par ligne (rapport par dossier)")  # fmt: skip
+def file_bulk_lines(request, draft: bool = False):
+    return bulk_report(request, draft)
 
 
 def iso_datetime(field: str, raw: str) -> datetime:
@@ -267,7 +282,7 @@ def list_documents(request, dossier_id: int):
 @router.get(
     "/dossiers/{dossier_id}/documents/{document_id}",
     response=ERRORS,
-    include_in_schema=False,  # a PDF answer: see routes/documents.py
+    openapi_extra=binary("application/pdf", "La pièce, telle que déposée"),
     summary="Télécharger une pièce du dossier (PDF)",
 )
 def download_document(request, dossier_id: int, document_id: int):
