@@ -38,7 +38,8 @@ def test_the_spec_validates_and_is_complete(spec):
     ids = [operation["operationId"] for _, _, operation in operations(spec)]
     assert len(ids) == len(set(ids)), "operationId en double"
     assert {"file_dossier", "list_dossiers", "file_bulk", "patch_draft", "dossier_model", "batch_sepa",
-            "export", "download_document", "recovery_letter"} <= set(ids)  # fmt: skip
+            "export", "download_document", "recovery_letter", "list_solutions", "eligibility", "file_bulk_lines",
+            "replace_draft", "cancel_draft"} <= set(ids)  # fmt: skip
     for path, method, operation in operations(spec):
         where = f"{method.upper()} {path}"
         assert path.startswith("/api/v1/"), where

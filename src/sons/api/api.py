@@ -10,7 +10,7 @@ from sons.batch import json_default
 
 from . import errors, openapi
 from .auth import TokenAuth, session_auth
-from .routes import documents, dossiers, joining, staff
+from .routes import documents, dossiers, joining, reads, staff
 
 
 class OrjsonRenderer(BaseRenderer):
@@ -42,6 +42,7 @@ api = SonsAPI(
 errors.install(api)
 api.add_router("", dossiers.router)
 api.add_router("", documents.router)
+api.add_router("", reads.router)
 api.add_router("", staff.payment_files)  # first: staff.router's {action} route would catch sepa.xml
 api.add_router("", staff.router)
 api.add_router("", staff.public)
