@@ -168,7 +168,7 @@ def list_dossiers(request, response: HttpResponse, limit: int = 100, cursor: str
         kept = request.GET.copy()
         kept.pop("offset", None)
         kept["cursor"] = encode_cursor(page[limit - 1].pk)
-        response["Link"] = f'<{request.path}?{kept.urlencode()}>; rel="next"'
+        response["Link"] = f'<{request.build_absolute_uri(request.path)}?{kept.urlencode()}>; rel="next"'
     return Status(200, [dossier_out(d) for d in page[:limit]])
 
 
