@@ -96,6 +96,8 @@ def error_body(response, request_id: str) -> bytes | None:
     if not body.get("code"):
         body["code"] = CODE_OF_STATUS.get(status, "conflict_state" if status < 500 else "server_error")
     body.setdefault("field", None)
+    if body.get("errors") is None:
+        body.pop("errors", None)  # a view's ErrorOut with no list: no « errors »
     body["request_id"] = request_id
     return orjson.dumps(body)
 
