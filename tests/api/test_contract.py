@@ -163,3 +163,28 @@ def test_the_same_idempotency_key_on_both_prefixes_is_one_request(world):
                           headers={**world.supplier.headers, "Idempotency-Key": "k-alias"})  # fmt: skip
     assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
     assert again.json()["id"] == first.json()["id"]
+
+
+def test_every_input_body_refuses_an_unknown_field(world):
+    dossier = world.supplier.post("/dossiers", filing(world)).json()["id"]
+    answer = refused(world.instructor.post("/instruction/decisions",
+                                           {"dossier_ids": [dossier], "decision": "validate", "mesage": "x"}),
+                     422, "unknown_field", "mesage")  # fmt: skip
+    assert "mesage" in answer["message"]
+    assert Dossier.objects.get().state == "advance_filed"
+
+
+def test_a_draft_is_cancelled_with_or_without_a_reason(world):
+    first = world.supplier.post("/dossiers?draft=true", filing(world)).json()["id"]
+    second = world.supplier.post("/dossiers?draft=true", filing(world)).json()["id"]
+    response = Client().post(
+        f"/api/v1/dossiers/{first}/cancel",
+        b"",
+        content_type="application/json",
+        headers=world.supplier.headers,
+    )  # no body at all, as `curl -X POST` sends
+    assert response.status_code == 200 and response.json()["state"] == "cancelled"
+    refused(
+        world.supplier.post(f"/dossiers/{second}/cancel", {"raison": "x"}), 422, "unknown_field", "raison"
+    )
+    refused(world.supplier.post(f"/dossiers/{first}/cancel", {"reason": "encore"}), 409, "conflict_state")

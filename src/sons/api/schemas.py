@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, ConfigDict
 
 from sons.dossiers.enums import ClientKind, DocumentKind, DossierState, MessageKind, PilotState
 from sons.errors import CODES
@@ -62,46 +62,52 @@ Identifier = Annotated[int, Field(ge=1, le=2**62)]
 Text = Annotated[str, Field(max_length=5000), Clean]
 
 
-class ReasonIn(Schema):
+class StrictIn(Schema):
+    """An input body: a field it does not know is refused (422 `unknown_field`, naming it), never dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ReasonIn(StrictIn):
     reason: Annotated[str, Field(min_length=1, max_length=5000), Clean]
 
 
-class CancelIn(Schema):
+class CancelIn(StrictIn):
     reason: Text = Field("", description="motif, facultatif")
 
 
-class DecisionIn(Schema):
+class DecisionIn(StrictIn):
     dossier_ids: Annotated[list[Identifier], Field(min_length=1, max_length=5000)]
     decision: Literal["validate", "reject", "request_completion"]
     message: Text = ""
 
 
-class PilotClientIn(Schema):
+class PilotClientIn(StrictIn):
     dossier_id: Identifier
     pv_signed: bool
 
 
-class PilotIn(Schema):
+class PilotIn(StrictIn):
     solution_version_id: Identifier
     clients: Annotated[list[PilotClientIn], Field(max_length=50)]
     training_materials_sent: bool
 
 
-class PilotDecisionIn(Schema):
+class PilotDecisionIn(StrictIn):
     decision: Literal["validate", "refuse"]
     reason: Text = ""
 
 
-class ReferencingIn(Schema):
+class ReferencingIn(StrictIn):
     decision: Literal["grant", "refuse"]
 
 
-class WithdrawalIn(Schema):
+class WithdrawalIn(StrictIn):
     dossiers: Annotated[int, Field(ge=0, le=2**31)]
     paid: Amount
 
 
-class RepaymentIn(Schema):
+class RepaymentIn(StrictIn):
     amount: Annotated[Decimal, Field(max_digits=12, decimal_places=2, gt=0)]
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
+from pydantic import ValidationError as PydanticError
 
 from sons.documents.http import stored_document_response
 from sons.documents.store import store_uploaded_file
@@ -17,7 +18,7 @@ from sons.dossiers.enums import DocumentKind
 from sons.dossiers.filters import DOSSIER_FILTERS
 from sons.dossiers.models import Document
 from sons.dossiers.scoping import dossier_or_404, dossiers_for
-from sons.errors import Invalid
+from sons.errors import Invalid, invalid_input
 from sons.filtering import BadFilter, Filter, filtered, openapi_parameters
 from sons.recoveries.actions import declare_incapacity
 from sons.suppliers.enums import Role
@@ -212,11 +213,21 @@ def patch_draft(request, dossier_id: int):
     return Status(200, dossier_out(actions.correct_draft(request.principal, dossier, patch, partial=True)))
 
 
-@router.post("/dossiers/{dossier_id}/cancel", response={200: DossierOut, **ERRORS},
+CANCEL_DOC = {"requestBody": {"required": False, "description": "Facultatif : le motif de l'abandon.", "content": {
+    "application/json": {"schema": {"type": "object", "additionalProperties": False,
+                                    "properties": {"reason": {"type": "string", "maxLength": 5000}}}}}}}  # fmt: skip
+
+
+@router.post("/dossiers/{dossier_id}/cancel", response={200: DossierOut, **ERRORS}, openapi_extra=CANCEL_DOC,
              summary="Abandonner un brouillon (gardé, avec son historique, à l'état « Abandonné »)")  # fmt: skip
-def cancel_draft(request, dossier_id: int, payload: CancelIn):
+def cancel_draft(request, dossier_id: int):
     dossier = dossier_or_404(request.principal, dossier_id)
-    return Status(200, dossier_out(actions.cancel_draft(request.principal, dossier, payload.reason)))
+    given = declaration.load(request.body) if request.body.strip() else {}
+    try:
+        reason = CancelIn.model_validate(given).reason
+    except PydanticError as error:
+        raise invalid_input(error.errors()) from None
+    return Status(200, dossier_out(actions.cancel_draft(request.principal, dossier, reason)))
 
 
 @router.post("/dossiers/{dossier_id}/completion", response={200: DossierOut, **ERRORS}, openapi_extra=COMPLETION_DOC,

@@ -17,7 +17,7 @@ from sons.suppliers.enums import PieceKind, Role
 from sons.suppliers.errors import NotAllowed, Refused
 from sons.suppliers.models import BankChange, Enrolment, Invitation, Membership
 
-from ..schemas import Clean, ErrorOut, Identifier
+from ..schemas import Clean, ErrorOut, Identifier, StrictIn
 
 public = Router(tags=["Inscription"])
 organisation = Router(tags=["Organisation et enrôlement"])
@@ -36,7 +36,7 @@ def refused(error: Refused):
 # --- Sign-up ------------------------------------------------------------------------------------------------
 
 
-class SignUpIn(Schema):
+class SignUpIn(StrictIn):
     siren: Annotated[str, Field(max_length=20), Clean]
     siret: Annotated[str, Field(max_length=20), Clean]
     name: Short
@@ -88,11 +88,11 @@ class MemberOut(Schema):
     member_role: MemberRoleCode
 
 
-class MemberRoleIn(Schema):
+class MemberRoleIn(StrictIn):
     member_role: MemberRoleCode
 
 
-class InviteIn(Schema):
+class InviteIn(StrictIn):
     email: Annotated[str, Field(max_length=254), Clean]
     member_role: MemberRoleCode
 
@@ -342,12 +342,12 @@ def change_bank_details(request, iban: Form[Annotated[str, Field(max_length=42)]
 # --- ASP instructors ------------------------------------------------------------------------------------------
 
 
-class EnrolmentDecisionIn(Schema):
+class EnrolmentDecisionIn(StrictIn):
     decision: Literal["validate", "request_completion", "reject"]
     message: Message = ""
 
 
-class BankDecisionIn(Schema):
+class BankDecisionIn(StrictIn):
     decision: Literal["validate", "reject"]
     message: Message = ""
 
@@ -415,14 +415,14 @@ def decide_bank_change(request, change_id: Identifier, payload: BankDecisionIn):
 # --- Staff administration ----------------------------------------------------------------------------------------
 
 
-class AgentIn(Schema):
+class AgentIn(StrictIn):
     email: Annotated[str, Field(max_length=254), Clean]
     first_name: Annotated[str, Field(max_length=150), Clean]
     last_name: Annotated[str, Field(max_length=150), Clean]
     roles: Annotated[list[StaffRole], Field(max_length=5)]
 
 
-class RoleIn(Schema):
+class RoleIn(StrictIn):
     role: StaffRole
 
 
