@@ -84,14 +84,14 @@ def caller_key(request) -> str:
 
 def error_body(response, request_id: str) -> bytes | None:
     """The error body completed with code, field and request_id; None if it is not a JSON object."""
+    if response.streaming:
+        return None
     try:
         body = orjson.loads(response.content)
     except orjson.JSONDecodeError:
-        body = None
+        return None
     if not isinstance(body, dict):
-        body = {"message": "Erreur."} if body is None and not response.content else body
-        if not isinstance(body, dict):
-            return None
+        return None
     status = response.status_code
     if not body.get("code"):
         body["code"] = CODE_OF_STATUS.get(status, "conflict_state" if status < 500 else "server_error")
