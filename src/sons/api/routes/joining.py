@@ -13,11 +13,18 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from sons.suppliers import actions, organisations, roles
-from sons.suppliers.enums import PieceKind, Role
+from sons.suppliers.enums import (
+    BankChangeState,
+    EnrolmentState,
+    EnrolmentStep,
+    OrganisationKind,
+    PieceKind,
+    Role,
+)
 from sons.suppliers.errors import NotAllowed, Refused
 from sons.suppliers.models import BankChange, Enrolment, Invitation, Membership
 
-from ..schemas import Clean, ErrorOut, Identifier, StrictIn
+from ..schemas import Clean, ErrorOut, Identifier, Severity, StrictIn, choice
 
 public = Router(tags=["Inscription"])
 organisation = Router(tags=["Organisation et enrôlement"])
@@ -75,8 +82,8 @@ class OrganisationOut(Schema):
     name: str
     siren: str
     siret: str
-    kind: str
-    enrolment_state: str | None
+    kind: choice(OrganisationKind, "Nature de l'organisation.")
+    enrolment_state: choice(EnrolmentState, "État de la demande d'enrôlement (null : aucune).") | None
     may_file: bool
     why_not: str | None
 
@@ -201,25 +208,25 @@ def revoke_invitation(request, invitation_id: Identifier):
 # --- Enrolment ---------------------------------------------------------------------------------------------------
 
 
-class FindingOut(Schema):
+class EnrolmentFindingOut(Schema):
     rule: str
     section: str
-    severity: str
+    severity: Severity
     message: str
 
 
 class PieceOut(Schema):
     id: int
-    kind: str
+    kind: choice(PieceKind, "Nature de la pièce.")
     name: str
     size: int
     sha256: str
 
 
 class StepOut(Schema):
-    name: str
-    from_state: str
-    to_state: str
+    name: choice(EnrolmentStep, "Étape.")
+    from_state: choice(EnrolmentState, blank=True)
+    to_state: choice(EnrolmentState)
     actor: str
     at: datetime
     reason: str
@@ -229,13 +236,13 @@ class EnrolmentOut(Schema):
     id: int
     organisation_id: int
     organisation: str
-    state: str
+    state: choice(EnrolmentState, "État de la demande d'enrôlement.")
     filed_on: date
     solution_id: int | None
     hosts_health_data: bool | None
     psc_user_service_operator: bool | None
     message: str
-    findings: list[FindingOut]
+    findings: list[EnrolmentFindingOut]
     pieces: list[PieceOut]
     history: list[StepOut]
 
@@ -245,7 +252,7 @@ class BankChangeOut(Schema):
     organisation_id: int
     iban: str
     bic: str
-    state: str
+    state: choice(BankChangeState, "État des nouvelles coordonnées bancaires.")
     filed_at: datetime
     reason: str
 
