@@ -87,13 +87,13 @@ def amounts_as_strings(node) -> None:
     decimals, which is what every answer gives and what a client should send."""
     if isinstance(node, dict):
         kind = node.get("type")
-        decimal = kind == ["string", "number"] or kind == ["number", "string"]
+        decimal = isinstance(kind, list) and {"string", "number"} <= set(kind)
         any_of = node.get("anyOf")
         if any_of and {d.get("type") for d in any_of if isinstance(d, dict)} == {"number", "string"}:
             decimal = True
             del node["anyOf"]
         if decimal:
-            node["type"] = "string"
+            node["type"] = ["string", "null"] if isinstance(kind, list) and "null" in kind else "string"
             node["pattern"] = AMOUNT_PATTERN
             node.setdefault("examples", ["270.00"])
         for value in node.values():
