@@ -295,7 +295,9 @@ def call_and_check(case, headers: dict, **kwargs) -> None:
     """One call through the WSGI handler in a savepoint (rolled back after a 5xx), then every check."""
     SERVER_TRACEBACKS.clear()
     savepoint = transaction.savepoint()
-    response = case.call(headers=headers, **kwargs)
+    # buffered: werkzeug reads the answer whole and closes it, as a WSGI server does (a file answer's
+    # temporary file is closed then, not left to the garbage collector).
+    response = case.call(headers=headers, buffered=True, **kwargs)
     if response.status_code >= 500:
         transaction.savepoint_rollback(savepoint)
     else:
