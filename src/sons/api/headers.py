@@ -18,6 +18,7 @@ import hashlib
 import time
 from datetime import UTC, date, datetime
 from email.utils import format_datetime
+from functools import lru_cache
 
 import orjson
 from django.conf import settings
@@ -39,8 +40,15 @@ def rate_quota() -> tuple[int, int]:
 
 def sunset_headers() -> tuple[str, str]:
     """(Deprecation, Sunset) of the unversioned paths, from SONS_API_DEPRECATED_ON and SONS_API_SUNSET_ON."""
-    deprecated = date.fromisoformat(getattr(settings, "SONS_API_DEPRECATED_ON", "2026-12-01"))
-    sunset = date.fromisoformat(getattr(settings, "SONS_API_SUNSET_ON", "2027-06-30"))
+    return _sunset_headers(
+        getattr(settings, "SONS_API_DEPRECATED_ON", "2026-12-01"),
+        getattr(settings, "SONS_API_SUNSET_ON", "2027-06-30"),
+    )
+
+
+@lru_cache(maxsize=4)
+def _sunset_headers(deprecated_on: str, sunset_on: str) -> tuple[str, str]:
+    deprecated, sunset = date.fromisoformat(deprecated_on), date.fromisoformat(sunset_on)
     as_time = datetime(deprecated.year, deprecated.month, deprecated.day, tzinfo=UTC)
     sunset_time = datetime(sunset.year, sunset.month, sunset.day, tzinfo=UTC)
     return f"@{int(as_time.timestamp())}", format_datetime(sunset_time, usegmt=True)
