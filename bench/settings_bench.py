@@ -13,6 +13,8 @@ from config.settings.dev import *  # noqa: F403
 
 DEBUG = False
 live_on("2026-09-01")
+# The load client files with one token far faster than the production quota allows (the counter still runs).
+SONS_API_RATE_LIMIT = 10_000_000
 
 _options = os.environ.get("SONS_BENCH_DB_OPTIONS")
 if _options:

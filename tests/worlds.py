@@ -22,18 +22,22 @@ __all__ = ["BALANCE", "Api", "World", "filing", "make_world", "order"]
 
 
 class Api:
+    """A caller of the API's current version (/api/v1); the former paths under /api/ are its aliases."""
+
+    prefix = "/api/v1"
+
     def __init__(self, key: str):
         self.client = Client()
         self.headers = {"Authorization": f"Bearer {key}"}
 
     def get(self, path, **kwargs):
-        return self.client.get(f"/api{path}", headers=self.headers, **kwargs)
+        return self.client.get(f"{self.prefix}{path}", headers=self.headers, **kwargs)
 
     def post(self, path, data=None, *, key: str | None = None, content_type="application/json", **kwargs):
         headers = dict(self.headers)
         if key:
             headers["Idempotency-Key"] = key
-        return self.client.post(f"/api{path}", data=data if data is not None else {}, content_type=content_type,
+        return self.client.post(f"{self.prefix}{path}", data=data if data is not None else {}, content_type=content_type,
                                 headers=headers, **kwargs)  # fmt: skip
 
 

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "sons.web.UploadSizeMiddleware",
     "sons.api.middleware.ExactBodyMiddleware",
+    "sons.api.headers.ApiHeadersMiddleware",  # versions, throttling, error codes (before the body is read)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -187,6 +188,13 @@ SONS_REQUEST_TIMEOUT_SECONDS = int(os.environ.get("SONS_REQUEST_TIMEOUT_SECONDS"
 SONS_IDEMPOTENCY_HOURS = 24
 # What a 503 (database restarting) tells the client to wait before retrying.
 SONS_RETRY_AFTER_SECONDS = 5
+# API throttling per token (sons.api.headers): at most SONS_API_RATE_LIMIT requests per SONS_API_RATE_WINDOW
+# seconds, counted in each server process; past it, 429 with Retry-After.
+SONS_API_RATE_LIMIT = int(os.environ.get("SONS_API_RATE_LIMIT", "1200"))
+SONS_API_RATE_WINDOW = 60
+# The unversioned paths /api/… (aliases of /api/v1/…): deprecated since, and answered until (docs/api.md).
+SONS_API_DEPRECATED_ON = "2026-12-01"
+SONS_API_SUNSET_ON = "2027-06-30"
 
 # A bulk filing of 10 000 dossiers is about 5 MB of JSON.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024

@@ -28,3 +28,6 @@ class _InvalidTemplateVariable(str):
 
 
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = _InvalidTemplateVariable("%s")  # noqa: F405
+
+# The tests call the API far faster than a supplier may; the throttling tests set their own quota.
+SONS_API_RATE_LIMIT = 1_000_000

@@ -13,8 +13,10 @@ from __future__ import annotations
 # HTTP layer's own (authentication, throttling, idempotency, the server's failures).
 CODES: dict[str, tuple[int, str]] = {
     "invalid_value": (422, "valeur invalide (type, date, clé RPPS/FINESS, montant, liste de codes)"),
-    "unknown_field": (422, "champ inconnu du contrat (faute de frappe, champ hors de sa section)"),
-    "unknown_filter": (422, "filtre inconnu de la liste"),
+    "unknown_field": (
+        422,
+        "champ inconnu du contrat (faute de frappe, champ hors de sa section), ou filtre inconnu d'une liste",
+    ),
     "rules_refused": (422, "refus des règles de l'AF (périmètre pilote non conforme : les constats suivent)"),
     "forbidden": (403, "action réservée à un autre rôle, ou organisation non enrôlée"),
     "not_found": (404, "objet introuvable, ou appartenant à un autre fournisseur"),

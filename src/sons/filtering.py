@@ -13,17 +13,17 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
-from sons.errors import Invalid
+from sons.errors import Invalid, UnknownField
 
 
 class BadFilter(Invalid):
     """A filter's value the list cannot read (HTTP 422)."""
 
 
-class UnknownFilter(BadFilter):
-    """A filter the list does not have (HTTP 422): refused, never ignored."""
+class UnknownFilter(BadFilter, UnknownField):
+    """A filter the list does not have (HTTP 422, `unknown_field` as any unknown name): refused, never ignored."""
 
-    code = "unknown_filter"
+    code = "unknown_field"
 
 
 @dataclass(frozen=True)

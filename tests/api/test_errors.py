@@ -152,8 +152,10 @@ def test_a_preparation_beaten_by_another_is_a_409_not_a_500(world, monkeypatch):
 def test_the_api_answers_a_nul_in_a_parameter_in_json(world):
     response = world.instructor.get("/dossiers", data={"state": "a\x00b"})
     assert response.status_code == 400
-    assert response.json() == {"message": "Caractère NUL interdit dans « state » : corrigez la saisie.",
-                               "field": "state"}  # fmt: skip
+    answer = response.json()
+    assert answer["request_id"] == response["X-Request-ID"]
+    assert answer == {"code": "malformed_request", "message": "Caractère NUL interdit dans « state » : corrigez la "
+                      "saisie.", "field": "state", "request_id": answer["request_id"]}  # fmt: skip
     assert Client().get("/catalogue/%00/").status_code in (400, 404)
 
 

@@ -25,7 +25,7 @@ def test_the_api_answers_a_job_then_the_file(world, population, small_limit):
     response = world.instructor.get("/exports/dossiers.csv")
     assert response.status_code == 202
     job = response.json()
-    assert job["url"] == f"/api/jobs/{job['job']}"
+    assert job["url"] == f"/api/v1/jobs/{job['job']}"
     assert world.instructor.get(f"/jobs/{job['job']}").json() == {
         "job": job["job"], "status": "en attente", "ready": False, "file_url": None,
     }  # fmt: skip
@@ -33,7 +33,7 @@ def test_the_api_answers_a_job_then_the_file(world, population, small_limit):
     assert run_pending() == 1
     status = world.instructor.get(f"/jobs/{job['job']}").json()
     assert status["ready"] and status["status"] == "prêt"
-    download = world.instructor.get(status["file_url"].removeprefix("/api"))
+    download = world.instructor.get(status["file_url"].removeprefix("/api/v1"))
     assert download.status_code == 200 and download["Content-Type"] == "text/csv; charset=utf-8"
     body = b"".join(download.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body, newline=""), delimiter=";"))

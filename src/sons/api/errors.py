@@ -5,7 +5,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, UnreadablePostError
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from sons.errors import Refused, validation_errors
+from sons.errors import CODE_OF_STATUS, Refused, invalid_input
 from sons.rules import InvalidDossier
 
 from .middleware import incomplete_body_response
@@ -20,12 +20,10 @@ NINJA_MESSAGES = {
 def install(api):
     @api.exception_handler(ValidationError)
     def invalid(request, exc):
-        errors = validation_errors(exc.errors)
-        first = errors[0] if errors else {"field": "", "message": "requête invalide"}
+        refusal = invalid_input(exc.errors)  # unknown_field if a field is unknown, invalid_value otherwise
+        answer = refusal.as_dict()
         return api.create_response(
-            request,
-            {"message": f"Requête invalide : {first['field']} : {first['message']}", "field": first["field"],
-             "errors": errors},
+            request, {**answer, "message": f"Requête invalide : {refusal.message}", "field": refusal.field},
             status=422,
         )  # fmt: skip
 
@@ -36,22 +34,30 @@ def install(api):
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
         return api.create_response(
-            request, {"message": "Authentification requise : jeton « Authorization: Bearer … » absent ou invalide."},
+            request, {"code": "unauthenticated",
+                      "message": "Authentification requise : jeton « Authorization: Bearer … » absent ou invalide."},
             status=401,
         )  # fmt: skip
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return api.create_response(request, {"message": "Introuvable."}, status=404)
+        return api.create_response(request, {"code": "not_found", "message": "Introuvable."}, status=404)
 
     @api.exception_handler(ObjectDoesNotExist)
     def does_not_exist(request, exc):
-        return api.create_response(request, {"message": "Introuvable."}, status=404)
+        return api.create_response(request, {"code": "not_found", "message": "Introuvable."}, status=404)
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
         message = NINJA_MESSAGES.get(str(exc), str(exc))
-        return api.create_response(request, {"message": message, "field": "corps"}, status=exc.status_code)
+        answer = {
+            "code": CODE_OF_STATUS.get(exc.status_code, "malformed_request"),
+            "message": message,
+            "field": "corps",
+        }
+        if exc.status_code == 403:
+            answer["field"] = None
+        return api.create_response(request, answer, status=exc.status_code)
 
     @api.exception_handler(UnreadablePostError)
     def incomplete_body(request, exc):
@@ -60,5 +66,7 @@ def install(api):
     @api.exception_handler(InvalidDossier)
     def invalid_dossier(request, exc):
         return api.create_response(
-            request, {"message": f"{exc.path} : {exc.message}", "field": exc.path}, status=422
+            request,
+            {"code": "invalid_value", "message": f"{exc.path} : {exc.message}", "field": exc.path},
+            status=422,
         )

@@ -50,8 +50,8 @@ def owner_of(principal) -> str:
     return f"user:{principal.user.pk}"
 
 
-def _refusal(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"message": message, "field": "Idempotency-Key"}, status=status)
+def _refusal(message: str, status: int, code: str = "invalid_value") -> JsonResponse:
+    return JsonResponse({"code": code, "message": message, "field": "Idempotency-Key"}, status=status)
 
 
 class IdempotencyMiddleware:
@@ -72,7 +72,9 @@ class IdempotencyMiddleware:
         except UnreadablePostError as error:
             return incomplete_body_response(request, error)
         owner = owner_of(principal)
-        fingerprint = hashlib.sha256(request.path.encode() + b"\n" + body).hexdigest()
+        # /api/v1/x and its alias /api/x are one request
+        path = request.path.replace("/api/v1/", "/api/", 1)
+        fingerprint = hashlib.sha256(path.encode() + b"\n" + body).hexdigest()
         with transaction.atomic():
             previous = self.previous(owner, key)
             if previous is not None:
@@ -88,6 +90,7 @@ class IdempotencyMiddleware:
                     "Une requête avec cette clé d'idempotence est en cours de traitement depuis plus de "
                     f"{request_timeout()} s ; réessayez plus tard.",
                     409,
+                    "idempotency_in_progress",
                 )
             response = self.get_response(request)
             if response.status_code >= 500 or response.status_code in NOT_STORED:
@@ -129,9 +132,15 @@ class IdempotencyMiddleware:
     @staticmethod
     def replay(record: IdempotencyRecord, fingerprint: str) -> HttpResponse:
         if record.status is None:
-            return _refusal("Une requête avec cette clé d'idempotence est en cours de traitement.", 409)
+            return _refusal(
+                "Une requête avec cette clé d'idempotence est en cours de traitement.",
+                409,
+                "idempotency_in_progress",
+            )
         if record.fingerprint != fingerprint:
-            return _refusal("Cette clé d'idempotence a déjà servi pour une autre requête.", 422)
+            return _refusal(
+                "Cette clé d'idempotence a déjà servi pour une autre requête.", 422, "idempotency_reused"
+            )
         response = HttpResponse(bytes(record.body), status=record.status, content_type=record.content_type)
         response["Idempotent-Replayed"] = "true"
         return response

@@ -65,7 +65,13 @@ def incomplete_body_response(request, error: Exception) -> JsonResponse:
         "Rien n'a été enregistré ; renvoyez la requête entière."
     )  # fmt: skip
     response = JsonResponse(
-        {"message": message, "field": "corps", "request_id": request_id_of(request)}, status=400
+        {
+            "code": "malformed_request",
+            "message": message,
+            "field": "corps",
+            "request_id": request_id_of(request),
+        },
+        status=400,
     )
     response["X-Request-ID"] = request_id_of(request)
     return response

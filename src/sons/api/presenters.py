@@ -16,6 +16,7 @@ def dossier_out(dossier: Dossier, detail: bool = False) -> dict:
         "rpps": dossier.rpps,
         "finess_geo": dossier.finess_geo,
         "solution_version_id": dossier.solution_version_id,
+        "supplier_reference": dossier.supplier_reference,
         "decision": dossier.decision,
         "findings": [*dossier.findings, *dossier.directory_alerts],
         "amounts": {

@@ -2,12 +2,51 @@
 they are the contract's (sons.dossiers.declaration, `sons schema`), read by the domain for every door; their
 JSON Schema documents the routes that take them (routes/dossiers.py)."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, ConfigDict
+
+from sons.dossiers.enums import ClientKind, DocumentKind, DossierState, MessageKind, PilotState
+from sons.errors import CODES
+from sons.payments.enums import BatchState
+from sons.recoveries.enums import RecoveryGround
+from sons.rules import codes
+
+AMOUNT_PATTERN = r"^-?\d+\.\d{2}$"
+
+
+def labelled(pairs, description: str = "") -> str:
+    """A description listing each code with its French label."""
+    return (
+        (description + " " if description else "")
+        + "Valeurs : "
+        + " ; ".join(f"`{code}` : {label}" for code, label in pairs)
+        + "."
+    )
+
+
+def choice(choices, description: str = "", *, blank: bool = False):
+    """A string among the codes of a Django choices class or a rules' CodeList, documented as an enum with each
+    code's French label (`blank`: the empty string too, « pas encore évalué »)."""
+    pairs = list(choices.choices)
+    values = [code for code, _ in pairs] + ([""] if blank else [])
+    return Annotated[str, Field(description=labelled(pairs, description), json_schema_extra={"enum": values})]
+
+
+Money = Annotated[
+    str,
+    Field(
+        pattern=AMOUNT_PATTERN, description="montant en euros, chaîne à deux décimales", examples=["270.00"]
+    ),
+]
+Timestamp = Annotated[datetime, Field(description="horodatage ISO 8601 (date-time)")]
+State = choice(DossierState, "État du dossier.")
+Decision = choice(codes.DECISIONS, "Décision du moteur de règles (vide : pas encore évalué).", blank=True)
+Severity = choice(codes.SEVERITIES, "Gravité du constat.")
+DeadlineName = choice(codes.DEADLINES, "Échéance.")
 
 
 def no_nul(value: str) -> str:
@@ -23,76 +62,87 @@ Identifier = Annotated[int, Field(ge=1, le=2**62)]
 Text = Annotated[str, Field(max_length=5000), Clean]
 
 
-class ReasonIn(Schema):
+class StrictIn(Schema):
+    """An input body: a field it does not know is refused (422 `unknown_field`, naming it), never dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ReasonIn(StrictIn):
     reason: Annotated[str, Field(min_length=1, max_length=5000), Clean]
 
 
-class DecisionIn(Schema):
+class CancelIn(StrictIn):
+    reason: Text = Field("", description="motif, facultatif")
+
+
+class DecisionIn(StrictIn):
     dossier_ids: Annotated[list[Identifier], Field(min_length=1, max_length=5000)]
     decision: Literal["validate", "reject", "request_completion"]
     message: Text = ""
 
 
-class PilotClientIn(Schema):
+class PilotClientIn(StrictIn):
     dossier_id: Identifier
     pv_signed: bool
 
 
-class PilotIn(Schema):
+class PilotIn(StrictIn):
     solution_version_id: Identifier
     clients: Annotated[list[PilotClientIn], Field(max_length=50)]
     training_materials_sent: bool
 
 
-class PilotDecisionIn(Schema):
+class PilotDecisionIn(StrictIn):
     decision: Literal["validate", "refuse"]
     reason: Text = ""
 
 
-class ReferencingIn(Schema):
+class ReferencingIn(StrictIn):
     decision: Literal["grant", "refuse"]
 
 
-class WithdrawalIn(Schema):
+class WithdrawalIn(StrictIn):
     dossiers: Annotated[int, Field(ge=0, le=2**31)]
     paid: Amount
 
 
-class RepaymentIn(Schema):
+class RepaymentIn(StrictIn):
     amount: Annotated[Decimal, Field(max_digits=12, decimal_places=2, gt=0)]
 
 
 class FindingOut(Schema):
-    rule: str
-    section: str
-    severity: str
+    rule: str = Field(description="code de la règle")
+    section: str = Field(description="section de l'AF-SFP-LGC-Va2")
+    severity: Severity
     message: str
 
 
 class AmountsOut(Schema):
-    cap: str | None
-    financed: str | None
-    advance: str | None
-    balance: str | None
-    paid_advance: str
-    paid_balance: str
-    recovered: str
+    cap: Money | None = Field(description="plafond de financement (§4.2)")
+    financed: Money | None = Field(description="montant financé")
+    advance: Money | None = Field(description="avance (40 %)")
+    balance: Money | None = Field(description="solde (60 %)")
+    paid_advance: Money
+    paid_balance: Money
+    recovered: Money
 
 
 class DeadlineOut(Schema):
-    name: str
+    name: DeadlineName
     date: date
 
 
 class DossierOut(Schema):
     id: int
-    state: str
-    state_label: str
-    client_kind: str
+    state: State
+    state_label: str = Field(description="libellé français de l'état")
+    client_kind: choice(ClientKind, "Type de Client.")
     rpps: str
     finess_geo: str
     solution_version_id: int
-    decision: str
+    supplier_reference: str = Field("", description="référence de la commande chez le fournisseur")
+    decision: Decision
     findings: list[FindingOut]
     amounts: AmountsOut
     advance_filed_on: date | None
@@ -100,21 +150,30 @@ class DossierOut(Schema):
     next_deadline: DeadlineOut | None
 
 
+class EvaluationOut(DossierOut):
+    """A dry run's answer: the dossier as it would be filed, nothing stored."""
+
+    id: None = Field(None, description="toujours null : rien n'est enregistré")
+    stored: bool = Field(False, description="toujours false")
+
+
 class TransitionOut(Schema):
-    id: int  # a decision's letter: /dossiers/{id}/decisions/{this id}/letter
-    name: str
-    from_state: str
-    to_state: str
+    id: int = Field(
+        description="numéro de l'étape ; celui d'une décision donne sa lettre : /dossiers/{id}/decisions/{ce numéro}/letter"
+    )
+    name: str = Field(description="étape du cycle de vie")
+    from_state: choice(DossierState, blank=True)
+    to_state: State
     actor: str
-    at: str
+    at: Timestamp
     reason: str
 
 
 class MessageOut(Schema):
-    kind: str
+    kind: choice(MessageKind, "Nature du message.")
     author: str
     body: str
-    at: str
+    at: Timestamp
 
 
 class DossierDetailOut(DossierOut):
@@ -123,7 +182,36 @@ class DossierDetailOut(DossierOut):
     messages: list[MessageOut]
 
 
+class FieldErrorOut(Schema):
+    field: str = Field(description="chemin du champ en cause, ex. `order.lines[0].amount`")
+    message: str = Field(description="ce qui ne va pas, en français")
+
+
 class ErrorOut(Schema):
+    """Every error of the API: a stable code to test, a French message to show, the field at fault."""
+
+    # Optional here (a view may answer without it: sons.api.headers fills it in), required in the published schema
+    # (sons.api.openapi): every answer carries it.
+    code: str | None = Field(
+        None,
+        description=labelled([(code, f"{status}, {meaning}") for code, (status, meaning) in CODES.items()],
+                             "Code stable de l'erreur, à tester plutôt que le message."),
+        json_schema_extra={"enum": list(CODES)},
+    )  # fmt: skip
+    message: str = Field(description="explication en français, à montrer à l'utilisateur")
+    field: str | None = Field(None, description="chemin du champ en cause ; null : la requête entière")
+    errors: list[FieldErrorOut] | None = Field(
+        None, description="toutes les erreurs, quand il y en a plusieurs"
+    )
+    request_id: str | None = Field(
+        None, description="identifiant de la requête (aussi l'en-tête X-Request-ID), à citer au support"
+    )
+
+
+class BulkErrorOut(Schema):
+    code: str = Field(
+        description="code stable de l'erreur (voir ErrorOut)", json_schema_extra={"enum": list(CODES)}
+    )
     message: str
     field: str | None = None
 
@@ -131,11 +219,13 @@ class ErrorOut(Schema):
 class BulkItemOut(Schema):
     index: int
     line: int = Field(description="ligne du corps où commence le dossier")
-    status: Literal["filed", "draft", "refused"]
+    status: Literal["filed", "draft", "refused"] = Field(
+        description="filed : déposé ; draft : brouillon enregistré ; refused : refusé (voir error.code)"
+    )
     id: int | None = None
-    state: str | None = None
-    decision: str | None = None
-    error: ErrorOut | None = None
+    state: State | None = None
+    decision: Decision | None = None
+    error: BulkErrorOut | None = None
 
 
 class BulkOut(Schema):
@@ -147,23 +237,23 @@ class BulkOut(Schema):
 class DecisionItemOut(Schema):
     id: int
     status: Literal["ok", "error"]
-    state: str | None = None
+    state: State | None = None
     message: str | None = None
 
 
 class BatchOut(Schema):
     id: int
-    state: str
-    total: str
+    state: choice(BatchState, "État du lot.")
+    total: Money
     payments: int
 
 
 class RecoveryOut(Schema):
     id: int
     dossier_id: int
-    ground: str
-    state: str
-    amount: str
+    ground: choice(RecoveryGround, "Motif du recouvrement (§7).")
+    state: State
+    amount: Money
     opened_on: date
     formal_notice_sent_on: date | None
     repayment_ordered_on: date | None
@@ -171,12 +261,12 @@ class RecoveryOut(Schema):
 
 class ImpactOut(Schema):
     dossiers: int
-    paid: str
+    paid: Money
 
 
 class PilotOut(Schema):
     id: int
-    state: str
+    state: choice(PilotState, "État du périmètre pilote.")
     solution_version_id: int
     findings: list[dict]
 
@@ -190,7 +280,7 @@ class DocumentFindingOut(Schema):
 
 class DocumentOut(Schema):
     id: int
-    kind: str
+    kind: choice(DocumentKind, "Nature de la pièce.")
     name: str
     sha256: str
     size: int

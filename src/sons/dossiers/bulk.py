@@ -217,7 +217,14 @@ def file_entries_in_chunks(
             error = error or result.error
             item = {"index": index, "line": entry.line}
             if error:
-                item |= {"status": "refused", "error": {"message": error.message, "field": error.field}}
+                item |= {
+                    "status": "refused",
+                    "error": {
+                        "code": getattr(error, "code", "invalid_value"),
+                        "message": error.message,
+                        "field": error.field,
+                    },
+                }
             else:
                 dossier = result.dossier
                 item |= {"status": "draft" if draft else "filed", "id": dossier.pk, "state": dossier.state,

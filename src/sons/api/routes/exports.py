@@ -1,25 +1,64 @@
 """Exports of dossiers, payments and recoveries for the ASP's staff: streamed as CSV or XLSX up to
 SONS_EXPORT_ROWS_IN_REQUEST rows; past that, a job (202 with the job's address, to poll, then the file)."""
 
+from typing import Annotated
+
 from django.http import FileResponse
-from ninja import Router, Status
+from ninja import Field, Path, Router, Schema, Status
+from pydantic import WithJsonSchema
 
 from sons.exports import TABLES, BadFilter
 from sons.exports.jobs import enqueue_export, export_job, storage, too_large
 from sons.exports.responses import export_response
 from sons.suppliers.enums import Role
 
+from ..openapi import binary
 from ..schemas import ErrorOut
 
 router = Router(tags=["Exports"])
-ERRORS = {202: dict, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-# Left out of the OpenAPI schema for now: the fuzz test (tests/api/test_fuzz.py) requires every answer of
-# every operation to be JSON. Filters: see docs/payments-exports.md.
-@router.get("/exports/{name}.{extension}", response=ERRORS, include_in_schema=False,
+class JobStartedOut(Schema):
+    message: str
+    job: str = Field(description="identifiant de la tâche")
+    url: str = Field(description="adresse à interroger : GET /api/v1/jobs/{job}")
+
+
+class JobOut(Schema):
+    job: str
+    status: str = Field(description="état de la tâche, en français")
+    ready: bool
+    file_url: str | None = Field(description="adresse du fichier, une fois prêt")
+
+
+EXPORT_DOC = binary(
+    "text/csv",
+    "Le fichier CSV (Excel, « ; », UTF-8) ou XLSX",
+    more=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",),
+)
+TableName = Annotated[
+    str,
+    Path(),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "enum": list(TABLES),
+            "description": "`dossiers`, `payments` (paiements) ou `recoveries` (recouvrements)",
+        }
+    ),
+]
+Extension = Annotated[
+    str,
+    Path(),
+    WithJsonSchema({"type": "string", "enum": ["csv", "xlsx"], "description": "format du fichier"}),
+]
+
+
+# Filters: see docs/payments-exports.md (the same as the dossiers' list).
+@router.get("/exports/{name}.{extension}", response={202: JobStartedOut, **ERRORS}, openapi_extra=EXPORT_DOC,
             summary="Export CSV (Excel, « ; », UTF-8) ou XLSX des dossiers, paiements ou recouvrements")  # fmt: skip
-def export(request, name: str, extension: str):
+def export(request, name: TableName, extension: Extension):
     request.principal.require(Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT)
     table = TABLES.get(name)
     if table is None or extension not in ("csv", "xlsx"):
@@ -31,7 +70,7 @@ def export(request, name: str, extension: str):
         if too_large(name, params):
             job_id = enqueue_export(name, extension, params, request.principal.user.pk)
             return Status(202, {"message": "Export volumineux : il est préparé en tâche de fond.",
-                                "job": job_id, "url": f"/api/jobs/{job_id}"})  # fmt: skip
+                                "job": str(job_id), "url": f"/api/v1/jobs/{job_id}"})  # fmt: skip
         return export_response(name, extension, params)
     except BadFilter as bad:
         return Status(422, {"message": bad.message, "field": bad.field})
@@ -42,17 +81,18 @@ def job_of(request, job_id: str):
     return export_job(job_id, request.principal.user.pk)
 
 
-@router.get("/jobs/{job_id}", response={200: dict, **ERRORS}, include_in_schema=False,
+@router.get("/jobs/{job_id}", response={200: JobOut, **ERRORS},
             summary="État d'un export préparé en tâche de fond")  # fmt: skip
 def job(request, job_id: str):
     found = job_of(request, job_id)
     if found is None:
         return Status(404, {"message": "Tâche introuvable."})
     return Status(200, {"job": found.id, "status": found.label, "ready": found.ready,
-                        "file_url": f"/api/jobs/{found.id}/file" if found.ready else None})  # fmt: skip
+                        "file_url": f"/api/v1/jobs/{found.id}/file" if found.ready else None})  # fmt: skip
 
 
-@router.get("/jobs/{job_id}/file", response=ERRORS, include_in_schema=False,
+@router.get("/jobs/{job_id}/file", response=ERRORS, openapi_extra=binary("text/csv", "Le fichier de l'export",
+            more=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",)),
             summary="Fichier d'un export préparé en tâche de fond")  # fmt: skip
 def job_file(request, job_id: str):
     found = job_of(request, job_id)

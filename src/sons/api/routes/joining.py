@@ -13,11 +13,18 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from sons.suppliers import actions, organisations, roles
-from sons.suppliers.enums import PieceKind, Role
+from sons.suppliers.enums import (
+    BankChangeState,
+    EnrolmentState,
+    EnrolmentStep,
+    OrganisationKind,
+    PieceKind,
+    Role,
+)
 from sons.suppliers.errors import NotAllowed, Refused
 from sons.suppliers.models import BankChange, Enrolment, Invitation, Membership
 
-from ..schemas import Clean, ErrorOut, Identifier
+from ..schemas import Clean, ErrorOut, Identifier, Severity, StrictIn, choice
 
 public = Router(tags=["Inscription"])
 organisation = Router(tags=["Organisation et enrôlement"])
@@ -36,7 +43,7 @@ def refused(error: Refused):
 # --- Sign-up ------------------------------------------------------------------------------------------------
 
 
-class SignUpIn(Schema):
+class SignUpIn(StrictIn):
     siren: Annotated[str, Field(max_length=20), Clean]
     siret: Annotated[str, Field(max_length=20), Clean]
     name: Short
@@ -75,8 +82,8 @@ class OrganisationOut(Schema):
     name: str
     siren: str
     siret: str
-    kind: str
-    enrolment_state: str | None
+    kind: choice(OrganisationKind, "Nature de l'organisation.")
+    enrolment_state: choice(EnrolmentState, "État de la demande d'enrôlement (null : aucune).") | None
     may_file: bool
     why_not: str | None
 
@@ -88,11 +95,11 @@ class MemberOut(Schema):
     member_role: MemberRoleCode
 
 
-class MemberRoleIn(Schema):
+class MemberRoleIn(StrictIn):
     member_role: MemberRoleCode
 
 
-class InviteIn(Schema):
+class InviteIn(StrictIn):
     email: Annotated[str, Field(max_length=254), Clean]
     member_role: MemberRoleCode
 
@@ -201,25 +208,25 @@ def revoke_invitation(request, invitation_id: Identifier):
 # --- Enrolment ---------------------------------------------------------------------------------------------------
 
 
-class FindingOut(Schema):
+class EnrolmentFindingOut(Schema):
     rule: str
     section: str
-    severity: str
+    severity: Severity
     message: str
 
 
 class PieceOut(Schema):
     id: int
-    kind: str
+    kind: choice(PieceKind, "Nature de la pièce.")
     name: str
     size: int
     sha256: str
 
 
 class StepOut(Schema):
-    name: str
-    from_state: str
-    to_state: str
+    name: choice(EnrolmentStep, "Étape.")
+    from_state: choice(EnrolmentState, blank=True)
+    to_state: choice(EnrolmentState)
     actor: str
     at: datetime
     reason: str
@@ -229,13 +236,13 @@ class EnrolmentOut(Schema):
     id: int
     organisation_id: int
     organisation: str
-    state: str
+    state: choice(EnrolmentState, "État de la demande d'enrôlement.")
     filed_on: date
     solution_id: int | None
     hosts_health_data: bool | None
     psc_user_service_operator: bool | None
     message: str
-    findings: list[FindingOut]
+    findings: list[EnrolmentFindingOut]
     pieces: list[PieceOut]
     history: list[StepOut]
 
@@ -245,7 +252,7 @@ class BankChangeOut(Schema):
     organisation_id: int
     iban: str
     bic: str
-    state: str
+    state: choice(BankChangeState, "État des nouvelles coordonnées bancaires.")
     filed_at: datetime
     reason: str
 
@@ -342,12 +349,12 @@ def change_bank_details(request, iban: Form[Annotated[str, Field(max_length=42)]
 # --- ASP instructors ------------------------------------------------------------------------------------------
 
 
-class EnrolmentDecisionIn(Schema):
+class EnrolmentDecisionIn(StrictIn):
     decision: Literal["validate", "request_completion", "reject"]
     message: Message = ""
 
 
-class BankDecisionIn(Schema):
+class BankDecisionIn(StrictIn):
     decision: Literal["validate", "reject"]
     message: Message = ""
 
@@ -415,14 +422,14 @@ def decide_bank_change(request, change_id: Identifier, payload: BankDecisionIn):
 # --- Staff administration ----------------------------------------------------------------------------------------
 
 
-class AgentIn(Schema):
+class AgentIn(StrictIn):
     email: Annotated[str, Field(max_length=254), Clean]
     first_name: Annotated[str, Field(max_length=150), Clean]
     last_name: Annotated[str, Field(max_length=150), Clean]
     roles: Annotated[list[StaffRole], Field(max_length=5)]
 
 
-class RoleIn(Schema):
+class RoleIn(StrictIn):
     role: StaffRole
 
 

@@ -1,10 +1,11 @@
 """ASP and ANS endpoints: decisions on dossiers, pilots, payment batches, recoveries, referencing."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
+from ninja import Field, Router, Schema, Status
 
 from sons.dossiers import actions
 from sons.dossiers.deadlines import deadlines_of
@@ -21,8 +22,10 @@ from sons.recoveries.withdrawal import WithdrawalImpact, withdraw, withdrawal_im
 from sons.registry.models import ObsoleteVersion, SolutionVersion
 from sons.suppliers.enums import Role
 
+from ..openapi import binary
 from ..schemas import (
     BatchOut,
+    DeadlineName,
     DecisionIn,
     DecisionItemOut,
     ErrorOut,
@@ -34,6 +37,7 @@ from ..schemas import (
     RecoveryOut,
     ReferencingIn,
     RepaymentIn,
+    State,
     WithdrawalIn,
 )
 
@@ -58,18 +62,28 @@ def decide(request, payload: DecisionIn):
     return Status(200, actions.decide_many(request.principal, ordered, payload.decision, payload.message))
 
 
-@router.get("/deadlines", tags=["Dossiers"], summary="Prochaines échéances des dossiers")
+class DeadlineItemOut(Schema):
+    id: int = Field(description="dossier")
+    state: State
+    name: DeadlineName
+    date: date
+
+
+@router.get("/deadlines", response={200: list[DeadlineItemOut], **ERRORS}, tags=["Dossiers"],
+            summary="Prochaine échéance de chacun de ses dossiers, par date ; `limit` : nombre d'échéances rendues")  # fmt: skip
 def deadlines(request, limit: int = 500):
     limit = max(1, min(limit, 5000))
     rows = []
-    for dossier in dossiers_for(request.principal).order_by("pk")[:limit]:
+    for dossier in (
+        dossiers_for(request.principal).select_related("solution_version").order_by("pk").iterator(2000)
+    ):
         upcoming = deadlines_of(dossier).get("next")
         if upcoming:
             rows.append(
                 {"id": dossier.pk, "state": dossier.state, "name": upcoming["name"], "date": upcoming["date"]}
             )
-    rows.sort(key=lambda row: row["date"])
-    return rows
+    rows.sort(key=lambda row: (row["date"], row["id"]))
+    return Status(200, rows[:limit])
 
 
 def pilot_out(pilot: Pilot) -> dict:
@@ -234,15 +248,13 @@ def obsolete_versions(request):
 
 
 # Its own router, registered before `router`: there, "/payments/batches/{batch_id}/{action}" would take
-# "sepa.xml" for an action and answer 405 to a GET. Left out of the OpenAPI schema for now: the fuzz test
-# (tests/api/test_fuzz.py) requires every answer of every operation to be JSON.
+# "sepa.xml" for an action and answer 405 to a GET.
 payment_files = Router(tags=["Paiements"])
 
 
-@payment_files.get("/payments/batches/{batch_id}/sepa.xml", response=ERRORS, include_in_schema=False,
+@payment_files.get("/payments/batches/{batch_id}/sepa.xml", response=ERRORS,
                    summary="Fichier de virements SEPA du lot (pain.001.001.03), identique à chaque appel",
-                   openapi_extra={"responses": {200: {"description": "Fichier XML pain.001.001.03",
-                                                      "content": {"application/xml": {}}}}})  # fmt: skip
+                   openapi_extra=binary("application/xml", "Fichier XML pain.001.001.03"))  # fmt: skip
 def batch_sepa(request, batch_id: int):
     request.principal.require(Role.ASP_PAYING_AGENT)
     batch = get_object_or_404(PaymentBatch, pk=batch_id)

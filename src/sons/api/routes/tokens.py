@@ -2,9 +2,10 @@
 their own. A revoked token stops working at once (sons.api.auth checks every request)."""
 
 from datetime import datetime
+from typing import Annotated
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from sons.suppliers.actions import revoke_token
 from sons.suppliers.models import ApiToken
@@ -21,7 +22,13 @@ class TokenOut(Schema):
     prefix: str
     created_at: datetime
     expires_at: datetime
-    state: str
+    state: Annotated[
+        str,
+        Field(
+            description="Valeurs : `active` : actif ; `revoked` : révoqué ; `expired` : expiré.",
+            json_schema_extra={"enum": ["active", "revoked", "expired"]},
+        ),
+    ]
 
 
 def tokens_of(principal):
