@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0014_drafts_reserve_nothing_and_supplier_reference'),
+        ('dossiers', '0015_dossier_centres'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
