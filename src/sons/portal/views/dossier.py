@@ -48,7 +48,8 @@ def detail(request, dossier_id: int):
 def dossier_page(
     request, dossier, *, document_form=None, balance_form=None, answer_form=None, status: int = 200
 ):
-    """The dossier's page; `document_form`, `balance_form`: a form as posted, its input and its errors kept."""
+    """The dossier's page; `document_form`, `balance_form`, `answer_form`: a form as posted, its input and its
+    errors kept."""
     page = reading.dossier_page(dossier, request.principal)
     dossier, steps = page.dossier, page.steps
     for document in page.documents:
