@@ -199,7 +199,9 @@ def test_every_role_visits_every_page_of_its_menu(browser, live_server, demonstr
         walk.sign_in(username, demo.PASSWORD)
         if "second-facteur" in walk.page.url:
             second_factor(walk, TOTPDevice.objects.filter(user__username=username).first().user)
-        assert walk.page.locator("[data-testid=compte]").count() == 1
+        assert (
+            walk.page.locator("[data-testid=compte]").count() >= 1
+        )  # the DSFR copies it into the mobile menu
     else:
         walk.goto("/", check=False)
     walk.check(f"{username}-accueil")
