@@ -2,7 +2,7 @@
 they are the contract's (sons.dossiers.declaration, `sons schema`), read by the domain for every door; their
 JSON Schema documents the routes that take them (routes/dossiers.py)."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -114,6 +114,20 @@ class MessageOut(Schema):
     author: str
     body: str
     at: str
+
+
+class ThreadMessageOut(Schema):
+    id: int
+    kind: str = Field(description="completion_request, answer, decision ou message")
+    author: str
+    body: str
+    at: datetime
+    from_supplier: bool
+    due_on: date | None = Field(None, description="réponse attendue au plus tard le (demande de complément)")
+    read_at: datetime | None = Field(None, description="lu par l'autre partie le (accusé de lecture)")
+    document_id: int | None = Field(
+        None, description="la pièce PDF jointe (GET /dossiers/{id}/documents/{document_id})"
+    )
 
 
 class DossierDetailOut(DossierOut):
