@@ -25,3 +25,9 @@ class _InvalidTemplateVariable(str):
 
 
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = _InvalidTemplateVariable("%s")  # noqa: F405
+
+# Worker processes started by a test (tests/jobs/harness.py) send their e-mails to the test's SMTP server.
+if os.environ.get("SONS_TEST_EMAIL_URL"):
+    from .email import email_settings
+
+    globals().update(email_settings(os.environ["SONS_TEST_EMAIL_URL"]))
