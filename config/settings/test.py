@@ -31,3 +31,9 @@ TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = _InvalidTemplateVariable("%s")  #
 
 # The tests call the API far faster than a supplier may; the throttling tests set their own quota.
 SONS_API_RATE_LIMIT = 1_000_000
+
+# Worker processes started by a test (tests/jobs/harness.py) send their e-mails to the test's SMTP server.
+if os.environ.get("SONS_TEST_EMAIL_URL"):
+    from .email import email_settings
+
+    globals().update(email_settings(os.environ["SONS_TEST_EMAIL_URL"]))

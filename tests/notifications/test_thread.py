@@ -106,3 +106,23 @@ def test_the_api_never_gives_a_supplier_the_internal_notes(world):
     actions.request_completion(instructor, dossier, "Complément visible.")
     body = world.supplier.get(f"/dossiers/{dossier_id}").content.decode()
     assert "Complément visible." in body and "confidentielle" not in body
+
+
+def test_the_thread_through_the_api_with_a_pdf(world):
+    from tests.declarations import filing
+    from tests.suppliers.world import pdf_bytes
+
+    dossier_id = world.supplier.post("/dossiers", filing(world), key="depot-fil").json()["id"]
+    url, supplier = f"/api/dossiers/{dossier_id}/messages", world.supplier
+    piece = SimpleUploadedFile("bon.pdf", pdf_bytes(), "application/pdf")
+    response = supplier.client.post(
+        url, {"message": "Voici le bon signé.", "file": piece}, headers=supplier.headers
+    )
+    assert response.status_code == 201, response.content
+    posted = response.json()
+    assert posted["from_supplier"] and posted["document_id"] and posted["read_at"] is None
+    empty = supplier.client.post(url, {"message": " "}, headers=supplier.headers)
+    assert empty.status_code == 422 and "vide" in empty.json()["message"]
+    assert world.other_supplier.get(f"/dossiers/{dossier_id}/messages").status_code == 404
+    (seen,) = world.instructor.get(f"/dossiers/{dossier_id}/messages").json()
+    assert seen["body"] == "Voici le bon signé."

@@ -43,6 +43,7 @@ errors.install(api)
 api.add_router("", dossiers.router)
 api.add_router("", documents.router)
 api.add_router("", reads.router)
+api.add_router("", "sons.api.routes.messages.router")
 api.add_router("", staff.payment_files)  # first: staff.router's {action} route would catch sepa.xml
 api.add_router("", staff.router)
 api.add_router("", staff.public)

@@ -176,6 +176,20 @@ class MessageOut(Schema):
     at: Timestamp
 
 
+class ThreadMessageOut(Schema):
+    id: int
+    kind: str = Field(description="completion_request, answer, decision ou message")
+    author: str
+    body: str
+    at: datetime
+    from_supplier: bool
+    due_on: date | None = Field(None, description="réponse attendue au plus tard le (demande de complément)")
+    read_at: datetime | None = Field(None, description="lu par l'autre partie le (accusé de lecture)")
+    document_id: int | None = Field(
+        None, description="la pièce PDF jointe (GET /dossiers/{id}/documents/{document_id})"
+    )
+
+
 class DossierDetailOut(DossierOut):
     deadlines: dict[str, date]
     history: list[TransitionOut]

@@ -30,10 +30,13 @@ def messages_of(dossier: Dossier):
     return dossier.messages.select_related("document").order_by("at", "pk")
 
 
-def open_request(dossier: Dossier) -> Message | None:
-    """The completion request waiting for the supplier's answer (the dossier is « à compléter »), or None."""
+def open_request(dossier: Dossier, messages: list[Message] | None = None) -> Message | None:
+    """The completion request waiting for the supplier's answer (the dossier is « à compléter »), or None;
+    read from `messages` (the thread, in order) when the caller holds them."""
     if dossier.state not in TO_COMPLETE:
         return None
+    if messages is not None:
+        return next((m for m in reversed(messages) if m.kind == MessageKind.COMPLETION_REQUEST), None)
     return dossier.messages.filter(kind=MessageKind.COMPLETION_REQUEST).order_by("-at", "-pk").first()
 
 

@@ -28,9 +28,10 @@ def thread_context(dossier, principal) -> dict:
     the viewer's notifications about this dossier."""
     thread.mark_read(principal, dossier)
     centre.mark_dossier_read(principal, dossier.pk)
+    messages_ = list(thread.messages_of(dossier))
     return {
-        "thread": list(thread.messages_of(dossier)),
-        "open_request": thread.open_request(dossier),
+        "thread": messages_,
+        "open_request": thread.open_request(dossier, messages_),
         "notes": thread.notes_of(dossier, principal),
         "can_write": principal.may(*thread.WRITERS),
         "can_note": not principal.is_supplier and principal.holds(Role.ASP_INSTRUCTOR, Role.ASP_PAYING_AGENT),
