@@ -7,7 +7,7 @@ from django.apps import apps
 from django.test import Client
 
 from sons.dossiers.models import Dossier
-from tests.db_factories import ProfessionalFactory, SolutionVersionFactory
+from tests.db_factories import ProfessionalFactory, SolutionVersionFactory, join_pieces
 from tests.worlds import filing
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +50,7 @@ def test_a_draft_is_replaced_patched_cancelled_and_never_holds_its_client(world)
     assert wrong.status_code == 422 and wrong.json()["code"] == "unknown_field"
     cancelled = world.supplier.post(f"/dossiers/{other['id']}/cancel", {"reason": "Doublon."})
     assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
+    join_pieces(Dossier.objects.get(pk=draft["id"]), "advance")  # §6.2: the signed order first
     filed = world.supplier.post(f"/dossiers/{draft['id']}/file")
     assert filed.status_code == 200 and filed.json()["state"] == "advance_filed"
     again = Client().put(f"/api/v1/dossiers/{draft['id']}", moved, content_type="application/json",

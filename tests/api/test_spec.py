@@ -16,6 +16,7 @@ from openapi_spec_validator import validate
 
 from sons.dossiers.models import Dossier
 from tests import worlds
+from tests.documents.pdfs import text_pdf
 
 BIN = Path(sys.executable).parent
 
@@ -145,6 +146,12 @@ def smoke(generated, client, world):
     corrected = api("dossiers.patch_draft").sync_detailed(draft.parsed.id, client=client, body=patch)
     assert corrected.status_code == 200, corrected.content
     assert corrected.parsed.supplier_reference == "CMD-SMOKE-1"
+    order = types.File(payload=io.BytesIO(text_pdf("Bon de commande signé", "CMD-SMOKE-1")), file_name="bdc.pdf",
+                       mime_type="application/pdf")  # §6.2: the signed order is joined before the filing  # fmt: skip
+    kind = models.UploadDocumentMultiPartBodyParamsDocumentKind.ORDER
+    body = models.UploadDocumentMultiPartBodyParams(kind=kind, file=order)
+    joined = api("dossiers.upload_document").sync_detailed(draft.parsed.id, client=client, body=body)
+    assert joined.status_code == 201, joined.content
     done = api("dossiers.file_draft").sync_detailed(draft.parsed.id, client=client)
     assert done.status_code == 200 and done.parsed.state.value == "advance_filed", done.content
 

@@ -110,7 +110,7 @@ def test_the_change_feed_is_a_cursor_over_the_organisations_own_events(organisat
     api = Api(supplier_token(organisation)[1])
     answer = api.get("/events?limit=2")
     first = answer.json()
-    assert answer["Link"] == f'<http://testserver/api/events?after={first["next"]}&limit=2>; rel="next"'
+    assert answer["Link"] == f'<http://testserver/api/v1/events?after={first["next"]}&limit=2>; rel="next"'
     assert [e["id"] for e in first["events"]] == [e.public_id for e in mine[:2]] and first["has_more"]
     assert first["events"][0] == {"id": mine[0].public_id, "type": "request.validated",
                                   "timestamp": mine[0].occurred_at.isoformat(), "dossier_id": None, "data": {"n": 0}}  # fmt: skip

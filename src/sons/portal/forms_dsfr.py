@@ -43,7 +43,10 @@ class DsfrForm(forms.Form):
 
     def describe(self, name: str) -> None:
         """aria-describedby of a field: its hint and its error, each only when shown (no dangling id)."""
-        field, bound = self.fields[name], self[name]
+        # A bound field of its own, not the form's cached one: a subclass may still change the field's label or
+        # help text after this (the form's BoundField copies them when first built).
+        field = self.fields[name]
+        bound = field.get_bound_field(self, name)
         if isinstance(field.widget, GROUPS):
             return
         ids = []
