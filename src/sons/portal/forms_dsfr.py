@@ -43,7 +43,10 @@ class DsfrForm(forms.Form):
 
     def describe(self, name: str) -> None:
         """aria-describedby of a field: its hint and its error, each only when shown (no dangling id)."""
-        field, bound = self.fields[name], self[name]
+        # An unbound BoundField of our own: `self[name]` would cache one holding the label and hint as they are
+        # now, before a subclass's __init__ sets them (MotiveForm's label, help text and requirement).
+        field = self.fields[name]
+        bound = field.get_bound_field(self, name)
         if isinstance(field.widget, GROUPS):
             return
         ids = []
