@@ -121,7 +121,11 @@ def complete(schema: dict) -> dict:
         for method, operation in item.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
-            responses = operation.setdefault("responses", {})
+            # django-ninja keys its answers by int, ours are strings: one key per status, or the JSON would
+            # carry « 400 » twice (Swagger UI's parser refuses duplicate keys).
+            responses = operation["responses"] = {
+                str(k): v for k, v in operation.get("responses", {}).items()
+            }
             for status, description in ERROR_STATUSES.items():
                 if operation.get("security") == [] and status in ("401", "403"):
                     continue
@@ -177,6 +181,9 @@ EXAMPLES = {
     "file_balance": BALANCE,
     "incapacity": {"reason": "Cessation d'activité du Client."},
     "upload_document": {"kind": "order", "file": "(fichier PDF)"},
+    "post_message": {"message": "Bon de commande signé joint.", "file": "(fichier PDF, facultatif)"},
+    "create_webhook": {"url": "https://logiciel.example.fr/sons/webhooks", "kinds": ["request.validated", "payment.sent"],
+                       "description": "logiciel de facturation"},
     "decide": {"dossier_ids": [1, 2], "decision": "request_completion", "message": "Merci de joindre la facture."},
     "submit": {"solution_version_id": 1, "training_materials_sent": True,
                "clients": [{"dossier_id": 1, "pv_signed": True}]},
