@@ -3,7 +3,6 @@ its enrolment with its PDFs; the instructor requests completion, then validates;
 who files a dossier; an ASP administrator creates a paying agent, who must enrol a second factor before seeing
 a batch. E-mails go through the job queue to a real SMTP server on 127.0.0.1; screenshots in var/screenshots/."""
 
-import os
 import re
 import shutil
 from base64 import b32decode, b32encode
@@ -16,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sons.dossiers.models import Dossier
 from sons.suppliers.enums import Role
 from sons.suppliers.models import Enrolment
-from tests.browser.walker import WIDTHS, Walk, needs_axe
+from tests.browser.walker import WIDTHS, Walk, file_draft, needs_axe, order_pdf
 from tests.db_factories import ProfessionalFactory, PublisherFactory, SolutionFactory, SolutionVersionFactory
 from tests.queue import run_pending
 from tests.suppliers.world import PASSWORD, agent, pdf_bytes
@@ -29,17 +28,6 @@ pytestmark = [
     needs_axe,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
 
 def new_page(browser, live_server):
@@ -182,8 +170,7 @@ def test_joining_sons_in_the_browser(browser, live_server, settings, smtp_inbox,
     filer.get_by_label("Montant TTC de la ligne « Prestation Ségur » (€)").fill("270.00")
     filer.get_by_label("Autres aides de minimis du Client sur trois ans (€)").fill("0")
     filer.get_by_role("button", name="Vérifier le dossier").click()
-    filer.get_by_role("button", name="Déposer la demande d'avance").click()
-    assert filer.get_by_test_id("etat").text_content() == "Demande d'avance déposée"
+    file_draft(filer.walk, order_pdf(tmp_path))  # the signed order joined on the recap, then filed
     assert Dossier.objects.get(rpps=client.rpps).supplier.name == "Éditions du Littoral"
     shot(filer, "24-dossier-depose-par-le-deposant")
 

@@ -3,17 +3,15 @@ held by tests/browser/walker.py: no JavaScript error on the console, 0 axe-core 
 var/screenshots/.
 
 - The whole path: the simulator, a supplier files a dossier, the instructor requests completion, the supplier
-  completes, the instructor validates in bulk, a payment batch is prepared and its SEPA file downloaded.
+  completes, the instructor validates in bulk, a payment batch is prepared and its SEPA file downloaded. Filing
+  joins the signed order first; every decision goes through its confirmation panel (its motive).
 - Every role of the demonstration (`seed_demo`) visits every page of its menu, the rule-by-rule explanation of a
   dossier opens, and on a phone the menu opens from the « Menu » button and signs out.
 - A supplier typing another supplier's dossier URL gets a 404."""
 
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sons.accounts import demo
@@ -21,37 +19,24 @@ from sons.dossiers.enums import DossierState as S
 from sons.dossiers.models import Dossier
 from sons.payments.models import PaymentBatch
 from sons.suppliers.enums import Role
-from tests.browser.walker import WIDTHS, Walk, launch, needs_axe, needs_chromium
-from tests.portal.world import PASSWORD, account, make_spaces
+from tests.browser.walker import (
+    WIDTHS,
+    Walk,
+    decide,
+    file_draft,
+    needs_axe,
+    needs_chromium,
+    order_pdf,
+    second_factor,
+)
+from tests.portal.world import PASSWORD, account
 
 pytestmark = [needs_chromium, needs_axe, pytest.mark.django_db(transaction=True)]
 widths = pytest.mark.parametrize("width", list(WIDTHS.values()), ids=list(WIDTHS))
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def world(today):
-    today("2026-09-01")
-    return make_spaces()
-
-
-def second_factor(walk: Walk, user) -> None:
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    walk.page.get_by_label("Code à 6 chiffres, ou code de secours").fill(f"{totp(device.bin_key):06d}")
-    walk.page.get_by_role("button", name="Valider").click()
-
-
 @widths
-def test_whole_path_in_the_browser(browser, live_server, world, width):
+def test_whole_path_in_the_browser(browser, live_server, world, width, tmp_path):
     walk = Walk(browser, live_server.url, width)
     page = walk.page
     # The public simulator for people: an IDE's order of 225 € HT is financed 225 € (the amount as stated).
@@ -88,23 +73,29 @@ def test_whole_path_in_the_browser(browser, live_server, world, width):
     page.get_by_role("button", name="Vérifier le dossier").click()
     assert page.get_by_test_id("etat").text_content() == "Brouillon"
     walk.check("05b-brouillon")
-    page.get_by_role("button", name="Déposer la demande d'avance").click()
-    assert page.get_by_test_id("etat").text_content() == "Demande d'avance déposée"
+    # The signed order joined from the dossier's page (AF §6.2), then the request filed from its recap.
+    page.locator("#id_kind").select_option("order")
+    page.locator("#id_file").set_input_files(order_pdf(tmp_path))
+    page.get_by_role("button", name="Joindre la pièce").click()
+    walk.check("05c-bon-de-commande-joint")
+    file_draft(walk, order_pdf(tmp_path), check="05d-recapitulatif-du-depot")
+    walk.check("05e-demande-deposee")
     dossier = Dossier.objects.get(rpps=client.rpps)
     others = [world.file(p) for p in world.professionals[1:3]]
     walk.sign_out()
 
-    # The instructor asks for a completion on this dossier.
+    # The instructor asks for a completion on this dossier, through its panel.
     walk.sign_in("instructeur", PASSWORD)
-    walk.goto("/instruction/?state=advance_filed", "06-file-instruction")
+    walk.goto("/instruction/", "06-file-instruction")
     page.get_by_role("link", name=str(dossier.pk), exact=True).click()
-    page.get_by_label("Message au fournisseur").fill("Merci de joindre le bon de commande signé.")
-    page.get_by_role("button", name="Demander un complément").click()
+    walk.check("06a-dossier-a-instruire")
+    decide(walk, "Demander un complément…", "Demander le complément",
+           "Merci de joindre le bon de commande signé.", check="06c-panneau-demande-de-complement")  # fmt: skip
     assert page.get_by_test_id("etat").text_content() == "Demande d'avance à compléter"
     walk.check("07-dossier-instructeur")
     walk.sign_out()
 
-    # The supplier answers; the rules run again.
+    # The supplier answers at the top of the dossier; the rules run again.
     walk.sign_in("fournisseur", PASSWORD)
     walk.goto(f"/dossiers/{dossier.pk}/", "07b-dossier-a-completer")
     page.get_by_label("Votre réponse").fill("Bon de commande joint, signé par Pro Santé Connect.")
@@ -112,17 +103,20 @@ def test_whole_path_in_the_browser(browser, live_server, world, width):
     assert page.get_by_test_id("etat").text_content() == "Demande d'avance déposée"
     walk.sign_out()
 
-    # The instructor validates the three dossiers in one decision.
+    # The instructor validates the three dossiers in one decision, confirmed on its panel.
     walk.sign_in("instructeur", PASSWORD)
-    walk.goto("/instruction/?state=advance_filed", check=False)
+    walk.goto("/instruction/", check=False)
     for pk in [dossier.pk, *(d.pk for d in others)]:
         box = page.get_by_label(f"Sélectionner le dossier {pk}")
         box.focus()
         page.keyboard.press("Space")  # the DSFR box is drawn by its label: select it from the keyboard
         assert box.is_checked()
-    page.get_by_role("button", name="Valider la sélection").click()
+    page.get_by_role("button", name="Valider la sélection…").click()
+    assert page.get_by_role("heading", name="Valider : 3 dossier(s)").is_visible()
+    walk.check("06b-panneau-decision-en-masse")
+    page.get_by_role("button", name="Confirmer : valider").click()
     assert page.get_by_text("3 dossier(s) traité(s).").is_visible()
-    walk.check("06b-decision-en-masse")
+    walk.check("06d-decision-en-masse")
     assert Dossier.objects.filter(state=S.ADVANCE_VALIDATED).count() == 3
     walk.sign_out()
 
@@ -138,7 +132,8 @@ def test_whole_path_in_the_browser(browser, live_server, world, width):
         page.get_by_role("link", name="Fichier SEPA").click()
     assert b"pain.001.001.03" in Path(download.value.path()).read_bytes()
     walk.check("08-lot-de-paiement")
-    page.get_by_role("button", name="Transmettre à la banque").click()
+    decide(walk, "Transmettre à la banque…", "Confirmer la transmission", "Lot hebdomadaire, contrôlé.",
+           check="08b-panneau-transmission")  # fmt: skip
     assert page.get_by_test_id("etat-lot").text_content() == "Transmis à la banque"
     walk.goto("/tableaux-de-bord/", "10-tableaux-de-bord")
     assert page.get_by_role("heading", level=1).text_content().strip() == "Tableaux de bord du dispositif"
@@ -170,15 +165,11 @@ ROLES = {
                   ("/ans/editeurs/", "/ans/solutions/")],
     "admin": [],
 }  # fmt: skip
+# Pages of every signed-in account beyond its menu: the notification centre (the header's link).
+SIGNED_IN_PAGES = ["/notifications/"]
 PUBLIC_PAGES = ["/", "/simulateur/", "/calendrier/", "/bareme/", "/solutions/"]
 PUBLIC_ONLY = ["/connexion/", "/inscription/", "/mot-de-passe/oublie/", "/versions-obsoletes/", "/plan-du-site/",
                "/mentions-legales/", "/donnees-personnelles/", "/accessibilite/"]  # fmt: skip
-
-
-@pytest.fixture
-def demonstration(today):
-    today("2026-09-01")
-    call_command("seed_demo", stdout=StringIO())
 
 
 def first_link(walk: Walk, page_path: str, prefix: str) -> str | None:
@@ -216,6 +207,8 @@ def test_every_role_visits_every_page_of_its_menu(browser, live_server, demonstr
         menu = [(label, href) for label, href in menu if href not in PUBLIC_PAGES]
     for _label, href in menu:
         walk.goto(href, f"{username}-{href.strip('/').replace('/', '-') or 'accueil'}")
+    for path in SIGNED_IN_PAGES if ROLES[username] is not None else []:
+        walk.goto(path, f"{username}-{path.strip('/')}")
     for page_path, prefix in ROLES[username] or []:
         href = first_link(walk, page_path, prefix)
         assert href, f"aucun lien {prefix}… sur {page_path}"

@@ -37,10 +37,16 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
 
 
+# The walks of the running test: their browser contexts are closed when it ends (tests/browser/conftest.py), before
+# the live server stops, so that no keep-alive connection is left to a server thread.
+OPEN: list[Walk] = []
+
+
 class Walk:
     """A browser tab at one width; `check(name)` holds the page shown to the three demands above."""
 
     def __init__(self, browser, base_url: str, width: int):
+        OPEN.append(self)
         self.width = width
         self.mobile = width < 992  # the DSFR's breakpoint: the menu is behind the « Menu » button
         height = 812 if self.mobile else 900
@@ -54,6 +60,9 @@ class Walk:
         self.checked: list[str] = []
         self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
         self.page.on("pageerror", lambda error: self.errors.append(f"exception : {error}"))
+
+    def close(self) -> None:
+        self.context.close()
 
     def goto(self, path: str, name: str | None = None, *, check: bool = True):
         response = self.page.goto(path)
@@ -100,3 +109,64 @@ class Walk:
         self.page.get_by_role("button", name="Se déconnecter").click()
         self.page.wait_for_load_state("load")
         assert self.page.locator("[data-testid=compte]").count() == 0
+
+
+def second_factor(walk: Walk, user) -> None:
+    """The second factor's page: the code of the user's confirmed TOTP device."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    walk.page.get_by_label("Code à 6 chiffres, ou code de secours").fill(f"{totp(device.bin_key):06d}")
+    walk.page.get_by_role("button", name="Valider").click()
+
+
+def new_draft(walk: Walk, rpps: str, amount: str = "270.00", *, check: str = ""):
+    """A supplier's draft from the new-dossier form (its rules' findings shown); the dossier made."""
+    from sons.dossiers.models import Dossier
+
+    page = walk.page
+    walk.goto(f"/fournisseur/dossiers/nouveau/?rpps={rpps}", check=False)
+    page.get_by_label("Bon de commande émis le").fill("2026-08-01")
+    page.get_by_label("Bon de commande signé le").fill("2026-08-10")
+    page.get_by_label("Montant TTC de la ligne « Prestation Ségur » (€)").fill(amount)
+    page.get_by_label("Autres aides de minimis du Client sur trois ans (€)").fill("0")
+    if check:
+        walk.check(check)
+    page.get_by_role("button", name="Vérifier le dossier").click()
+    assert page.get_by_test_id("etat").text_content() == "Brouillon"
+    return Dossier.objects.filter(rpps=rpps).order_by("-pk").first()
+
+
+def order_pdf(directory: Path) -> str:
+    """A signed order's copy (a real PDF with text), to join before filing (AF §6.2)."""
+    from tests.documents.pdfs import text_pdf
+
+    path = directory / "bon-de-commande.pdf"
+    path.write_bytes(text_pdf("Bon de commande signé"))
+    return str(path)
+
+
+def file_draft(walk: Walk, order: str, *, check: str = "") -> None:
+    """From a draft's page: the filing's recap, the order's copy joined there, then the request filed."""
+    page = walk.page
+    page.get_by_role("link", name="Déposer la demande d'avance…").click()
+    if page.get_by_role("button", name="Joindre la pièce").count():
+        page.locator("#id_file").set_input_files(order)
+        page.get_by_role("button", name="Joindre la pièce").click()
+    if check:
+        walk.check(check)
+    page.get_by_role("button", name="Déposer la demande d'avance").click()
+    assert page.get_by_test_id("etat").text_content() == "Demande d'avance déposée"
+
+
+def decide(walk: Walk, link: str, button: str, motive: str = "", *, label: str = "", check: str = "") -> None:
+    """A decision through its confirmation panel: the link that opens it, the motive typed, the button."""
+    page = walk.page
+    page.get_by_role("link", name=link).click()
+    if motive:
+        field = page.get_by_label(label) if label else page.locator("#id_motive")
+        field.fill(motive)
+    if check:
+        walk.check(check)
+    page.get_by_role("button", name=button).click()

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from sons.dossiers.clients import client_labels
+from sons.dossiers.reading import ClientLabel, client_labels
 from tests.portal.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -14,15 +14,27 @@ def test_the_suppliers_list_and_the_dossier_name_the_client_from_the_directory(c
     dossier = spaces.file(professional)
     assert client.login(username="fournisseur", password=PASSWORD)
     name = f"{professional.first_name} {professional.last_name}"
+    number = f'<span class="sons-mono">RPPS {professional.rpps}</span>'
     for url in (reverse("portal:supplier_dossiers"), reverse("portal:dossier", args=[dossier.pk])):
         page = client.get(url).content.decode()
-        assert f'{name} <span class="fr-text--xs">(RPPS {professional.rpps})</span>' in page
+        assert name in page and number in page
+
+
+def test_the_client_tag_names_a_page_of_clients_in_two_queries(spaces, django_assert_max_num_queries):
+    from django.template import Context, Template
+
+    dossiers = [spaces.file(p) for p in spaces.professionals[:3]]
+    template = Template("{% for d in page %}{% client d among=page %};{% endfor %}")
+    with django_assert_max_num_queries(2):  # the professionals, the centres (none here: no query)
+        text = template.render(Context({"page": dossiers}))
+    for d, p in zip(dossiers, spaces.professionals, strict=False):
+        assert f"{p.first_name} {p.last_name}" in text and f"RPPS {d.rpps}" in text
 
 
 def test_a_client_absent_from_the_directory_is_said_so(spaces):
     dossier = spaces.file(spaces.professionals[1])
     spaces.professionals[1].delete()
-    assert client_labels([dossier])[dossier.pk]["name"] == "Professionnel absent de l'annuaire"
+    assert client_labels([dossier])[dossier.client_key] == ClientLabel("", "", f"RPPS {dossier.rpps}")
 
 
 def test_a_malformed_csv_is_refused_in_french():

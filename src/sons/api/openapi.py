@@ -121,7 +121,11 @@ def complete(schema: dict) -> dict:
         for method, operation in item.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
-            responses = operation.setdefault("responses", {})
+            # django-ninja keys its answers by int, ours are strings: one key per status, or the JSON would
+            # carry « 400 » twice (Swagger UI's parser refuses duplicate keys).
+            responses = operation["responses"] = {
+                str(k): v for k, v in operation.get("responses", {}).items()
+            }
             for status, description in ERROR_STATUSES.items():
                 if operation.get("security") == [] and status in ("401", "403"):
                     continue

@@ -43,8 +43,8 @@ class DsfrForm(forms.Form):
 
     def describe(self, name: str) -> None:
         """aria-describedby of a field: its hint and its error, each only when shown (no dangling id)."""
-        # A bound field of its own, not the form's cached one: a subclass may still change the field's label or
-        # help text after this (the form's BoundField copies them when first built).
+        # An unbound BoundField of our own: `self[name]` would cache one holding the label and hint as they are
+        # now, before a subclass's __init__ sets them (MotiveForm's label, help text and requirement).
         field = self.fields[name]
         bound = field.get_bound_field(self, name)
         if isinstance(field.widget, GROUPS):

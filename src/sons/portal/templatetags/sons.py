@@ -12,8 +12,8 @@ from django import template
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from sons.dossiers.clients import client_labels
 from sons.dossiers.enums import FAMILY_BADGES, STATE_FAMILIES
+from sons.dossiers.reading import client_labels
 from sons.rules.money import euros_fr
 
 from ..forms_dsfr import error_summary as summary_of
@@ -88,13 +88,13 @@ def error_summary(form) -> list[dict]:
     return summary_of(form)
 
 
-@register.inclusion_tag("portal/includes/_client.html", takes_context=True)
+@register.inclusion_tag("portal/includes/client.html", takes_context=True)
 def client(context, dossier, among=None):
-    """A dossier's client by its name in the directory, then its number (dossiers.clients). `among` (a page of
-    dossiers) names them all in two queries, once per page rendered.
+    """A dossier's client as the directory knows it (sons.dossiers.reading.client_labels, rendered by
+    portal/includes/client.html). `among` (a page of dossiers) names them all in two queries, once per page.
 
     {% client d among=page %}"""
     memo = context.render_context.setdefault("sons_clients", {})
-    if dossier.pk not in memo:
+    if dossier.client_key not in memo:
         memo.update(client_labels(among if among is not None else [dossier]))
-    return memo.get(dossier.pk) or client_labels([dossier])[dossier.pk]
+    return {"client": memo[dossier.client_key]}

@@ -1,0 +1,47 @@
+"""The supplier's webhooks in Debian's Chromium, every page held by tests/browser/walker.py (no console error,
+0 axe-core violation, a screenshot), at 1280 and 375 px: an organisation administrator makes a subscription to a
+real HTTP receiver (tests/webhooks/receiver.py), sees its secret once, reads its delivery log after an event,
+then disables it."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from sons.suppliers.enums import MemberRole, Role
+from sons.suppliers.models import Membership
+from sons.webhooks.models import Subscription
+from tests.browser.walker import WIDTHS, Walk, needs_axe, needs_chromium, second_factor
+from tests.portal.world import PASSWORD
+from tests.queue import run_pending
+from tests.webhooks.receiver import Receiver
+
+pytestmark = [needs_chromium, needs_axe, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("width", list(WIDTHS.values()), ids=list(WIDTHS))
+def test_webhooks_pages_in_the_browser(browser, live_server, world, width):
+    user = get_user_model().objects.create_user("admin-editeur", password=PASSWORD)
+    Membership.objects.create(user=user, role=Role.SUPPLIER_MEMBER, organisation=world.supplier.organisation,
+                              member_role=MemberRole.ADMINISTRATOR)  # fmt: skip
+    TOTPDevice.objects.create(user=user, name="application", confirmed=True)
+    walk = Walk(browser, live_server.url, width)
+    page = walk.page
+    walk.sign_in("admin-editeur", PASSWORD)
+    if "second-facteur" in page.url:
+        second_factor(walk, user)
+    with Receiver() as receiver:
+        walk.goto("/fournisseur/webhooks/", "30-webhooks")
+        page.get_by_label("Adresse de réception").fill(receiver.url)
+        page.locator("#id_kinds label", has_text="Demande reçue").click()
+        page.get_by_role("button", name="Créer l'abonnement").click()
+        assert page.get_by_test_id("secret").text_content().startswith("whsec_")
+        walk.check("30b-webhook-cree")
+        world.file(world.professionals[0])
+        run_pending()
+        page.get_by_role("link", name="Livraisons").click()
+        assert "HTTP 200" in page.locator("main").text_content()
+        walk.check("31-journal-des-livraisons")
+        assert len(receiver.requests) == 1
+    page.get_by_role("button", name="Désactiver l'abonnement").click()
+    assert not Subscription.objects.get().active
+    walk.check("31b-webhook-desactive")
