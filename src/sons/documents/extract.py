@@ -68,18 +68,34 @@ def extract(content: bytes) -> str:
         return "\n".join((page.extract_text() or "") for page in list(reader.pages)[:MAX_PAGES_READ])
 
 
+def out_of_memory(error: BaseException) -> bool:
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, MemoryError):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, required=True)
     parser.add_argument("--memory-mb", type=int, required=True)
     args = parser.parse_args()
-    limit(args.seconds, args.memory_mb)
+    # The reader's code is loaded before the limits: under a small address-space limit, loading a module can fail
+    # (an ImportError, not a MemoryError) and would pass for an unreadable file. The limits bound the reading.
+    import pypdf  # noqa: F401
+
     content = sys.stdin.buffer.read()
+    limit(args.seconds, args.memory_mb)
     try:
         text = extract(content)
     except MemoryError:
         return 3  # over the memory limit: the parent says « illisible dans le temps imparti »
-    except Exception:  # unreadable: the parent's check finds no text and says so
+    except Exception as error:  # unreadable: the parent's check finds no text and says so
+        if out_of_memory(error):
+            return 3  # a MemoryError that the reader wrapped in its own exception
         text = ""
     sys.stdout.write(json.dumps({"text": text}))
     return 0
