@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from sons.errors import Refused
 from sons.suppliers.enums import Role
 from sons.webhooks import services
-from sons.webhooks.models import Delivery
 
 from ..access import ADMINISTRATORS, role_required
 from ..forms_dsfr import DsfrForm
@@ -93,8 +92,7 @@ def webhook_enable(request, subscription_id: int):
 @administrator_only
 @require_POST
 def webhook_replay(request, delivery_id: int):
-    delivery = get_object_or_404(Delivery.objects.filter(
-        subscription__organisation_id=request.principal.organisation_id), pk=delivery_id)  # fmt: skip
+    delivery = get_object_or_404(services.deliveries_of(request.principal), pk=delivery_id)
     _act(request, lambda: services.replay(request.principal, delivery),
          f"Livraison de l'événement evt_{delivery.event_id} relancée : elle part dans quelques secondes.")  # fmt: skip
     return redirect("portal:webhook_log", delivery.subscription_id)
