@@ -137,6 +137,7 @@ def test_a_disabled_subscription_gets_nothing_more(organisation, receiver):
     subscription, _ = subscribe(organisation, receiver.url)
     principal, _ = supplier_token(organisation)
     happen(organisation)  # pending when the subscription is disabled: cancelled
+    run_pending(queues="default")  # its fan-out made the delivery; its attempt has not run yet
     services.disable(principal, subscription)
     happen(organisation)  # after: no delivery at all
     run_pending()
@@ -212,6 +213,7 @@ def test_the_nightly_purge_requeues_a_delivery_left_without_job_and_drops_old_on
     subscribe(organisation, receiver.url)
     happen(organisation)
     happen(organisation)
+    run_pending(queues="default")  # the fan-outs: the deliveries and their jobs
     stuck, old = Delivery.objects.order_by("pk")
     DBTaskResult.objects.all().delete()  # the job of `stuck` lost (abandoned after three workers lost in it)
     Delivery.objects.filter(pk=stuck.pk).update(next_attempt_at=timezone.now() - timedelta(hours=2))

@@ -18,6 +18,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -75,12 +76,19 @@ def delivery_of(user) -> str:
 
 @task()
 def fan_out(event_ids: list[int]) -> int:
-    """The notifications of these events (missing ones only); then the e-mails of those to send at once, sent
+    """The hooks of these events first (webhook deliveries, sons.notifications.events.EVENT_HOOKS); their
+    notifications (missing ones only); then the e-mails of those to send at once, sent
     here on one SMTP connection (each marked sent as it goes). An e-mail that fails becomes a job of its own
     (`send_notification`), so that one bad address or a server hiccup delays only that one. Run again, the job
     sends only what is not marked sent: at least once, never more than the one in flight."""
+    from .events import EVENT_HOOKS
+
+    events = list(Event.objects.filter(pk__in=event_ids).order_by("pk"))
+    with transaction.atomic():  # the hooks' rows and jobs (webhook deliveries) together, or not at all
+        for hook in EVENT_HOOKS:
+            hook(events)
     people, choices, to_send = {}, {}, []  # read once per job: the same organisation's members, instructors
-    for event in Event.objects.filter(pk__in=event_ids).order_by("pk"):
+    for event in events:
         key = (event.audience, event.organisation_id)
         if key not in people:
             people[key] = list(recipients(event))

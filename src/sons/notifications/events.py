@@ -28,13 +28,15 @@ from .enums import AUDIENCE, Audience, EventKind
 from .models import Event
 
 FAN_OUT_CHUNK = 500  # events per fan-out job (a bulk validation of 10 000 dossiers: 20 jobs)
-# Called with each list of events just written, in its transaction (sons.webhooks registers its deliveries from
-# its AppConfig.ready: the apps above this package hook on here without this package importing them).
+# Called by the fan-out job (sons.notifications.delivery.fan_out) with the events it tells, in a transaction of
+# its own, before the e-mails (sons.webhooks registers its deliveries from its AppConfig.ready: the apps above
+# this package hook on here without this package importing them). Off the request path: a step writes its
+# event and one job, nothing more. A hook must be idempotent, since the job may run again.
 EVENT_HOOKS: list = []
 
 
 def on_events(hook) -> None:
-    """`hook(events)` will be called in the transaction of every `record_events`."""
+    """`hook(events)` will be called by the fan-out job of every `record_events`."""
     if hook not in EVENT_HOOKS:
         EVENT_HOOKS.append(hook)
 
@@ -63,15 +65,14 @@ def record_events(rows: Iterable[tuple], *, audience: str = "", at=None) -> list
         return []
     from .delivery import fan_out
 
-    with transaction.atomic():
+    # No savepoint: two round trips less on every step, and an error here must fail the caller's change anyway.
+    with transaction.atomic(savepoint=False):
         Event.objects.bulk_create(events)
         if any(e.pk is None for e in events):  # pragma: no cover - a backend without RETURNING
             raise RuntimeError("bulk_create n'a pas rendu les identifiants des événements")
         ids = [e.pk for e in events]
         for start in range(0, len(ids), FAN_OUT_CHUNK):
             enqueue(fan_out, ids[start : start + FAN_OUT_CHUNK])
-        for hook in EVENT_HOOKS:
-            hook(events)
     return events
 
 

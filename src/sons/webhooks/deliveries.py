@@ -1,7 +1,8 @@
 """Delivering events to subscriptions, through the queue (sons.jobs).
 
-    record_events(...)  ──(same transaction)──▶ fan_out(events): one Delivery row per (event, active
-                            subscription of the event's organisation wanting its kind), and its job deliver(id, 1)
+    record_events(...)  ──(same transaction)──▶ the notifications' fan-out job, committed with the change
+    that job            ──▶ fan_out(events): one Delivery row per (event, active subscription of the event's
+                            organisation wanting its kind), and its job deliver(id, 1), in one transaction
     deliver(id, n)      ──▶ attempt n: checks the URL's addresses, POSTs the signed body (10 s, 64 KB, no redirect)
                         ──▶ 2xx: delivered ; otherwise deliver(id, n + 1) after SONS_WEBHOOK_RETRY_DELAYS[n - 1]
                             (10 s, 1 min, 5 min, 30 min, 1 h, 2 h, 4 h, 8 h, 8 h: 10 attempts over about 24 h),
@@ -11,7 +12,8 @@ Every step is idempotent, so a worker killed anywhere only delays the delivery: 
 (sons.jobs.worker) and the job, which carries the number of the attempt it makes, does that attempt again
 (the receiver may then get the same webhook-id twice and drops the second). A job whose attempt was already
 made (a duplicate, or overtaken by a replay) does nothing. A change rolled back rolls back its event, its
-deliveries and their jobs: nothing is delivered. Deliveries go only to the subscriptions of the event's
+fan-out job: nothing is delivered. The deliveries are made by that job, off the request path (a step
+writes its event and one job, nothing more: bench/bench_request_path.py). Deliveries go only to the subscriptions of the event's
 own organisation.
 
 A subscription whose delivery is abandoned (24 h of failures) with no success since that delivery began is
@@ -76,8 +78,9 @@ def max_attempts() -> int:
 
 
 def fan_out(events: list[Event]) -> int:
-    """In the transaction that writes `events` (sons.notifications.events.on_events): a Delivery row per (event,
-    active subscription of the event's own organisation wanting its kind) and its first job; how many. One
+    """Called by the notifications' fan-out job (sons.notifications.events.on_events), in a transaction: a
+    Delivery row per (event, active subscription of the event's own organisation wanting its kind) that does not
+    exist yet, and its first job; how many. Run again (the job after a killed worker), it makes none twice. One
     query when nobody subscribes."""
     told = [e for e in events if e.organisation_id is not None and e.audience != INSTRUCTORS_ONLY]
     if not told:
@@ -90,12 +93,15 @@ def fan_out(events: list[Event]) -> int:
     if not subscriptions:
         return 0
     now = timezone.now()
+    made_before = set(
+        Delivery.objects.filter(event_id__in=[e.pk for e in told]).values_list("event_id", "subscription_id")
+    )
     made = Delivery.objects.bulk_create(
         [
             Delivery(event_id=event.pk, subscription_id=pk, next_attempt_at=now)
             for event in told
             for pk, kinds in subscriptions.get(event.organisation_id, ())
-            if event.kind in kinds
+            if event.kind in kinds and (event.pk, pk) not in made_before
         ]
     )
     for delivery in made:
