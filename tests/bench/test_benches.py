@@ -82,3 +82,9 @@ def test_bench_faults():
 def test_bench_notifications():
     out = run_bench("bench_notifications.py", "--changes", "20")
     assert "perdus : 0 ;" in out and "événements/s" in out and "p95" in out, out
+
+
+@postgres_only
+def test_bench_request_path():
+    out = run_bench("bench_request_path.py", "--requests", "4")
+    assert "coût des événements" in out and "livraisons de webhook en attente : 0" in out, out
