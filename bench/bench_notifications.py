@@ -1,6 +1,11 @@
-"""Benchmark of webhooks: N state changes (a bulk validation) delivered to a local receiver by two workers.
+"""Benchmark of webhooks (and e-mails): N state changes (a bulk validation) delivered to a local receiver by two
+workers.
 
-    .venv/bin/python bench/bench_notifications.py [--changes 10000] [--workers 2] [--keep]
+    .venv/bin/python bench/bench_notifications.py [--changes 10000] [--workers 2] [--emails] [--keep]
+
+With --emails, the publisher also has a member who wants immediate e-mails, and an SMTP server (aiosmtpd) runs
+in this process: each change then produces its webhook AND its e-mail, delivered by the same workers, and the
+e-mails get their own line (matched to their events by the `X-SONS-Event` header).
 
 1. (Re)creates the PostgreSQL database bench_notifications (postgres@127.0.0.1:5432), migrates it, seeds one
    enrolled publisher with a referenced version and N professionals, and files N advance requests through the
@@ -46,8 +51,30 @@ DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 CHUNK = 500  # dossiers per bulk decision (the API takes up to 5 000)
 
 
-def environment() -> dict[str, str]:
-    return api_world.environment(DATABASE_URL, SONS_JOBS_BEAT_SECONDS="1", SONS_JOBS_STALE_SECONDS="10")
+def environment(smtp_port: int = 0) -> dict[str, str]:
+    extra = {"DJANGO_SETTINGS_MODULE": "bench.settings_notify", "SONS_BENCH_SMTP_PORT": str(smtp_port)}
+    return api_world.environment(DATABASE_URL, SONS_JOBS_BEAT_SECONDS="1", SONS_JOBS_STALE_SECONDS="10",
+                                 **(extra if smtp_port else {}))  # fmt: skip
+
+
+class Mailbox:
+    """aiosmtpd's handler: the first arrival (this process's clock) of each e-mail, by its event id."""
+
+    def __init__(self):
+        self.first: dict[str, float] = {}
+        self.messages = 0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        now = time.time()
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        with self.lock:
+            self.messages += 1
+            self.first.setdefault(str(message["X-SONS-Event"]).strip(), now)
+        return "250 OK"
 
 
 def admin(sql: str) -> None:
@@ -132,7 +159,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
-def run(changes: int, workers: int) -> dict:
+def run(changes: int, workers: int, smtp_port: int = 0, mailbox: Mailbox | None = None) -> dict:
     from django.db import transaction
 
     from sons.dossiers import actions
@@ -154,11 +181,21 @@ def run(changes: int, workers: int) -> dict:
     url = f"http://127.0.0.1:{ports.get(timeout=30)}/webhooks"
     supplier = api_world._principal(world)
     services.create_subscription(supplier, url, [EventKind.VALIDATED], "banc d'essai")
+    if mailbox is not None:  # a member told at once by e-mail (the members' default)
+        from django.contrib.auth import get_user_model
+
+        from sons.suppliers.enums import Role
+        from sons.suppliers.models import Membership
+
+        member = get_user_model().objects.create_user("membre-banc", email="membre@editeur.fr", password="x")
+        Membership.objects.create(
+            user=member, role=Role.SUPPLIER_MEMBER, organisation_id=world.organisation_id
+        )
     processes = [
         subprocess.Popen(
             [sys.executable, "manage.py", "worker", "--interval", "0.05"],
             cwd=ROOT,
-            env=environment(),
+            env=environment(smtp_port),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
@@ -181,7 +218,8 @@ def run(changes: int, workers: int) -> dict:
         changed_in = time.time() - begin
         expected = changes - refused
         wait_for(arrivals, expected)
-        validations = figures(arrivals, set(arrivals.first), begin, expected)
+        validations_ids, validations_begin = set(arrivals.first), begin
+        validations = figures(arrivals, validations_ids, begin, expected)
         validations.update(changes=changes, refused=refused, changes_per_s=changes / changed_in)
         # The delivery alone: as many events written at once (one transaction, as a bulk step writes them).
         before = set(arrivals.first)
@@ -192,6 +230,11 @@ def run(changes: int, workers: int) -> dict:
             )
         wait_for(arrivals, len(before) + changes)
         burst = figures(arrivals, set(arrivals.first) - before, begin, changes)
+        emails = None
+        if mailbox is not None:  # the e-mails of the validations (those of the burst are left out)
+            wanted = set(validations_ids)
+            wait_for_mail(mailbox, wanted)
+            emails = mail_figures(mailbox, wanted, arrivals.occurred, validations_begin, expected)
     finally:
         for process in processes:
             os.killpg(process.pid, signal.SIGTERM)
@@ -200,7 +243,27 @@ def run(changes: int, workers: int) -> dict:
         receiver.terminate()
         Path(log_path).unlink(missing_ok=True)
     delivered = Delivery.objects.filter(state="delivered").count()
-    return {"validations": validations, "burst": burst, "delivered_rows": delivered, "workers": workers}
+    return {"validations": validations, "burst": burst, "emails": emails, "delivered_rows": delivered,
+            "workers": workers}  # fmt: skip
+
+
+def wait_for_mail(mailbox: Mailbox, wanted: set[str], quiet: float = 120) -> None:
+    last, seen = time.time(), 0
+    while len(wanted & set(mailbox.first)) < len(wanted) and time.time() - last < quiet:
+        time.sleep(0.5)
+        if len(mailbox.first) != seen:
+            seen, last = len(mailbox.first), time.time()
+
+
+def mail_figures(mailbox: Mailbox, wanted: set[str], occurred: dict, begin: float, expected: int) -> dict:
+    arrived = wanted & set(mailbox.first)
+    delays = [mailbox.first[i] - occurred[i] for i in arrived]
+    end = max((mailbox.first[i] for i in arrived), default=begin)
+    return {
+        "expected": expected, "arrived": len(arrived), "lost": expected - len(arrived),
+        "duplicates": 0, "events_per_s": len(arrived) / (end - begin) if arrived else 0.0,
+        "p50": percentile(delays, 0.50), "p95": percentile(delays, 0.95), "max": max(delays, default=float("nan")),
+    }  # fmt: skip
 
 
 def wait_for(arrivals: Arrivals, count: int, quiet: float = 120) -> None:
@@ -234,18 +297,36 @@ def main() -> int:
     parser.add_argument("--changes", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="garder la base bench_notifications")
+    parser.add_argument("--emails", action="store_true", help="un courriel aussi par changement (SMTP local)")
     options = parser.parse_args()
+    mailbox, controller, smtp_port = None, None, 0
+    if options.emails:
+        import socket
+
+        from aiosmtpd.controller import Controller
+
+        with socket.socket() as probe:  # a free port for the SMTP server
+            probe.bind(("127.0.0.1", 0))
+            smtp_port = probe.getsockname()[1]
+        mailbox = Mailbox()
+        controller = Controller(mailbox, hostname="127.0.0.1", port=smtp_port)
+        controller.start()
     admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
     admin(f"CREATE DATABASE {DB_NAME}")
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"], cwd=ROOT,
                    env=environment(), check=True)  # fmt: skip
-    os.environ.update({k: v for k, v in environment().items() if k != "PYTHONPATH"})
+    os.environ.update({k: v for k, v in environment(smtp_port).items() if k != "PYTHONPATH"})
     import django
 
     django.setup()
+    import logging
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's line per message
     try:
-        r = run(options.changes, options.workers)
+        r = run(options.changes, options.workers, smtp_port, mailbox)
     finally:
+        if controller is not None:
+            controller.stop()
         if not options.keep:
             from django.db import connections
 
@@ -256,9 +337,16 @@ def main() -> int:
     print(f"  {v['changes']} validations ({v['refused']} refusées, {v['changes_per_s']:.0f} validations/s, chacune dans "
           f"sa transaction) : {shown(v)}")  # fmt: skip
     print(f"  {b['expected']} événements écrits d'un coup (une transaction) : {shown(b)}")
+    if r["emails"] is not None:
+        e = r["emails"]
+        print(f"  courriels des {v['changes']} validations : {e['arrived']} reçus sur {e['expected']}, "
+              f"{e['events_per_s']:.0f} courriels/s ; délai changement → courriel p50 {e['p50'] * 1000:.0f} ms, "
+              f"p95 {e['p95'] * 1000:.0f} ms, max {e['max'] * 1000:.0f} ms ; perdus : {e['lost']} "
+              f"({mailbox.messages} courriels reçus en tout, rafale comprise)")  # fmt: skip
     print(f"  perdus : {v['lost'] + b['lost']} ; reçus en double : {b['duplicates']} ; "
           f"livraisons enregistrées : {r['delivered_rows']}")  # fmt: skip
-    return 0 if v["lost"] + b["lost"] == 0 else 1
+    lost_mail = r["emails"]["lost"] if r["emails"] is not None else 0
+    return 0 if v["lost"] + b["lost"] + lost_mail == 0 else 1
 
 
 if __name__ == "__main__":

@@ -80,8 +80,9 @@ def test_bench_faults():
 
 @postgres_only
 def test_bench_notifications():
-    out = run_bench("bench_notifications.py", "--changes", "20")
+    out = run_bench("bench_notifications.py", "--changes", "20", "--emails")
     assert "perdus : 0 ;" in out and "événements/s" in out and "p95" in out, out
+    assert "20 reçus sur 20" in out, out
 
 
 @postgres_only
