@@ -129,3 +129,20 @@ def test_the_directory_facts_of_other_centres_are_set_aside():
     body = {"client": {"finess_geo": "750000016", "additional_centres": [{"finess_geo": "750000024",
             "tranche": "E", "certificate_commitment": True}]}}  # fmt: skip
     assert declaration.set_aside(body) == ["client.additional_centres[0].tranche"]
+
+
+def test_the_centres_rows_are_written_again_only_when_the_state_or_the_declaration_changes(
+    order_for, django_assert_num_queries
+):
+    from sons.dossiers.models import Dossier
+
+    first, second = CentreFactory(), CentreFactory()
+    dossier = Dossier.objects.get(pk=order_for(first, second).pk)
+    with django_assert_num_queries(1):  # the UPDATE of the dossier, not its centres' rows
+        dossier.save()
+    dossier.state = DossierState.ADVANCE_REJECTED  # frees its centres (§4.2)
+    with django_assert_num_queries(3):  # the UPDATE, then the centres' rows deleted and written again
+        dossier.save()
+    assert held(first.finess_geo) == held(second.finess_geo) == set()
+    with django_assert_num_queries(1):
+        dossier.save()

@@ -1,5 +1,6 @@
 """Dossiers: one per client order, from the signed order to the last euro paid or recovered."""
 
+import json
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -162,9 +163,24 @@ class Dossier(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        # A centre's order holds its centres while it is filed (§4.2): they follow its state.
+        # A centre's order holds its centres while it is filed (§4.2): they follow its state and declaration,
+        # rewritten only when one of them changed since the rows were last written (or the dossier loaded).
         if self.client_kind == ClientKind.CENTRE:
-            hold_centres([self])
+            key = self._centres_key()
+            if key != self.__dict__.get("_centres_held"):
+                hold_centres([self])
+                self.__dict__["_centres_held"] = key
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        loaded = instance.__dict__
+        if loaded.get("client_kind") == ClientKind.CENTRE and "declaration" in loaded and "state" in loaded:
+            loaded["_centres_held"] = instance._centres_key()  # what its DossierCentre rows say now
+        return instance
+
+    def _centres_key(self) -> tuple[str, bool]:
+        return json.dumps(self.declaration, sort_keys=True, default=str), self.reserves_client
 
     @property
     def reserves_client(self) -> bool:
