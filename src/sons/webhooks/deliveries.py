@@ -3,7 +3,8 @@
     record_events(...)  ──(same transaction)──▶ the notifications' fan-out job, committed with the change
     that job            ──▶ fan_out(events): one Delivery row per (event, active subscription of the event's
                             organisation wanting its kind), and its job deliver(id, 1), in one transaction
-    deliver(id, n)      ──▶ attempt n: checks the URL's addresses, POSTs the signed body (10 s, 64 KB, no redirect)
+    deliver(id, n)      ──▶ attempt n: checks the URL's addresses, POSTs the signed body (10 s, 64 KB, no redirect;
+                            signed by the secret, and by the previous one too in the overlap after a rotation)
                         ──▶ 2xx: delivered ; otherwise deliver(id, n + 1) after SONS_WEBHOOK_RETRY_DELAYS[n - 1]
                             (10 s, 1 min, 5 min, 30 min, 1 h, 2 h, 4 h, 8 h, 8 h: 10 attempts over about 24 h),
                             then abandoned.
@@ -119,7 +120,8 @@ def attempt_now(delivery: Delivery) -> sending.Outcome:
     except safety.UnsafeTarget as refused:
         return sending.Outcome(False, None, AttemptKind.REFUSED_ADDRESS, refused.message[:300], 0, "")
     body = body_of(event)
-    headers = signing.headers(subscription.secret, event.public_id, int(timezone.now().timestamp()), body)
+    now = timezone.now()
+    headers = signing.headers(subscription.signing_secrets(now), event.public_id, int(now.timestamp()), body)
     return sending.post(target, headers, body)
 
 
@@ -193,8 +195,9 @@ DELIVERIES_KEPT_DAYS = 90
 
 def maintain_deliveries(out) -> None:
     """Nightly (the `purge` job): deliveries finished more than DELIVERIES_KEPT_DAYS ago are deleted (their
-    events stay in the change feed), and a pending delivery left without a job (its job abandoned after three
-    workers lost in it, sons.jobs.worker) gets its next attempt queued again."""
+    events stay in the change feed), the previous secrets whose overlap has ended are forgotten (they sign
+    nothing any more), and a pending delivery left without a job (its job abandoned after three workers lost in
+    it, sons.jobs.worker) gets its next attempt queued again."""
     from django_tasks_db.models import DBTaskResult
 
     now = timezone.now()
@@ -202,6 +205,9 @@ def maintain_deliveries(out) -> None:
         Delivery.objects.exclude(state=DeliveryState.PENDING)
         .filter(created_at__lt=now - timedelta(days=DELIVERIES_KEPT_DAYS))
         .delete()
+    )
+    forgotten = Subscription.objects.filter(previous_secret_until__lte=now).update(
+        previous_secret="", previous_secret_until=None
     )
     queued = {
         args_kwargs["args"][0]
@@ -218,6 +224,7 @@ def maintain_deliveries(out) -> None:
                 enqueue(deliver, pk, attempts + 1)
             resumed += 1
     out.write(f"{old} ligne(s) de livraisons webhook de plus de {DELIVERIES_KEPT_DAYS} jours supprimée(s), "
+              f"{forgotten} secret(s) webhook précédent(s) échu(s) effacé(s), "
               f"{resumed} livraison(s) sans travail remise(s) en file.\n")  # fmt: skip
 
 
