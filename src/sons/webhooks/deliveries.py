@@ -12,7 +12,8 @@
 Every step is idempotent, so a worker killed anywhere only delays the delivery: the queue puts its job back
 (sons.jobs.worker) and the job, which carries the number of the attempt it makes, does that attempt again
 (the receiver may then get the same webhook-id twice and drops the second). A job whose attempt was already
-made (a duplicate, or overtaken by a replay) does nothing. A change rolled back rolls back its event, its
+made (a duplicate, or overtaken by a replay) does nothing, nor does one whose delivery went with its deleted
+subscription. A change rolled back rolls back its event, its
 fan-out job: nothing is delivered. The deliveries are made by that job, off the request path (a step
 writes its event and one job, nothing more: bench/bench_request_path.py). Deliveries go only to the subscriptions of the event's
 own organisation.
@@ -87,9 +88,13 @@ def fan_out(events: list[Event]) -> int:
     if not told:
         return 0
     subscriptions: dict[int, list[tuple[int, list]]] = {}
-    for pk, organisation_id, kinds in Subscription.objects.filter(
-        active=True, organisation_id__in={e.organisation_id for e in told}
-    ).values_list("id", "organisation_id", "kinds"):
+    # Locked (FOR NO KEY UPDATE, PostgreSQL) until the deliveries commit: a subscription deleted meanwhile
+    # (services.delete) waits for them and takes them along, rather than failing this job on their foreign key.
+    for pk, organisation_id, kinds in (
+        Subscription.objects.select_for_update(no_key=True)
+        .filter(active=True, organisation_id__in={e.organisation_id for e in told})
+        .values_list("id", "organisation_id", "kinds")
+    ):
         subscriptions.setdefault(organisation_id, []).append((pk, kinds))
     if not subscriptions:
         return 0
@@ -149,8 +154,11 @@ def record_attempt(delivery_id: int, number: int, outcome: sending.Outcome, repl
         delivery = (
             Delivery.objects.select_for_update(of=("self",))
             .select_related("subscription")
-            .get(pk=delivery_id)
+            .filter(pk=delivery_id)
+            .first()
         )
+        if delivery is None:
+            return "abonnement supprimé pendant l'essai"  # its log went with it: nothing to record
         Attempt.objects.create(
             delivery=delivery, number=number, at=now, kind=outcome.kind, status=outcome.status,
             error=outcome.error[:300], duration_ms=outcome.duration_ms, answer=outcome.answer[:500], replay=replay,

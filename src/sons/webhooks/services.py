@@ -1,5 +1,5 @@
 """What the two doors (portal, API) do with subscriptions: list, make (the secret shown once), rotate the secret
-(the new one shown once, the previous one still signing during the overlap), disable, enable, read the
+(the new one shown once, the previous one still signing during the overlap), disable, enable, delete, read the
 delivery log and replay a delivery. Only a supplier's members see their organisation's subscriptions (another
 organisation's is a 404); only its administrators, and its own systems' token, change them. Every change is
 journaled (sons.audit), never with a secret."""
@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from sons.audit.journal import record
@@ -178,6 +179,26 @@ def rotate_secret(
                payload={"previous_valid_until": subscription.previous_secret_until.isoformat(),
                         "earlier_overlap_ended": ended is not None})  # fmt: skip
     return subscription, secret
+
+
+def delete(principal, subscription: Subscription) -> None:
+    """The subscription deleted, with its delivery log: its pending deliveries go with it, so they are never
+    attempted again (their queued jobs find nothing to do; only an attempt already under way may still arrive).
+    The audit entry keeps what it was (address, events, description) and how many deliveries went with it; who
+    and when are the entry's own."""
+    _require_manager(principal)
+    with transaction.atomic():
+        subscription = _locked(subscription)
+        counts = subscription.deliveries.aggregate(
+            deliveries=Count("id"), pending=Count("id", filter=Q(state=DeliveryState.PENDING))
+        )
+        record("webhook.deleted", actor=principal.label, target=subscription, payload={
+            "url": subscription.url, "kinds": subscription.kinds, "description": subscription.description,
+            "organisation": subscription.organisation_id, "active": subscription.active,
+            "created_at": subscription.created_at.isoformat(), "deliveries": counts["deliveries"],
+            "pending_cancelled": counts["pending"],
+        })  # fmt: skip
+        subscription.delete()
 
 
 def replay(principal, delivery: Delivery) -> Delivery:
