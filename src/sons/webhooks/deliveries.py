@@ -80,7 +80,7 @@ def max_attempts() -> int:
 
 
 def fan_out(events: list[Event]) -> int:
-    """Called by the notifications' fan-out job (sons.notifications.events.on_events), in a transaction: a
+    """Called by the notifications' fan-out job (sons.notifications.hooks.on_events), in a transaction: a
     Delivery row per (event, active subscription of the event's own organisation wanting its kind) that does not
     exist yet, and its first job; how many. Run again (the job after a killed worker), it makes none twice. One
     query when nobody subscribes."""
