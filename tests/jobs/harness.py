@@ -31,7 +31,9 @@ class QueueWorld:
             **os.environ, **FAST,
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "SONS_TEST_DATABASE_URL": self.database_url,
-            "PYTHONPATH": str(ROOT),
+            # the caller's path kept after ROOT (as bench/api_world.py does): a worktree run with PYTHONPATH=src
+            # gives its processes its own sources, not those the virtualenv's editable install points to
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")])),
         }  # fmt: skip
 
     def call(self, function: str, *args, timeout: float = 120):

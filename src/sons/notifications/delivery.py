@@ -28,6 +28,7 @@ from django_tasks import task
 from sons.jobs import enqueue
 
 from .enums import Audience, Delivery
+from .hooks import EVENT_HOOKS
 from .models import Event, Notification, Preference
 
 logger = logging.getLogger("sons.notifications")
@@ -76,13 +77,11 @@ def delivery_of(user) -> str:
 
 @task()
 def fan_out(event_ids: list[int]) -> int:
-    """The hooks of these events first (webhook deliveries, sons.notifications.events.EVENT_HOOKS); their
+    """The hooks of these events first (webhook deliveries, sons.notifications.hooks.EVENT_HOOKS); their
     notifications (missing ones only); then the e-mails of those to send at once, sent
     here on one SMTP connection (each marked sent as it goes). An e-mail that fails becomes a job of its own
     (`send_notification`), so that one bad address or a server hiccup delays only that one. Run again, the job
     sends only what is not marked sent: at least once, never more than the one in flight."""
-    from .events import EVENT_HOOKS
-
     events = list(Event.objects.filter(pk__in=event_ids).order_by("pk"))
     with transaction.atomic():  # the hooks' rows and jobs (webhook deliveries) together, or not at all
         for hook in EVENT_HOOKS:

@@ -5,8 +5,10 @@
         record_event(EventKind.VALIDATED, organisation=dossier.supplier, dossier=dossier, payload={...})
 
 The event row and its job row are INSERTs on the change's connection: committed with it, or rolled back with it
-(a refused step, a failed bulk filing tell nobody anything). Lifecycle steps record theirs through one hook,
-`on_step` (called by `sons.lifecycle.Lifecycle.record`), which maps (lifecycle, step) to an event kind.
+(a refused step, a failed bulk filing tell nobody anything). The job (sons.notifications.delivery.fan_out)
+runs first the hooks other apps register (sons.notifications.hooks: the webhook deliveries). Lifecycle steps
+record theirs through one hook, `on_step` (called by `sons.lifecycle.Lifecycle.record`), which maps
+(lifecycle, step) to an event kind.
 
 This package sits below the lifecycle in the layers (tests/test_layers.py): it imports no domain app and reads
 the objects it is handed by their attributes only.
@@ -28,17 +30,6 @@ from .enums import AUDIENCE, Audience, EventKind
 from .models import Event
 
 FAN_OUT_CHUNK = 500  # events per fan-out job (a bulk validation of 10 000 dossiers: 20 jobs)
-# Called by the fan-out job (sons.notifications.delivery.fan_out) with the events it tells, in a transaction of
-# its own, before the e-mails (sons.webhooks registers its deliveries from its AppConfig.ready: the apps above
-# this package hook on here without this package importing them). Off the request path: a step writes its
-# event and one job, nothing more. A hook must be idempotent, since the job may run again.
-EVENT_HOOKS: list = []
-
-
-def on_events(hook) -> None:
-    """`hook(events)` will be called by the fan-out job of every `record_events`."""
-    if hook not in EVENT_HOOKS:
-        EVENT_HOOKS.append(hook)
 
 
 def _id(value):

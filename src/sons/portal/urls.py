@@ -88,6 +88,16 @@ urlpatterns = [
         name="webhook_enable",
     ),
     path(
+        "fournisseur/webhooks/<int:subscription_id>/renouveler-le-secret/",
+        webhooks.webhook_rotate,
+        name="webhook_rotate",
+    ),
+    path(
+        "fournisseur/webhooks/<int:subscription_id>/supprimer/",
+        webhooks.webhook_delete,
+        name="webhook_delete",
+    ),
+    path(
         "fournisseur/webhooks/livraisons/<int:delivery_id>/relancer/",
         webhooks.webhook_replay,
         name="webhook_replay",

@@ -7,7 +7,7 @@ class WebhooksConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from sons.notifications.events import on_events
+        from sons.notifications.hooks import on_events
 
         from .deliveries import fan_out
 

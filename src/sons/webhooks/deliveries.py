@@ -3,7 +3,8 @@
     record_events(...)  ──(same transaction)──▶ the notifications' fan-out job, committed with the change
     that job            ──▶ fan_out(events): one Delivery row per (event, active subscription of the event's
                             organisation wanting its kind), and its job deliver(id, 1), in one transaction
-    deliver(id, n)      ──▶ attempt n: checks the URL's addresses, POSTs the signed body (10 s, 64 KB, no redirect)
+    deliver(id, n)      ──▶ attempt n: checks the URL's addresses, POSTs the signed body (10 s, 64 KB, no redirect;
+                            signed by the secret, and by the previous one too in the overlap after a rotation)
                         ──▶ 2xx: delivered ; otherwise deliver(id, n + 1) after SONS_WEBHOOK_RETRY_DELAYS[n - 1]
                             (10 s, 1 min, 5 min, 30 min, 1 h, 2 h, 4 h, 8 h, 8 h: 10 attempts over about 24 h),
                             then abandoned.
@@ -11,7 +12,8 @@
 Every step is idempotent, so a worker killed anywhere only delays the delivery: the queue puts its job back
 (sons.jobs.worker) and the job, which carries the number of the attempt it makes, does that attempt again
 (the receiver may then get the same webhook-id twice and drops the second). A job whose attempt was already
-made (a duplicate, or overtaken by a replay) does nothing. A change rolled back rolls back its event, its
+made (a duplicate, or overtaken by a replay) does nothing, nor does one whose delivery went with its deleted
+subscription. A change rolled back rolls back its event, its
 fan-out job: nothing is delivered. The deliveries are made by that job, off the request path (a step
 writes its event and one job, nothing more: bench/bench_request_path.py). Deliveries go only to the subscriptions of the event's
 own organisation.
@@ -78,7 +80,7 @@ def max_attempts() -> int:
 
 
 def fan_out(events: list[Event]) -> int:
-    """Called by the notifications' fan-out job (sons.notifications.events.on_events), in a transaction: a
+    """Called by the notifications' fan-out job (sons.notifications.hooks.on_events), in a transaction: a
     Delivery row per (event, active subscription of the event's own organisation wanting its kind) that does not
     exist yet, and its first job; how many. Run again (the job after a killed worker), it makes none twice. One
     query when nobody subscribes."""
@@ -86,9 +88,13 @@ def fan_out(events: list[Event]) -> int:
     if not told:
         return 0
     subscriptions: dict[int, list[tuple[int, list]]] = {}
-    for pk, organisation_id, kinds in Subscription.objects.filter(
-        active=True, organisation_id__in={e.organisation_id for e in told}
-    ).values_list("id", "organisation_id", "kinds"):
+    # Locked (FOR NO KEY UPDATE, PostgreSQL) until the deliveries commit: a subscription deleted meanwhile
+    # (services.delete) waits for them and takes them along, rather than failing this job on their foreign key.
+    for pk, organisation_id, kinds in (
+        Subscription.objects.select_for_update(no_key=True)
+        .filter(active=True, organisation_id__in={e.organisation_id for e in told})
+        .values_list("id", "organisation_id", "kinds")
+    ):
         subscriptions.setdefault(organisation_id, []).append((pk, kinds))
     if not subscriptions:
         return 0
@@ -119,7 +125,8 @@ def attempt_now(delivery: Delivery) -> sending.Outcome:
     except safety.UnsafeTarget as refused:
         return sending.Outcome(False, None, AttemptKind.REFUSED_ADDRESS, refused.message[:300], 0, "")
     body = body_of(event)
-    headers = signing.headers(subscription.secret, event.public_id, int(timezone.now().timestamp()), body)
+    now = timezone.now()
+    headers = signing.headers(subscription.signing_secrets(now), event.public_id, int(now.timestamp()), body)
     return sending.post(target, headers, body)
 
 
@@ -147,8 +154,11 @@ def record_attempt(delivery_id: int, number: int, outcome: sending.Outcome, repl
         delivery = (
             Delivery.objects.select_for_update(of=("self",))
             .select_related("subscription")
-            .get(pk=delivery_id)
+            .filter(pk=delivery_id)
+            .first()
         )
+        if delivery is None:
+            return "abonnement supprimé pendant l'essai"  # its log went with it: nothing to record
         Attempt.objects.create(
             delivery=delivery, number=number, at=now, kind=outcome.kind, status=outcome.status,
             error=outcome.error[:300], duration_ms=outcome.duration_ms, answer=outcome.answer[:500], replay=replay,
@@ -193,8 +203,9 @@ DELIVERIES_KEPT_DAYS = 90
 
 def maintain_deliveries(out) -> None:
     """Nightly (the `purge` job): deliveries finished more than DELIVERIES_KEPT_DAYS ago are deleted (their
-    events stay in the change feed), and a pending delivery left without a job (its job abandoned after three
-    workers lost in it, sons.jobs.worker) gets its next attempt queued again."""
+    events stay in the change feed), the previous secrets whose overlap has ended are forgotten (they sign
+    nothing any more), and a pending delivery left without a job (its job abandoned after three workers lost in
+    it, sons.jobs.worker) gets its next attempt queued again."""
     from django_tasks_db.models import DBTaskResult
 
     now = timezone.now()
@@ -202,6 +213,9 @@ def maintain_deliveries(out) -> None:
         Delivery.objects.exclude(state=DeliveryState.PENDING)
         .filter(created_at__lt=now - timedelta(days=DELIVERIES_KEPT_DAYS))
         .delete()
+    )
+    forgotten = Subscription.objects.filter(previous_secret_until__lte=now).update(
+        previous_secret="", previous_secret_until=None
     )
     queued = {
         args_kwargs["args"][0]
@@ -218,6 +232,7 @@ def maintain_deliveries(out) -> None:
                 enqueue(deliver, pk, attempts + 1)
             resumed += 1
     out.write(f"{old} ligne(s) de livraisons webhook de plus de {DELIVERIES_KEPT_DAYS} jours supprimée(s), "
+              f"{forgotten} secret(s) webhook précédent(s) échu(s) effacé(s), "
               f"{resumed} livraison(s) sans travail remise(s) en file.\n")  # fmt: skip
 
 

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 from .enums import AttemptKind, DeliveryState
 
@@ -13,7 +15,9 @@ class SubscriptionQuerySet(models.QuerySet):
 
 class Subscription(models.Model):
     """An organisation's endpoint: the events it wants, where, and the secret its deliveries are signed with.
-    The secret is shown once, when the subscription is made; it is kept to sign (never shown again)."""
+    The secret is shown once, when the subscription is made or its secret rotated; it is kept to sign (never
+    shown again). After a rotation, the previous secret signs too until `previous_secret_until` (the overlap,
+    SONS_WEBHOOK_SECRET_OVERLAP); the nightly purge then forgets it."""
 
     organisation = models.ForeignKey(
         "suppliers.Organisation", on_delete=models.CASCADE, related_name="webhook_subscriptions"
@@ -22,6 +26,8 @@ class Subscription(models.Model):
     kinds = models.JSONField("événements", default=list)
     description = models.CharField("description", max_length=200, blank=True)
     secret = models.CharField("secret de signature", max_length=80)
+    previous_secret = models.CharField("secret précédent", max_length=80, blank=True)
+    previous_secret_until = models.DateTimeField("secret précédent valable jusqu'au", null=True, blank=True)
     active = models.BooleanField("active", default=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     created_by = models.ForeignKey(
@@ -37,6 +43,15 @@ class Subscription(models.Model):
         verbose_name = "abonnement webhook"
         ordering = ["-id"]
         indexes = [models.Index(fields=["organisation", "active"], name="webhook_subscription_active")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(previous_secret="", previous_secret_until__isnull=True)
+                | (~Q(previous_secret="") & Q(previous_secret_until__isnull=False)),
+                name="webhook_previous_secret_with_its_end",
+                violation_error_message="Un secret précédent va avec la date de fin de sa validité, et "
+                "inversement.",
+            )
+        ]
 
     def __str__(self):
         return f"{self.url} ({self.organisation_id})"
@@ -44,6 +59,18 @@ class Subscription(models.Model):
     @property
     def secret_hint(self) -> str:
         return f"{self.secret[:10]}…"
+
+    def overlap_until(self, at=None):
+        """The end of the previous secret's validity if it still signs at `at` (now by default), else None."""
+        at = at or timezone.now()
+        if self.previous_secret and self.previous_secret_until and self.previous_secret_until > at:
+            return self.previous_secret_until
+        return None
+
+    def signing_secrets(self, at=None) -> list[str]:
+        """The secrets a delivery signed at `at` carries a signature of: the current one, then the previous
+        one during the overlap that follows a rotation."""
+        return [self.secret, self.previous_secret] if self.overlap_until(at) else [self.secret]
 
 
 class Delivery(models.Model):

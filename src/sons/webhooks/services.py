@@ -1,11 +1,16 @@
-"""What the two doors (portal, API) do with subscriptions: list, make (the secret shown once), disable, enable,
-read the delivery log and replay a delivery. Only a supplier's members see their organisation's subscriptions
-(another organisation's is a 404); only its administrators, and its own systems' token, change them. Every
-change is journaled (sons.audit)."""
+"""What the two doors (portal, API) do with subscriptions: list, make (the secret shown once), rotate the secret
+(the new one shown once, the previous one still signing during the overlap), disable, enable, delete, read the
+delivery log and replay a delivery. Only a supplier's members see their organisation's subscriptions (another
+organisation's is a 404); only its administrators, and its own systems' token, change them. Every change is
+journaled (sons.audit), never with a secret."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from sons.audit.journal import record
@@ -140,6 +145,60 @@ def enable(principal, subscription: Subscription) -> Subscription:
             subscription.save(update_fields=["active", "disabled_at", "disabled_reason"])
             record("webhook.enabled", actor=principal.label, target=subscription, payload={})
     return subscription
+
+
+def secret_overlap() -> timedelta:
+    return timedelta(seconds=max(0, int(settings.SONS_WEBHOOK_SECRET_OVERLAP)))
+
+
+def rotate_secret(
+    principal, subscription: Subscription, seen_hint: str | None = None
+) -> tuple[Subscription, str]:
+    """A new secret, returned in clear this once. The secret it replaces goes on signing the deliveries, beside
+    the new one, for SONS_WEBHOOK_SECRET_OVERLAP seconds (24 h): a receiver still verifying with it accepts them
+    meanwhile. At most two secrets sign at any time: a rotation during the overlap of the previous one ends that
+    overlap (the secret before it signs no more). `seen_hint`: the hint of the secret the caller was shown (the
+    portal's panel); if the secret was rotated since (the panel posted twice), nothing is done."""
+    _require_manager(principal)
+    with transaction.atomic():
+        subscription = _locked(subscription)
+        if seen_hint is not None and seen_hint != subscription.secret_hint:
+            raise Conflict(
+                "Secret de signature déjà renouvelé depuis l'affichage de cette page (le nouveau a été montré "
+                "alors) : confirmez de nouveau pour le renouveler encore.",
+                "secret",
+            )
+        now = timezone.now()
+        ended = subscription.overlap_until(now)  # the secret before the previous one: it signs no more
+        secret = signing.new_secret()
+        subscription.previous_secret = subscription.secret
+        subscription.previous_secret_until = now + secret_overlap()
+        subscription.secret = secret
+        subscription.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
+        record("webhook.secret_rotated", actor=principal.label, target=subscription,
+               payload={"previous_valid_until": subscription.previous_secret_until.isoformat(),
+                        "earlier_overlap_ended": ended is not None})  # fmt: skip
+    return subscription, secret
+
+
+def delete(principal, subscription: Subscription) -> None:
+    """The subscription deleted, with its delivery log: its pending deliveries go with it, so they are never
+    attempted again (their queued jobs find nothing to do; only an attempt already under way may still arrive).
+    The audit entry keeps what it was (address, events, description) and how many deliveries went with it; who
+    and when are the entry's own."""
+    _require_manager(principal)
+    with transaction.atomic():
+        subscription = _locked(subscription)
+        counts = subscription.deliveries.aggregate(
+            deliveries=Count("id"), pending=Count("id", filter=Q(state=DeliveryState.PENDING))
+        )
+        record("webhook.deleted", actor=principal.label, target=subscription, payload={
+            "url": subscription.url, "kinds": subscription.kinds, "description": subscription.description,
+            "organisation": subscription.organisation_id, "active": subscription.active,
+            "created_at": subscription.created_at.isoformat(), "deliveries": counts["deliveries"],
+            "pending_cancelled": counts["pending"],
+        })  # fmt: skip
+        subscription.delete()
 
 
 def replay(principal, delivery: Delivery) -> Delivery:

@@ -9,6 +9,13 @@ delivery carries three headers:
 
 so a receiver verifies them with any library of the standard (`standardwebhooks` in Python) and drops a
 webhook-id it has already handled.
+
+After a rotation of the secret, and for SONS_WEBHOOK_SECRET_OVERLAP seconds, a delivery is signed with the new
+secret and with the previous one, space-separated as the standard has it for rotations:
+
+    webhook-signature: v1,<with the new secret> v1,<with the previous secret>
+
+so a receiver still verifying with the previous secret accepts it, as does one already given the new one.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 
 PREFIX = "whsec_"
 KEY_BYTES = 32
@@ -37,9 +45,12 @@ def signature(secret: str, webhook_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
-def headers(secret: str, webhook_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+def headers(signing_secrets: Sequence[str], webhook_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+    """The three headers; `webhook-signature` carries one signature per secret, in that order."""
     return {
         "webhook-id": webhook_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": signature(secret, webhook_id, timestamp, body),
+        "webhook-signature": " ".join(
+            signature(secret, webhook_id, timestamp, body) for secret in signing_secrets
+        ),
     }

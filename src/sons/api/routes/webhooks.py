@@ -1,6 +1,7 @@
 """Webhooks and the change feed of a supplier organisation (docs/api.md « Webhooks »): subscriptions (the
-secret shown once, at creation), their delivery log and replays, and GET /events, a cursor over the
-organisation's events for software that missed webhooks. Another organisation's subscription is a 404."""
+secret shown once, at creation and at each rotation), their delivery log and replays, their deletion, and GET
+/events, a cursor over the organisation's events for software that missed webhooks. Another organisation's
+subscription is a 404."""
 
 from datetime import datetime
 from typing import Annotated, Any
@@ -33,7 +34,13 @@ class SubscriptionOut(Schema):
     created_at: datetime
     disabled_at: datetime | None
     disabled_reason: str
-    secret_hint: str = Field(description="début du secret (le secret entier n'est rendu qu'à la création)")
+    secret_hint: str = Field(
+        description="début du secret (le secret entier n'est rendu qu'à la création et à la rotation)"
+    )
+    previous_secret_until: datetime | None = Field(
+        description="après une rotation : jusqu'à quand l'ancien secret signe encore les livraisons, à côté du "
+        "nouveau (null hors de cette période)"
+    )
 
 
 class CreatedOut(SubscriptionOut):
@@ -77,7 +84,7 @@ class FeedOut(Schema):
 def subscription_out(s: Subscription, secret: str | None = None) -> dict:
     out = {"id": s.pk, "url": s.url, "kinds": s.kinds, "description": s.description, "active": s.active,
            "created_at": s.created_at, "disabled_at": s.disabled_at, "disabled_reason": s.disabled_reason,
-           "secret_hint": s.secret_hint}  # fmt: skip
+           "secret_hint": s.secret_hint, "previous_secret_until": s.overlap_until()}  # fmt: skip
     return {**out, "secret": secret} if secret else out
 
 
@@ -128,6 +135,23 @@ def disable_webhook(request, subscription_id: int):
 def enable_webhook(request, subscription_id: int):
     subscription = get_object_or_404(services.subscriptions_of(request.principal), pk=subscription_id)
     return Status(200, subscription_out(services.enable(request.principal, subscription)))
+
+
+@router.post("/webhooks/{subscription_id}/rotate-secret", response={200: CreatedOut, **ERRORS},
+             summary="Renouveler le secret de signature (le nouveau n'est rendu qu'ici ; l'ancien signe encore "
+                     "24 h, à côté du nouveau)")  # fmt: skip
+def rotate_webhook_secret(request, subscription_id: int):
+    subscription = get_object_or_404(services.subscriptions_of(request.principal), pk=subscription_id)
+    subscription, secret = services.rotate_secret(request.principal, subscription)
+    return Status(200, subscription_out(subscription, secret))
+
+
+@router.delete("/webhooks/{subscription_id}", response={204: None, **ERRORS},
+               summary="Supprimer un abonnement webhook, avec son journal (les livraisons en cours sont annulées)")  # fmt: skip
+def delete_webhook(request, subscription_id: int):
+    subscription = get_object_or_404(services.subscriptions_of(request.principal), pk=subscription_id)
+    services.delete(request.principal, subscription)
+    return Status(204, None)
 
 
 @router.get("/webhooks/{subscription_id}/deliveries", response={200: list[DeliveryOut], **ERRORS},

@@ -1,12 +1,15 @@
 """Supplier space: the organisation's webhooks (administrators only): list and make them (the secret shown once),
-disable and enable them, read each one's delivery log and replay a delivery."""
+disable and enable them, read each one's delivery log and replay a delivery; rotate a secret and delete a
+subscription, each after its confirmation panel (the new secret shown once, on the delivery log)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sons.errors import Refused
 from sons.suppliers.enums import Role
@@ -14,9 +17,11 @@ from sons.webhooks import services
 
 from ..access import ADMINISTRATORS, role_required
 from ..forms_dsfr import DsfrForm
+from .confirm import Panel, show
 
 administrator_only = role_required(Role.SUPPLIER_MEMBER, members=ADMINISTRATORS)
 NEW_SECRET_KEY = "sons_new_webhook_secret"
+ROTATED_SECRET_KEY = "sons_rotated_webhook_secret"
 LOG_SIZE = 200
 
 
@@ -58,10 +63,15 @@ def webhooks(request):
 
 @administrator_only
 def webhook_log(request, subscription_id: int):
+    """The delivery log; after a rotation (POST/redirect/GET), the new secret, shown this once."""
     subscription = get_object_or_404(services.subscriptions_of(request.principal), pk=subscription_id)
     deliveries = services.deliveries_of(request.principal, subscription).order_by("-id")[:LOG_SIZE]
-    return render(request, "portal/supplier/webhook_log.html",
-                  {"subscription": subscription, "deliveries": deliveries, "size": LOG_SIZE})  # fmt: skip
+    rotated = request.session.get(ROTATED_SECRET_KEY)
+    secret = request.session.pop(ROTATED_SECRET_KEY)[1] if rotated and rotated[0] == subscription.pk else None
+    return render(request, "portal/supplier/webhook_log.html", {
+        "subscription": subscription, "deliveries": deliveries, "size": LOG_SIZE, "new_secret": secret,
+        "overlap_until": subscription.overlap_until(),
+    })  # fmt: skip
 
 
 def _act(request, action, done: str):
@@ -96,3 +106,79 @@ def webhook_replay(request, delivery_id: int):
     _act(request, lambda: services.replay(request.principal, delivery),
          f"Livraison de l'événement evt_{delivery.event_id} relancée : elle part dans quelques secondes.")  # fmt: skip
     return redirect("portal:webhook_log", delivery.subscription_id)
+
+
+def duration_fr(seconds: int) -> str:
+    """« 24 heures », « 90 minutes », « 45 secondes »: the largest unit that counts it exactly."""
+    unit, name = next(
+        (u, n) for u, n in ((3600, "heure"), (60, "minute"), (1, "seconde")) if seconds % u == 0
+    )
+    count = seconds // unit
+    return f"{count} {name}{'s' if count > 1 else ''}"
+
+
+def rotation_panel(subscription) -> Panel:
+    overlap = int(services.secret_overlap().total_seconds())
+    if overlap:
+        current = (f"Le secret actuel ({subscription.secret_hint}) signe encore les livraisons pendant "
+                   f"{duration_fr(overlap)}, à côté du nouveau (deux signatures dans l'en-tête webhook-signature) : "
+                   "votre logiciel les accepte avec l'un ou l'autre. Installez le nouveau secret dans ce délai.")  # fmt: skip
+    else:
+        current = f"Le secret actuel ({subscription.secret_hint}) cesse aussitôt de signer les livraisons."
+    impact = [f"Un nouveau secret signe désormais les livraisons vers {subscription.url} ; il ne sera affiché "
+              "qu'une fois, sur la page suivante.", current]  # fmt: skip
+    if until := subscription.overlap_until():
+        impact.append(f"Le secret remplacé au renouvellement précédent, qui signe encore jusqu'au "
+                      f"{timezone.localtime(until):%d/%m/%Y à %H:%M}, cesse aussitôt de signer : seuls le nouveau "
+                      "secret et l'actuel restent valables.")  # fmt: skip
+    return Panel(
+        title="Renouveler le secret de signature", button="Renouveler le secret",
+        action=reverse("portal:webhook_rotate", args=[subscription.pk]),
+        back_url=reverse("portal:webhook_log", args=[subscription.pk]), back_label="Livraisons du webhook",
+        impact=impact, motive_label="", motive_required=False,
+        hidden={"secret_hint": subscription.secret_hint},  # a second POST of this panel rotates nothing more
+    )  # fmt: skip
+
+
+@administrator_only
+@require_http_methods(["GET", "POST"])
+def webhook_rotate(request, subscription_id: int):
+    """GET: the panel. POST: the new secret, shown once by the delivery log that follows (POST/redirect/GET)."""
+    subscription = get_object_or_404(services.subscriptions_of(request.principal), pk=subscription_id)
+    panel = rotation_panel(subscription)
+    if request.method != "POST":
+        return show(request, panel)
+    try:
+        subscription, secret = services.rotate_secret(
+            request.principal, subscription, seen_hint=request.POST.get("secret_hint", "")
+        )
+    except Refused as refusal:  # rotated since the panel was shown: the panel again, as the secret is now
+        subscription.refresh_from_db()
+        return show(request, rotation_panel(subscription), refusal=refusal.message, status=refusal.status)
+    request.session[ROTATED_SECRET_KEY] = [subscription.pk, secret]
+    return redirect("portal:webhook_log", subscription.pk)
+
+
+@administrator_only
+@require_http_methods(["GET", "POST"])
+def webhook_delete(request, subscription_id: int):
+    subscription = get_object_or_404(services.subscriptions_of(request.principal), pk=subscription_id)
+    count = services.deliveries_of(request.principal, subscription).count()
+    panel = Panel(
+        title="Supprimer l'abonnement webhook", button="Supprimer l'abonnement",
+        action=reverse("portal:webhook_delete", args=[subscription.pk]),
+        back_url=reverse("portal:webhook_log", args=[subscription.pk]), back_label="Livraisons du webhook",
+        impact=[f"L'abonnement vers {subscription.url} est supprimé, avec son journal ({count} livraison(s)).",
+                "Les livraisons en cours sont annulées : elles ne seront plus tentées. Les événements restent "
+                "lisibles dans le flux des changements (GET /api/v1/events).",
+                "Le journal d'audit garde l'adresse, les événements, l'auteur et la date de la suppression."],
+        motive_label="", motive_required=False,
+    )  # fmt: skip
+    if request.method != "POST":
+        return show(request, panel)
+    try:
+        services.delete(request.principal, subscription)
+    except Refused as refusal:
+        return show(request, panel, refusal=refusal.message, status=refusal.status)
+    messages.success(request, f"Abonnement supprimé : plus rien n'est envoyé à {subscription.url}.")
+    return redirect("portal:supplier_webhooks")
