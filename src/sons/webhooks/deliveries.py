@@ -130,7 +130,10 @@ def attempt_now(delivery: Delivery) -> sending.Outcome:
     return sending.post(target, headers, body)
 
 
-@task(queue_name="webhooks")  # its own queue: workers may be given to it (`sons worker --queues webhooks`)
+# Its own queue: workers may be given to it (`sons worker --queues webhooks`). Ahead of the other jobs
+# (priority): a worker that serves every queue takes a waiting delivery before the next fan-out job, whose
+# e-mails may keep it busy for half a minute (500 events), so that webhooks never wait behind a burst of e-mails.
+@task(queue_name="webhooks", priority=10)
 def deliver(delivery_id: int, number: int, replay: bool = False, final: bool = False) -> str:
     """Attempt `number` of the delivery (a job made for an attempt already made does nothing). `replay`: asked
     by the owner (marked so in the log); `final`: no retry after it (the replay of a finished delivery)."""
