@@ -65,9 +65,8 @@ def test_full_life_of_a_dossier(today, world):
             "message": "Merci de préciser le taux de TVA.",
         },
     )
-    assert asked.json() == [
-        {"id": dossier_id, "status": "ok", "state": "advance_to_complete", "message": None}
-    ]
+    assert asked.json() == [{"id": dossier_id, "status": "ok", "state": "advance_to_complete", "code": None,
+                             "message": None, "field": None}]  # fmt: skip
 
     # The supplier answers; the rules run again.
     answered = world.supplier.post(

@@ -389,12 +389,14 @@ def decide_many(
     action = DECISIONS[decision]
     for dossier_id, dossier in dossiers.items():
         if dossier is None:
-            report.append({"id": dossier_id, "status": "error", "message": "Dossier introuvable."})
+            report.append({"id": dossier_id, "status": "error", "code": "not_found",
+                           "message": "Dossier introuvable."})  # fmt: skip
             continue
         try:
             updated = action(principal, dossier, message)
         except Refused as error:
-            report.append({"id": dossier_id, "status": "error", "message": error.message})
+            report.append({"id": dossier_id, "status": "error", "code": error.code, "message": error.message,
+                           **({"field": error.field} if error.field else {})})  # fmt: skip
         else:
             report.append({"id": dossier_id, "status": "ok", "state": updated.state})
     return report
