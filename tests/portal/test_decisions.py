@@ -10,7 +10,7 @@ from django.urls import reverse
 from sons.dossiers.enums import DossierState as S
 from sons.dossiers.models import Dossier
 from sons.suppliers.enums import Role
-from tests.db_factories import DossierFactory
+from tests.db_factories import DossierFactory, join_pieces
 from tests.portal.factories import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -57,10 +57,12 @@ def test_a_rejection_or_a_completion_request_needs_its_motive(filed, decision, l
 
 
 def test_a_validation_goes_through_its_panel_its_message_optional(filed):
+    join_pieces(filed, "advance")
     instructor = signed_in(Role.ASP_INSTRUCTOR, "instructeur-valide")
     url = reverse("portal:dossier_decide", args=[filed.pk])
     page = html.unescape(instructor.get(url, {"decision": "validate"}).content.decode())
     assert "108,00" in page and "Valider la demande d'avance" in page
+    assert "Pièce manquante" not in page and "disabled" not in page
     instructor.post(url, {"decision": "validate", "motive": ""})
     assert state_of(filed) == S.ADVANCE_VALIDATED
 
@@ -154,6 +156,22 @@ def test_a_bulk_rejection_confirms_with_its_motive(today):
         reverse("portal:decide_bulk"), {**chosen, "confirmed": "1", "motive": "Pièces illisibles."}
     )
     assert (state_of(first), state_of(second)) == (S.ADVANCE_REJECTED, S.ADVANCE_REJECTED)
+
+
+def test_a_bulk_validation_reports_the_missing_order_and_validates_the_others(today):
+    today("2026-09-01")
+    lacking, complete = DossierFactory(), DossierFactory()
+    join_pieces(complete, "advance")
+    instructor = signed_in(Role.ASP_INSTRUCTOR, "instructeur-lot-valide")
+    chosen = {"decision": "validate", "dossiers": [lacking.pk, complete.pk], "confirmed": "1", "motive": ""}
+    done = instructor.post(reverse("portal:decide_bulk"), chosen, follow=True)
+    said = [html.unescape(str(m)) for m in done.context["messages"]]
+    assert (state_of(lacking), state_of(complete)) == (S.ADVANCE_FILED, S.ADVANCE_VALIDATED)
+    assert "1 dossier(s) traité(s)." in said
+    refusal = (f"Dossier n° {lacking.pk} : Validation impossible : pièce(s) obligatoire(s) manquante(s) — Copie du "
+               "bon de commande de la Prestation Ségur signé par le Client (AF §6.2). Demandez un complément au "
+               "Fournisseur.")  # fmt: skip
+    assert refusal in said
 
 
 def test_a_recovery_step_opens_its_panel_first(today):
