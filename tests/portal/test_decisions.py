@@ -56,6 +56,11 @@ def test_a_rejection_or_a_completion_request_needs_its_motive(filed, decision, l
     assert filed.transitions.order_by("-pk").first().reason == "Bon de commande illisible (AF §6.2)."
 
 
+ORDER_MISSING = (
+    "Pièce manquante : Copie du bon de commande de la Prestation Ségur signé par le Client (AF §6.2)"
+)
+
+
 def test_a_validation_goes_through_its_panel_its_message_optional(filed):
     join_pieces(filed, "advance")
     instructor = signed_in(Role.ASP_INSTRUCTOR, "instructeur-valide")
@@ -65,6 +70,67 @@ def test_a_validation_goes_through_its_panel_its_message_optional(filed):
     assert "Pièce manquante" not in page and "disabled" not in page
     instructor.post(url, {"decision": "validate", "motive": ""})
     assert state_of(filed) == S.ADVANCE_VALIDATED
+
+
+def test_an_advance_without_its_signed_order_cannot_be_validated_its_panel_says_so_first(filed):
+    """Filed without draft (the API, the bulk filings), the order came without its signed copy (§6.2): the
+    dossier page and the panel say so before the click, the button is disabled, a forced validation is refused."""
+    instructor = signed_in(Role.ASP_INSTRUCTOR, "instructeur-piece")
+    dossier_page = html.unescape(instructor.get(reverse("portal:dossier", args=[filed.pk])).content.decode())
+    assert ORDER_MISSING in dossier_page and "demandez un complément au Fournisseur" in dossier_page
+    url = reverse("portal:dossier_decide", args=[filed.pk])
+    panel = instructor.get(url, {"decision": "validate"})
+    page = html.unescape(panel.content.decode())
+    assert panel.status_code == 200 and ORDER_MISSING in page and 'data-testid="pieces-manquantes"' in page
+    assert '<button class="fr-btn" type="submit" disabled aria-describedby="pieces-manquantes">' in page
+    assert "?decision=request_completion" in page  # the completion request offered instead
+    forced = instructor.post(url, {"decision": "validate", "motive": ""})
+    refusal = html.unescape(forced.content.decode())
+    assert forced.status_code == 409
+    assert "Validation impossible : pièce(s) obligatoire(s) manquante(s)" in refusal
+    assert state_of(filed) == S.ADVANCE_FILED
+    assert not filed.transitions.filter(name="validate_advance").exists()
+    # The completion request's panel names the piece too; the supplier sees what to join.
+    completion = html.unescape(instructor.get(url, {"decision": "request_completion"}).content.decode())
+    assert ORDER_MISSING in completion and "Merci de joindre la pièce manquante" in completion
+    supplier = signed_in(Role.SUPPLIER_MEMBER, "fournisseur-piece", organisation=filed.supplier)
+    supplier_page = html.unescape(supplier.get(reverse("portal:dossier", args=[filed.pk])).content.decode())
+    assert ORDER_MISSING in supplier_page and "joignez-la au dossier" in supplier_page
+    # Joined, the alert is gone and the validation goes through.
+    join_pieces(filed, "advance")
+    assert ORDER_MISSING not in html.unescape(instructor.get(url, {"decision": "validate"}).content.decode())
+    assert instructor.post(url, {"decision": "validate", "motive": ""}).status_code == 302
+    assert state_of(filed) == S.ADVANCE_VALIDATED
+
+
+def queue_row(page: str, dossier) -> str:
+    link = f'href="{reverse("portal:dossier", args=[dossier.pk])}"'
+    (row,) = [row for row in page.split("<tr>") if link in row]
+    return row
+
+
+def test_the_queue_marks_the_advances_without_their_signed_order_in_one_query(filed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    joined = DossierFactory(advance_filed=True)
+    join_pieces(joined, "advance")
+    validated = DossierFactory(advance_validated=True)  # its order joined before its validation
+    instructor = signed_in(Role.ASP_INSTRUCTOR, "instructeur-file")
+    with CaptureQueriesContext(connection) as three:
+        page = instructor.get(reverse("portal:queue"), {"tab": "all"}).content.decode()
+    assert 'data-testid="piece-manquante"' in queue_row(page, filed)
+    assert "conforme" not in queue_row(page, filed)
+    assert 'data-testid="piece-manquante"' not in queue_row(page, joined) + queue_row(page, validated)
+    more = DossierFactory.create_batch(2, advance_filed=True)
+    with CaptureQueriesContext(connection) as five:
+        page = instructor.get(reverse("portal:queue"), {"tab": "all"}).content.decode()
+    assert all('data-testid="piece-manquante"' in queue_row(page, dossier) for dossier in more)
+
+    def page_queries(context):  # the session's own save is not the page's
+        return [q for q in context.captured_queries if "django_session" not in q["sql"]]
+
+    assert len(page_queries(five)) == len(page_queries(three))  # no query per dossier
 
 
 def test_the_declaration_of_incapacity_shows_the_recovery_and_needs_a_motive(today):
