@@ -31,7 +31,9 @@ class QueueWorld:
             **os.environ, **FAST,
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "SONS_TEST_DATABASE_URL": self.database_url,
-            "PYTHONPATH": str(ROOT),
+            # The caller's path kept after the root (bench/api_world.environment's idiom): a checkout run with
+            # PYTHONPATH=src has its processes import its own sources, not the shared virtualenv's install.
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")])),
         }  # fmt: skip
 
     def call(self, function: str, *args, timeout: float = 120):
