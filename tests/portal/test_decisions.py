@@ -93,6 +93,9 @@ def test_an_advance_without_its_signed_order_cannot_be_validated_its_panel_says_
     # The completion request's panel names the piece too; the supplier sees what to join.
     completion = html.unescape(instructor.get(url, {"decision": "request_completion"}).content.decode())
     assert ORDER_MISSING in completion and "Merci de joindre la pièce manquante" in completion
+    paying = signed_in(Role.ASP_PAYING_AGENT, "agent-payeur-piece")  # reads it: the instructor asks
+    paying_page = html.unescape(paying.get(reverse("portal:dossier", args=[filed.pk])).content.decode())
+    assert ORDER_MISSING in paying_page and "demandez un complément" not in paying_page
     supplier = signed_in(Role.SUPPLIER_MEMBER, "fournisseur-piece", organisation=filed.supplier)
     supplier_page = html.unescape(supplier.get(reverse("portal:dossier", args=[filed.pk])).content.decode())
     assert ORDER_MISSING in supplier_page and "joignez-la au dossier" in supplier_page

@@ -89,6 +89,8 @@ def missing_advice(dossier, principal) -> str:
                 "ci-dessous).")  # fmt: skip
     if dossier.state in (S.ADVANCE_TO_COMPLETE, S.BALANCE_TO_COMPLETE):
         return "La demande ne pourra être validée qu'une fois la pièce jointe par le Fournisseur."
+    if not principal.holds(Role.ASP_INSTRUCTOR):  # a paying agent, an ANS agent: the instructor asks
+        return "La demande ne peut pas être validée sans cette pièce."
     return "La demande ne peut pas être validée sans cette pièce : demandez un complément au Fournisseur."
 
 
@@ -388,8 +390,8 @@ def decision_of(dossier, decision: str) -> Panel:
     if decision == "validate":
         blocked = {}
         if missing:
-            blocked = {"disabled": True, "missing_advice": "Validation impossible tant que la pièce manque : "
-                       "demandez un complément au Fournisseur.",
+            blocked = {"disabled": True, "missing_advice": "Validation impossible tant qu'une pièce obligatoire "
+                       "manque : demandez un complément au Fournisseur.",
                        "alternative": ("Demander un complément…", reverse("portal:dossier_decide", args=[dossier.pk])
                                        + "?decision=request_completion")}  # fmt: skip
         return Panel(
