@@ -180,6 +180,19 @@ def preload(world: World, numbers: list[str], chunk: int = 1000) -> int:
     return filed_count
 
 
+def join_orders(dossier_ids: list[int]) -> None:
+    """The signed order's copy of each dossier (§6.2), as the supplier joins it after a direct filing: its row
+    only, no PDF rendered nor stored (what the filing of a draft and the validation of an advance require)."""
+    from sons.dossiers.enums import DocumentKind
+    from sons.dossiers.models import Document
+
+    order = {"kind": DocumentKind.ORDER, "name": "bon-de-commande.pdf", "sha256": "0" * 64, "size": 1000,
+             "uploaded_by": "banc"}  # fmt: skip
+    Document.objects.bulk_create(
+        (Document(dossier_id=pk, path=f"{pk}/bc.pdf", **order) for pk in dossier_ids), batch_size=2000
+    )
+
+
 def seq_reads(table: str = "dossiers_dossier") -> tuple[int, int]:
     """(sequential scans, rows read by them) of a table since the database's creation (pg_stat_user_tables)."""
     from django.db import connection

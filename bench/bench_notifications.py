@@ -9,7 +9,8 @@ e-mails get their own line (matched to their events by the `X-SONS-Event` header
 
 1. (Re)creates the PostgreSQL database bench_notifications (postgres@127.0.0.1:5432), migrates it, seeds one
    enrolled publisher with a referenced version and N professionals, and files N advance requests through the
-   domain's bulk filing (sons.dossiers.actions.file_many); the jobs these filings queued are dropped.
+   domain's bulk filing (sons.dossiers.actions.file_many), each with its signed order's copy joined after (a
+   row, no PDF: the validation requires it, §6.2); the jobs these filings queued are dropped.
 2. Starts an HTTP receiver in this process (127.0.0.1, a thread per request) that notes when each webhook-id
    arrives, subscribes the organisation to « request.validated » (sons.webhooks.services), and starts
    `--workers` worker processes (`manage.py worker`).
@@ -144,6 +145,7 @@ def prepare(changes: int):
     world = api_world.seed(changes)
     filed = api_world.preload(world, world.rpps)
     assert filed == changes, f"{filed} dossiers déposés sur {changes}"
+    api_world.join_orders(list(Dossier.objects.values_list("pk", flat=True)))  # §6.2: before the validation
     DBTaskResult.objects.all().delete()  # the filings' own notifications: not what is measured
     user = get_user_model().objects.create_user(username="instructeur-banc", password="x")
     Membership.objects.create(user=user, role=Role.ASP_INSTRUCTOR)

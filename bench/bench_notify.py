@@ -6,8 +6,9 @@ came), on PostgreSQL.
     .venv/bin/python bench/bench_notify.py [--changes 10000] [--workers 2] [--keep]
 
 1. (Re)creates the database bench_notify, migrates it, seeds one enrolled publisher with N clients and files
-   their N advance requests (sons.dossiers.actions.file_many); the jobs of those filings are dropped, then the
-   publisher gets one member with an e-mail address (immediate e-mails, the members' default).
+   their N advance requests (sons.dossiers.actions.file_many), each with its signed order's copy joined after (a
+   row, no PDF: the validation requires it, §6.2); the jobs of those filings are dropped, then the publisher
+   gets one member with an e-mail address (immediate e-mails, the members' default).
 2. Starts the SMTP server here and `--workers` worker processes (`manage.py worker`, settings
    bench.settings_notify), then validates the N dossiers with `decide_many` (each its own transaction, its
    event and fan-out job committed with it). Delivery runs while the validation goes on: it is off the path.
@@ -116,6 +117,7 @@ def main() -> None:
 
     world = api_world.seed(args.changes)
     filed = api_world.preload(world, world.rpps)
+    api_world.join_orders(list(Dossier.objects.values_list("pk", flat=True)))  # §6.2: before the validation
     DBTaskResult.objects.all().delete()  # the filings' own notifications are not measured
     member = get_user_model().objects.create_user("membre", email="membre@editeur.fr", password="x")
     Membership.objects.create(user=member, role=Role.SUPPLIER_MEMBER, organisation_id=world.organisation_id)

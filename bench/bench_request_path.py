@@ -71,13 +71,12 @@ def without_events():
 
 
 def fill(world: api_world.World, requests: int) -> tuple[list[int], list[int]]:
-    """(drafts with their order joined, filed requests): 2×`requests` of each."""
+    """(drafts, filed requests), each with its signed order joined: 2×`requests` of each."""
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
     from sons.dossiers import actions
-    from sons.dossiers.enums import DocumentKind
-    from sons.dossiers.models import Document, Dossier
+    from sons.dossiers.models import Dossier
     from sons.suppliers.enums import Role
     from sons.suppliers.models import Membership
     from sons.webhooks.models import Subscription
@@ -91,12 +90,11 @@ def fill(world: api_world.World, requests: int) -> tuple[list[int], list[int]]:
         actions.file_many(principal, api_world._items(world, filed[start : start + 500]))
         actions.file_many(principal, api_world._items(world, drafts[start : start + 500]), draft=True)
     draft_ids = list(Dossier.objects.filter(state="draft").order_by("pk").values_list("pk", flat=True))
+    filed_ids = list(
+        Dossier.objects.filter(state="advance_filed").order_by("pk").values_list("pk", flat=True)
+    )
     with transaction.atomic():
-        order = {"kind": DocumentKind.ORDER, "name": "bon-de-commande.pdf", "sha256": "0" * 64, "size": 1000,
-                 "uploaded_by": "banc"}  # fmt: skip
-        Document.objects.bulk_create(
-            Document(dossier_id=pk, path=f"{pk}/bc.pdf", **order) for pk in draft_ids
-        )
+        api_world.join_orders([*draft_ids, *filed_ids])  # the draft's filing and the validation require it
         users = get_user_model().objects
         supplier = users.create_user("fournisseur-banc", email="fournisseur@editeur.fr", password="x")
         Membership.objects.create(
@@ -106,9 +104,6 @@ def fill(world: api_world.World, requests: int) -> tuple[list[int], list[int]]:
         Membership.objects.create(user=instructor, role=Role.ASP_INSTRUCTOR)
         Subscription.objects.create(organisation_id=world.organisation_id, url="https://editeur.example/sons",
                                     kinds=[kind for kind, _ in supplier_kinds()], secret="whsec_banc", created_by=supplier)  # fmt: skip
-    filed_ids = list(
-        Dossier.objects.filter(state="advance_filed").order_by("pk").values_list("pk", flat=True)
-    )
     return draft_ids, filed_ids
 
 

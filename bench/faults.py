@@ -212,7 +212,9 @@ def filing(world: World, number: str) -> dict:
 
 
 def validated(world: World, numbers: list[str]) -> list[int]:
-    """Dossiers filed and their advance validated, in process."""
+    """Dossiers filed, their signed order's copy joined (a row, no PDF: §6.2) and their advance validated, in
+    process."""
+    from bench.api_world import join_orders
     from sons import clock
     from sons.dossiers import actions
     from sons.suppliers.models import Organisation
@@ -221,8 +223,11 @@ def validated(world: World, numbers: list[str]) -> list[int]:
     organisation = Organisation.objects.get(name="Éditeur des pannes")
     supplier = Principal("supplier_member", "pannes", None, organisation)
     with clock.as_of(date.fromisoformat(FILED_ON)):
-        results = actions.file_many(supplier, [filing(world, n) for n in numbers])
-        return [actions.validate(world.instructor, r.dossier).pk for r in results if r.error is None]
+        results = [
+            r for r in actions.file_many(supplier, [filing(world, n) for n in numbers]) if r.error is None
+        ]
+        join_orders([r.dossier.pk for r in results])
+        return [actions.validate(world.instructor, r.dossier).pk for r in results]
 
 
 def paid(world: World, numbers: list[str]) -> int:

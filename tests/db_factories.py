@@ -193,6 +193,8 @@ def take(step: str, dossier: Dossier, actors: dict) -> Dossier:
     later = {S.BALANCE_VALIDATED, S.BALANCE_FILED}
     match step:
         case "validate":
+            if dossier.state == S.ADVANCE_FILED:  # the direct filing joins the signed order after (§6.2)
+                join_pieces(dossier, "advance")
             actions.validate(instructor, dossier)
         case "ask":
             actions.request_completion(instructor, dossier, "Merci de joindre la pièce manquante.")

@@ -18,7 +18,7 @@ from tests.db_factories import (
 )
 from tests.declarations import BALANCE, filing, order
 
-__all__ = ["BALANCE", "Api", "World", "filing", "make_world", "order"]
+__all__ = ["BALANCE", "Api", "World", "filing", "join_through_api", "make_world", "order"]
 
 
 class Api:
@@ -70,3 +70,21 @@ def make_world() -> World:
         professionals=ProfessionalFactory.create_batch(8),
         centre=CentreFactory(),
     )
+
+
+def join_through_api(api: Api, request: str, *dossier_ids: int) -> None:
+    """The pieces the AF requires with `request` (§6.2: the signed order; §6.4: the invoice and the VA) joined to
+    each dossier through the API, as a supplier does after filing directly (without draft) or before its balance."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test.client import MULTIPART_CONTENT
+
+    from sons.dossiers.pieces import REQUIRED
+    from tests.documents.pdfs import text_pdf
+
+    contents = {piece.kind: text_pdf(piece.label) for piece in REQUIRED[request]}
+    for dossier_id in dossier_ids:
+        for kind, content in contents.items():
+            upload = SimpleUploadedFile(f"{kind}.pdf", content, content_type="application/pdf")
+            response = api.post(f"/dossiers/{dossier_id}/documents", {"kind": kind, "file": upload},
+                                content_type=MULTIPART_CONTENT)  # fmt: skip
+            assert response.status_code == 201, response.content

@@ -27,7 +27,8 @@ CODES: dict[str, tuple[int, str]] = {
     ),
     "missing_piece": (
         422,
-        "pièce obligatoire manquante pour déposer la demande (bon de commande §6.2 ; facture et VA §6.4)",
+        "pièce obligatoire manquante pour déposer ou valider la demande (bon de commande §6.2 ; facture et VA "
+        "§6.4)",
     ),
     "reference_taken": (409, "référence de commande déjà employée par un autre dossier de l'organisation"),
     "idempotency_in_progress": (409, "une requête avec cette clé d'idempotence est en cours"),
@@ -116,7 +117,8 @@ class ReferenceTaken(Conflict):
 
 
 class MissingPiece(Invalid):
-    """A request filed without a piece the AF requires with it (§6.2, §6.4): `missing` lists their kinds."""
+    """A request filed, or validated, without a piece the AF requires with it (§6.2, §6.4): `missing` lists their
+    kinds."""
 
     code = "missing_piece"
 

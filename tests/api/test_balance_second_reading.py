@@ -5,7 +5,7 @@ import pytest
 
 from sons.dossiers.models import Dossier
 from tests.api.test_dossiers import join_balance_pieces, prepare_and_pay
-from tests.worlds import BALANCE, filing
+from tests.worlds import BALANCE, filing, join_through_api
 
 pytestmark = pytest.mark.django_db
 
@@ -15,6 +15,7 @@ def paid_dossier_with_validated_pilot(world) -> int:
         world.supplier.post("/dossiers", filing(world, rpps=p.rpps)).json()["id"]
         for p in world.professionals[:5]
     ]
+    join_through_api(world.supplier, "advance", *ids)  # the signed orders, joined after the filing (§6.2)
     world.instructor.post("/instruction/decisions", {"dossier_ids": ids, "decision": "validate"})
     prepare_and_pay(world)
     pilot = world.supplier.post(

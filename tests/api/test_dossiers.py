@@ -7,21 +7,12 @@ import pytest
 
 from sons.audit.journal import verify
 from sons.dossiers.models import Dossier
-from tests.worlds import BALANCE, filing
+from tests.worlds import BALANCE, filing, join_through_api
 
 
 def join_balance_pieces(world, dossier_id: int) -> None:
     """The invoice and the VA joined through the API, as the balance request requires them (§6.4)."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.test.client import MULTIPART_CONTENT
-
-    from tests.documents.pdfs import text_pdf
-
-    for kind in ("invoice", "va"):
-        upload = SimpleUploadedFile(f"{kind}.pdf", text_pdf(kind), content_type="application/pdf")
-        response = world.supplier.post(f"/dossiers/{dossier_id}/documents", {"kind": kind, "file": upload},
-                                       content_type=MULTIPART_CONTENT)  # fmt: skip
-        assert response.status_code == 201, response.content
+    join_through_api(world.supplier, "balance", dossier_id)
 
 
 def prepare_and_pay(world) -> dict:
@@ -65,9 +56,8 @@ def test_full_life_of_a_dossier(today, world):
             "message": "Merci de préciser le taux de TVA.",
         },
     )
-    assert asked.json() == [
-        {"id": dossier_id, "status": "ok", "state": "advance_to_complete", "message": None}
-    ]
+    assert asked.json() == [{"id": dossier_id, "status": "ok", "state": "advance_to_complete", "code": None,
+                             "message": None, "field": None}]  # fmt: skip
 
     # The supplier answers; the rules run again.
     answered = world.supplier.post(
@@ -76,6 +66,20 @@ def test_full_life_of_a_dossier(today, world):
     assert answered.status_code == 200, answered.json()
     assert answered.json()["state"] == "advance_filed"
     assert answered.json()["decision"] == "admissible"
+
+    # Filed without draft, the order came without its signed copy: not conforming, the validation waits for it
+    # (§6.2), the refusal naming the piece and the field, as the filing of a draft does.
+    missing_order = world.instructor.post(
+        "/instruction/decisions", {"dossier_ids": [dossier_id], "decision": "validate"}
+    )
+    assert missing_order.status_code == 200
+    (item,) = missing_order.json()
+    assert (item["status"], item["code"], item["field"], item["state"]) == (
+        "error", "missing_piece", "documents", None)  # fmt: skip
+    assert item["message"].startswith("Validation impossible : pièce(s) obligatoire(s) manquante(s) — Copie du "
+                                      "bon de commande de la Prestation Ségur signé par le Client (AF §6.2).")  # fmt: skip
+    assert Dossier.objects.get(pk=dossier_id).state == "advance_filed"
+    join_through_api(world.supplier, "advance", dossier_id)
 
     # Validated, then paid in a batch: 40 % of 270.00.
     validated = world.instructor.post(
@@ -109,6 +113,7 @@ def test_pilot_then_balance_paid(today, world):
     for professional in world.professionals[:5]:
         response = world.supplier.post("/dossiers", filing(world, rpps=professional.rpps))
         ids.append(response.json()["id"])
+    join_through_api(world.supplier, "advance", *ids)  # the signed orders, joined after the filing (§6.2)
     decisions = world.instructor.post("/instruction/decisions", {"dossier_ids": ids, "decision": "validate"})
     assert {item["state"] for item in decisions.json()} == {"advance_validated"}
     prepare_and_pay(world)

@@ -39,7 +39,7 @@ from werkzeug import Client
 
 from sons.recoveries.models import RecoveryCase
 from tests.db_factories import ProfessionalFactory, SolutionVersionFactory
-from tests.worlds import filing
+from tests.worlds import filing, join_through_api
 
 MAX_EXAMPLES = 25
 
@@ -73,6 +73,7 @@ def targets(world):
 
     supplier, instructor, payer = world.supplier, world.instructor, world.paying_agent
     paid = [ok(supplier.post("/dossiers", filing(world, rpps=p.rpps)))["id"] for p in world.professionals[:6]]
+    join_through_api(supplier, "advance", *paid)  # the signed orders, joined after the filing (§6.2)
     ok(instructor.post("/instruction/decisions", {"dossier_ids": paid, "decision": "validate"}))
     batch_paid = ok(payer.post("/payments/batches"), status=(201,))["id"]
     ok(payer.post(f"/payments/batches/{batch_paid}/send"))
@@ -87,6 +88,7 @@ def targets(world):
     ok(instructor.post("/instruction/decisions", asked))
     draft = ok(supplier.post("/dossiers?draft=true", filing(world, rpps=world.professionals[7].rpps)))["id"]
     validated = ok(supplier.post("/dossiers", filing(world, rpps=ProfessionalFactory().rpps)))["id"]
+    join_through_api(supplier, "advance", validated)
     ok(instructor.post("/instruction/decisions", {"dossier_ids": [validated], "decision": "validate"}))
     batch_prepared = ok(payer.post("/payments/batches"), status=(201,))["id"]
     filed = ok(supplier.post("/dossiers", filing(world, rpps=ProfessionalFactory().rpps)))["id"]

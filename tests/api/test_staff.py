@@ -13,13 +13,14 @@ from sons.directory.models import DeMinimisAid
 from sons.dossiers.models import Dossier
 from sons.recoveries.models import RecoveryCase
 from tests.db_factories import SolutionFactory, SolutionVersionFactory
-from tests.worlds import filing
+from tests.worlds import filing, join_through_api
 
 pytestmark = pytest.mark.django_db
 
 
 def file_validate_pay(world, professionals) -> list[int]:
     ids = [world.supplier.post("/dossiers", filing(world, rpps=p.rpps)).json()["id"] for p in professionals]
+    join_through_api(world.supplier, "advance", *ids)  # the signed orders, joined after the filing (§6.2)
     world.instructor.post("/instruction/decisions", {"dossier_ids": ids, "decision": "validate"})
     batch = world.paying_agent.post("/payments/batches", key=str(uuid.uuid4())).json()
     world.paying_agent.post(f"/payments/batches/{batch['id']}/send")
@@ -103,6 +104,7 @@ def test_exception_resolved_by_the_ans_decision(today, world):
     data["solution_version_id"] = pending.pk
     filed = world.supplier.post("/dossiers", data).json()
     assert filed["decision"] == "admissible_subject_to_referencing", filed["findings"]
+    join_through_api(world.supplier, "advance", filed["id"])
     decided = world.instructor.post(
         "/instruction/decisions", {"dossier_ids": [filed["id"]], "decision": "validate"}
     )
@@ -215,6 +217,7 @@ def test_rejected_batch_makes_requests_payable_again(world):
         world.supplier.post("/dossiers", filing(world, rpps=p.rpps)).json()["id"]
         for p in world.professionals[:2]
     ]
+    join_through_api(world.supplier, "advance", *ids)
     world.instructor.post("/instruction/decisions", {"dossier_ids": ids, "decision": "validate"})
     first = world.paying_agent.post("/payments/batches").json()
     assert world.paying_agent.post(f"/payments/batches/{first['id']}/reject").json()["state"] == "rejected"

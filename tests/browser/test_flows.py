@@ -2,7 +2,8 @@
 violation, a screenshot): a draft edited, another deleted, the missing order joined from the filing's recap and
 the request filed with its receipt; the instructor's queue opening on « À instruire » with its select-all box (a
 static script, under the CSP); a rejection decided on its panel with its motive, then shown at the top of the
-dossier with its letter and the means of redress."""
+dossier with its letter and the means of redress; a request filed without draft and without its signed order,
+marked in the queue, its missing piece said on its page and on the validation's panel, whose button is disabled."""
 
 import pytest
 
@@ -82,3 +83,17 @@ def test_drafts_filing_queue_and_decision_in_the_browser(browser, live_server, w
     letter = decision.get_by_role("link", name="Lettre de décision")
     assert page.request.get(letter.get_attribute("href")).headers["content-type"] == "application/pdf"
     walk.check("flow-03-decision-et-lettre")
+
+    # Filed without draft (the API's door), another request lacks its signed order (§6.2): the queue marks it,
+    # its page says so, and its validation's panel too, the button disabled and the completion request offered.
+    walk.goto("/instruction/", check=False)
+    row = page.locator("tr", has=page.get_by_label(f"Sélectionner le dossier {others[0].pk}"))
+    assert row.get_by_test_id("piece-manquante").is_visible()
+    walk.goto(f"/dossiers/{others[0].pk}/", check=False)
+    assert "Copie du bon de commande" in page.get_by_test_id("pieces-manquantes").text_content()
+    page.get_by_role("link", name="Valider…").click()
+    assert "Copie du bon de commande" in page.get_by_test_id("pieces-manquantes").text_content()
+    assert page.get_by_role("button", name="Valider la demande d'avance").is_disabled()
+    assert page.get_by_role("link", name="Demander un complément…").is_visible()
+    walk.check("flow-04-validation-piece-manquante")
+    assert Dossier.objects.get(pk=others[0].pk).state == S.ADVANCE_FILED

@@ -29,6 +29,7 @@ from tests.browser.walker import (
     order_pdf,
     second_factor,
 )
+from tests.db_factories import join_pieces
 from tests.portal.world import PASSWORD, account
 
 pytestmark = [needs_chromium, needs_axe, pytest.mark.django_db(transaction=True)]
@@ -81,7 +82,9 @@ def test_whole_path_in_the_browser(browser, live_server, world, width, tmp_path)
     file_draft(walk, order_pdf(tmp_path), check="05d-recapitulatif-du-depot")
     walk.check("05e-demande-deposee")
     dossier = Dossier.objects.get(rpps=client.rpps)
-    others = [world.file(p) for p in world.professionals[1:3]]
+    others = [world.file(p) for p in world.professionals[1:3]]  # filed without draft, as the API does
+    for other in others:
+        join_pieces(other, "advance")  # their signed orders joined after (§6.2), before the validation
     walk.sign_out()
 
     # The instructor asks for a completion on this dossier, through its panel.

@@ -104,6 +104,7 @@ def test_a_validation_letter_states_the_amount_paid(today):
     today("2026-09-01")
     dossier = DossierFactory()
     supplier = signed_in(Role.SUPPLIER_MEMBER, "fournisseur-lettre", dossier.supplier)
+    join_pieces(dossier, "advance")  # the signed order, joined after the direct filing (§6.2)
     decide(dossier, "validate", "")
     _, text = letter_of(supplier, dossier)  # the supplier reads it too
     assert "Décision de validation" in text and "est validée" in text and "108,00" in text

@@ -15,7 +15,7 @@ from sons.suppliers.models import Membership
 from tests.api.test_staff import file_validate_pay
 from tests.db_factories import staff
 from tests.documents.pdfs import upload
-from tests.worlds import Api, filing
+from tests.worlds import Api, filing, join_through_api
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,7 @@ def test_only_the_instructor_records_observations(world):
 def test_the_administrator_may_validate_but_never_pay(world):
     admin = Api(staff(Role.ADMIN, "admin")[1])
     filed = world.supplier.post("/dossiers", filing(world))
+    join_through_api(world.supplier, "advance", filed.json()["id"])  # the signed order (§6.2)
     decided = admin.post(
         "/instruction/decisions", {"dossier_ids": [filed.json()["id"]], "decision": "validate"}
     )

@@ -7,7 +7,7 @@ from django.urls import reverse
 from sons.directory.models import Professional
 from sons.dossiers import actions, evaluations
 from sons.suppliers.enums import Role
-from tests.db_factories import DossierFactory, staff, supplier_token
+from tests.db_factories import DossierFactory, join_pieces, staff, supplier_token
 from tests.portal.factories import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +19,7 @@ def test_each_decision_keeps_its_evaluation_with_its_trace(today):
     instructor = staff(Role.ASP_INSTRUCTOR, "instructrice")[0]
     actions.request_completion(instructor, dossier, "Le taux de TVA manque.")
     supplier = supplier_token(dossier.supplier)[0]
+    join_pieces(dossier, "advance")  # the signed order, joined after the direct filing (§6.2)
     actions.complete(supplier, dossier, {"order": {"vat_rate": "20"}}, "Taux ajouté.")
     actions.validate(instructor, dossier)
     kept = list(dossier.evaluations.order_by("at", "pk"))

@@ -155,7 +155,7 @@ def test_the_advance_is_validated_at_the_rate_in_force_that_day(
 ):
     from sons.rules import engine, load_parameters
     from sons.suppliers.enums import Role
-    from tests.db_factories import staff
+    from tests.db_factories import join_pieces, staff
 
     raised = load_parameters().with_value(
         "vat_rates_in_force", date(2027, 1, 1), {"20": "21", "8.5": "8.5"}, "test"
@@ -163,6 +163,7 @@ def test_the_advance_is_validated_at_the_rate_in_force_that_day(
     monkeypatch.setattr(engine, "load", lambda: raised)
     dossier = filer({"rpps": ProfessionalFactory().rpps, "de_minimis_other_aid": "0.00"})
     assert str(dossier.financed) == "270.00"
+    join_pieces(dossier, "advance")  # the signed order, joined after the direct filing (§6.2)
     today(validated_on)
     instructor, _ = staff(Role.ASP_INSTRUCTOR, "instructeur")
     validated = actions.validate(instructor, dossier)

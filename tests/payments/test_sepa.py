@@ -14,7 +14,7 @@ from django.utils import timezone
 from sons.payments.models import Payment, PaymentBatch
 from sons.payments.sepa import debtor, sepa_text
 from sons.suppliers.models import Organisation
-from tests.worlds import filing
+from tests.worlds import filing, join_through_api
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,7 @@ SEPA_LATIN = re.compile(r"^[A-Za-z0-9/?:().,'+ -]*$")
 
 def file_and_validate(world, professionals) -> list[int]:
     ids = [world.supplier.post("/dossiers", filing(world, rpps=p.rpps)).json()["id"] for p in professionals]
+    join_through_api(world.supplier, "advance", *ids)  # the signed orders, joined after the filing (§6.2)
     decided = world.instructor.post("/instruction/decisions", {"dossier_ids": ids, "decision": "validate"})
     assert [item["status"] for item in decided.json()] == ["ok"] * len(ids)
     return ids

@@ -2,7 +2,13 @@
 
 from sons.dossiers.actions import file_many, validate
 from sons.suppliers.enums import Role
-from tests.db_factories import ProfessionalFactory, enrolled_publisher_version, staff, supplier_token
+from tests.db_factories import (
+    ProfessionalFactory,
+    enrolled_publisher_version,
+    join_pieces,
+    staff,
+    supplier_token,
+)
 from tests.worlds import order
 
 
@@ -18,5 +24,6 @@ def paying_agents_and_validated_advances(agents: int, dossiers: int) -> list:
         for p in ProfessionalFactory.create_batch(dossiers)
     ]  # fmt: skip
     for result in file_many(supplier, items):
+        join_pieces(result.dossier, "advance")  # the signed order, joined after the direct filing (§6.2)
         validate(instructor, result.dossier)
     return [staff(Role.ASP_PAYING_AGENT, f"agent-{n}")[0] for n in range(agents)]

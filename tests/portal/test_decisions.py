@@ -10,7 +10,7 @@ from django.urls import reverse
 from sons.dossiers.enums import DossierState as S
 from sons.dossiers.models import Dossier
 from sons.suppliers.enums import Role
-from tests.db_factories import DossierFactory
+from tests.db_factories import DossierFactory, join_pieces
 from tests.portal.factories import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -56,13 +56,84 @@ def test_a_rejection_or_a_completion_request_needs_its_motive(filed, decision, l
     assert filed.transitions.order_by("-pk").first().reason == "Bon de commande illisible (AF §6.2)."
 
 
+ORDER_MISSING = (
+    "Pièce manquante : Copie du bon de commande de la Prestation Ségur signé par le Client (AF §6.2)"
+)
+
+
 def test_a_validation_goes_through_its_panel_its_message_optional(filed):
+    join_pieces(filed, "advance")
     instructor = signed_in(Role.ASP_INSTRUCTOR, "instructeur-valide")
     url = reverse("portal:dossier_decide", args=[filed.pk])
     page = html.unescape(instructor.get(url, {"decision": "validate"}).content.decode())
     assert "108,00" in page and "Valider la demande d'avance" in page
+    assert "Pièce manquante" not in page and "disabled" not in page
     instructor.post(url, {"decision": "validate", "motive": ""})
     assert state_of(filed) == S.ADVANCE_VALIDATED
+
+
+def test_an_advance_without_its_signed_order_cannot_be_validated_its_panel_says_so_first(filed):
+    """Filed without draft (the API, the bulk filings), the order came without its signed copy (§6.2): the
+    dossier page and the panel say so before the click, the button is disabled, a forced validation is refused."""
+    instructor = signed_in(Role.ASP_INSTRUCTOR, "instructeur-piece")
+    dossier_page = html.unescape(instructor.get(reverse("portal:dossier", args=[filed.pk])).content.decode())
+    assert ORDER_MISSING in dossier_page and "demandez un complément au Fournisseur" in dossier_page
+    url = reverse("portal:dossier_decide", args=[filed.pk])
+    panel = instructor.get(url, {"decision": "validate"})
+    page = html.unescape(panel.content.decode())
+    assert panel.status_code == 200 and ORDER_MISSING in page and 'data-testid="pieces-manquantes"' in page
+    assert '<button class="fr-btn" type="submit" disabled aria-describedby="pieces-manquantes">' in page
+    assert "?decision=request_completion" in page  # the completion request offered instead
+    forced = instructor.post(url, {"decision": "validate", "motive": ""})
+    refusal = html.unescape(forced.content.decode())
+    assert forced.status_code == 409
+    assert "Validation impossible : pièce(s) obligatoire(s) manquante(s)" in refusal
+    assert state_of(filed) == S.ADVANCE_FILED
+    assert not filed.transitions.filter(name="validate_advance").exists()
+    # The completion request's panel names the piece too; the supplier sees what to join.
+    completion = html.unescape(instructor.get(url, {"decision": "request_completion"}).content.decode())
+    assert ORDER_MISSING in completion and "Merci de joindre la pièce manquante" in completion
+    paying = signed_in(Role.ASP_PAYING_AGENT, "agent-payeur-piece")  # reads it: the instructor asks
+    paying_page = html.unescape(paying.get(reverse("portal:dossier", args=[filed.pk])).content.decode())
+    assert ORDER_MISSING in paying_page and "demandez un complément" not in paying_page
+    supplier = signed_in(Role.SUPPLIER_MEMBER, "fournisseur-piece", organisation=filed.supplier)
+    supplier_page = html.unescape(supplier.get(reverse("portal:dossier", args=[filed.pk])).content.decode())
+    assert ORDER_MISSING in supplier_page and "joignez-la au dossier" in supplier_page
+    # Joined, the alert is gone and the validation goes through.
+    join_pieces(filed, "advance")
+    assert ORDER_MISSING not in html.unescape(instructor.get(url, {"decision": "validate"}).content.decode())
+    assert instructor.post(url, {"decision": "validate", "motive": ""}).status_code == 302
+    assert state_of(filed) == S.ADVANCE_VALIDATED
+
+
+def queue_row(page: str, dossier) -> str:
+    link = f'href="{reverse("portal:dossier", args=[dossier.pk])}"'
+    (row,) = [row for row in page.split("<tr>") if link in row]
+    return row
+
+
+def test_the_queue_marks_the_advances_without_their_signed_order_in_one_query(filed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    joined = DossierFactory(advance_filed=True)
+    join_pieces(joined, "advance")
+    validated = DossierFactory(advance_validated=True)  # its order joined before its validation
+    instructor = signed_in(Role.ASP_INSTRUCTOR, "instructeur-file")
+    with CaptureQueriesContext(connection) as three:
+        page = instructor.get(reverse("portal:queue"), {"tab": "all"}).content.decode()
+    assert 'data-testid="piece-manquante"' in queue_row(page, filed)
+    assert "conforme" not in queue_row(page, filed)
+    assert 'data-testid="piece-manquante"' not in queue_row(page, joined) + queue_row(page, validated)
+    more = DossierFactory.create_batch(2, advance_filed=True)
+    with CaptureQueriesContext(connection) as five:
+        page = instructor.get(reverse("portal:queue"), {"tab": "all"}).content.decode()
+    assert all('data-testid="piece-manquante"' in queue_row(page, dossier) for dossier in more)
+
+    def page_queries(context):  # the session's own save is not the page's
+        return [q for q in context.captured_queries if "django_session" not in q["sql"]]
+
+    assert len(page_queries(five)) == len(page_queries(three))  # no query per dossier
 
 
 def test_the_declaration_of_incapacity_shows_the_recovery_and_needs_a_motive(today):
@@ -154,6 +225,22 @@ def test_a_bulk_rejection_confirms_with_its_motive(today):
         reverse("portal:decide_bulk"), {**chosen, "confirmed": "1", "motive": "Pièces illisibles."}
     )
     assert (state_of(first), state_of(second)) == (S.ADVANCE_REJECTED, S.ADVANCE_REJECTED)
+
+
+def test_a_bulk_validation_reports_the_missing_order_and_validates_the_others(today):
+    today("2026-09-01")
+    lacking, complete = DossierFactory(), DossierFactory()
+    join_pieces(complete, "advance")
+    instructor = signed_in(Role.ASP_INSTRUCTOR, "instructeur-lot-valide")
+    chosen = {"decision": "validate", "dossiers": [lacking.pk, complete.pk], "confirmed": "1", "motive": ""}
+    done = instructor.post(reverse("portal:decide_bulk"), chosen, follow=True)
+    said = [html.unescape(str(m)) for m in done.context["messages"]]
+    assert (state_of(lacking), state_of(complete)) == (S.ADVANCE_FILED, S.ADVANCE_VALIDATED)
+    assert "1 dossier(s) traité(s)." in said
+    refusal = (f"Dossier n° {lacking.pk} : Validation impossible : pièce(s) obligatoire(s) manquante(s) — Copie du "
+               "bon de commande de la Prestation Ségur signé par le Client (AF §6.2). Demandez un complément au "
+               "Fournisseur.")  # fmt: skip
+    assert refusal in said
 
 
 def test_a_recovery_step_opens_its_panel_first(today):

@@ -99,6 +99,8 @@ def test_bulk_upload_reports_each_line_and_files_the_good_ones(client, spaces, t
 
 def test_instructor_filters_saves_a_view_and_decides_in_bulk(client, spaces):
     dossiers = [spaces.file(p) for p in spaces.professionals[:3]]
+    for dossier in dossiers:
+        join_pieces(dossier, "advance")  # the signed order, joined after the direct filing (§6.2)
     signed_in(client, spaces.instructor)
     page = client.get(reverse("portal:queue"), {"state": S.ADVANCE_FILED}).content.decode()
     assert "3 dossier(s)" in page
@@ -127,6 +129,7 @@ def test_paying_agent_prepares_sends_and_confirms_a_batch(client, spaces):
     from sons.dossiers import actions
 
     dossier = spaces.file(spaces.professionals[0])
+    join_pieces(dossier, "advance")
     actions.validate(spaces.instructor, dossier)
     signed_in(client, spaces.paying_agent)
     response = client.post(reverse("portal:batch_prepare"))
@@ -163,6 +166,7 @@ def test_instructor_exports_the_current_view_and_sees_document_checks(client, sp
     dossiers = [spaces.file(p) for p in spaces.professionals[:3]]
     from sons.dossiers import actions
 
+    join_pieces(dossiers[0], "advance")
     actions.validate(spaces.instructor, dossiers[0])
     from fpdf import FPDF
 
@@ -191,6 +195,7 @@ def test_supplier_submits_a_pilot_checked_by_the_rules(client, spaces):
 
     dossiers = [spaces.file(p) for p in spaces.professionals[:5]]
     for dossier in dossiers:
+        join_pieces(dossier, "advance")
         actions.validate(spaces.instructor, dossier)
     signed_in(client, spaces.supplier)
     ids = [d.pk for d in dossiers]
@@ -229,6 +234,7 @@ def test_supplier_files_the_balance_from_the_dossier_page(today, client, spaces)
     from sons.payments.actions import confirm_batch, prepare_batch, send_batch
 
     dossier = spaces.file(spaces.professionals[0])
+    join_pieces(dossier, "advance")
     actions.validate(spaces.instructor, dossier)
     confirm_batch(spaces.paying_agent, send_batch(spaces.paying_agent, prepare_batch(spaces.paying_agent)))
     today("2027-12-10")
@@ -328,7 +334,9 @@ def test_the_dossier_page_offers_the_steps_the_workflow_allows(client, spaces):
     from sons.dossiers import actions
 
     filed = spaces.file(spaces.professionals[0])
-    validated = actions.validate(spaces.instructor, spaces.file(spaces.professionals[1]))
+    validated = spaces.file(spaces.professionals[1])
+    join_pieces(validated, "advance")
+    validated = actions.validate(spaces.instructor, validated)
     signed_in(client, spaces.supplier)
     incapacity = "Déclarer l'incapacité"
     assert incapacity not in client.get(reverse("portal:dossier", args=[filed.pk])).content.decode()

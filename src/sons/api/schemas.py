@@ -252,7 +252,15 @@ class DecisionItemOut(Schema):
     id: int
     status: Literal["ok", "error"]
     state: State | None = None
+    code: str | None = Field(
+        None,
+        description="error : code stable du refus (voir ErrorOut), ex. `missing_piece` : pièce obligatoire manquante",
+        json_schema_extra={"enum": list(CODES)},
+    )
     message: str | None = None
+    field: str | None = Field(
+        None, description="error : champ en cause, ex. `documents` pour une pièce manquante"
+    )
 
 
 class BatchOut(Schema):

@@ -353,7 +353,9 @@ def reject(principal: Principal, dossier: Dossier, message: str) -> Dossier:
 
 
 def validate(principal: Principal, dossier: Dossier, message: str = "") -> Dossier:
-    """Validate a request without blocking findings; the rules run again on today's facts."""
+    """Validate a request without blocking findings and with the pieces the AF requires with it (§6.2: the
+    signed order, joined after the filing by the direct filing doors; §6.4: the invoice and the VA); the rules run
+    again on today's facts."""
     request = "balance" if dossier.state == S.BALANCE_FILED else "advance"
 
     step = "validate_balance" if request == "balance" else "validate_advance"
@@ -371,6 +373,7 @@ def validate(principal: Principal, dossier: Dossier, message: str = "") -> Dossi
         if locked.decision == NOT_ADMISSIBLE:
             blocking = [f["message"] for f in locked.findings if f["severity"] == "blocking"]
             raise TransitionRefused("Constats bloquants : " + " ; ".join(blocking))
+        pieces.require_to_validate(locked, request)  # after the rules: a blocking finding says more
         if request == "advance" and locked.decision == ADMISSIBLE_SUBJECT_TO_REFERENCING:
             return S.ADVANCE_SUBJECT_TO_REFERENCING
         return None
@@ -389,12 +392,14 @@ def decide_many(
     action = DECISIONS[decision]
     for dossier_id, dossier in dossiers.items():
         if dossier is None:
-            report.append({"id": dossier_id, "status": "error", "message": "Dossier introuvable."})
+            report.append({"id": dossier_id, "status": "error", "code": "not_found",
+                           "message": "Dossier introuvable."})  # fmt: skip
             continue
         try:
             updated = action(principal, dossier, message)
         except Refused as error:
-            report.append({"id": dossier_id, "status": "error", "message": error.message})
+            report.append({"id": dossier_id, "status": "error", "code": error.code, "message": error.message,
+                           **({"field": error.field} if error.field else {})})  # fmt: skip
         else:
             report.append({"id": dossier_id, "status": "ok", "state": updated.state})
     return report

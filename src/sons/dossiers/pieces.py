@@ -1,15 +1,20 @@
 """The pieces the AF requires with each request: the copy of the signed order with the advance request (§6.2),
-the invoice and the VA with the balance request (§6.4). The request's form is the declaration itself. Filing is
-refused while a required piece is missing (`require`): the portal and the API alike."""
+the invoice and the VA with the balance request (§6.4). The request's form is the declaration itself. Filing a
+draft is refused while a required piece is missing (`require`): the portal and the API alike. The direct filing
+doors (a dossier filed without draft, the bulk filings, the CLI) file first and join the PDFs after; so the
+instructor's validation, which leads to the payment, is refused too while one is missing (`require_to_validate`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import BooleanField, Case, Exists, OuterRef, Value, When
+
 from sons.errors import MissingPiece
 
 from .enums import DocumentKind
-from .models import Dossier
+from .enums import DossierState as S
+from .models import Document, Dossier
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,10 @@ REQUIRED = {
     ),
 }
 SECTIONS = {"advance": "6.2", "balance": "6.4"}
+# The request the instructor decides on, or waits the completion of, in each state: its pieces are the ones its
+# validation requires.
+UNDER_INSTRUCTION = {S.ADVANCE_FILED: "advance", S.ADVANCE_TO_COMPLETE: "advance", S.BALANCE_FILED: "balance",
+                     S.BALANCE_TO_COMPLETE: "balance"}  # fmt: skip
 
 
 @dataclass
@@ -65,18 +74,53 @@ def checklist(dossier: Dossier, request: str, documents=None) -> list[PieceRow]:
     return [PieceRow(piece, [d for d in documents if d.kind == piece.kind]) for piece in REQUIRED[request]]
 
 
-def missing(dossier: Dossier, request: str) -> list[Piece]:
-    return [row.piece for row in checklist(dossier, request) if not row.present]
+def missing(dossier: Dossier, request: str, documents=None) -> list[Piece]:
+    """The pieces `request` requires that the dossier lacks (`documents`: its documents, when already read)."""
+    return [row.piece for row in checklist(dossier, request, documents) if not row.present]
+
+
+def named(absent: list[Piece]) -> str:
+    """« Copie du bon de commande … (AF §6.2) ; … »: the missing pieces as a sentence names them."""
+    return " ; ".join(f"{piece.label} (AF §{piece.section})" for piece in absent)
 
 
 def require(dossier: Dossier, request: str) -> None:
     """Refuse the filing while a piece the AF requires is missing (MissingPiece names them)."""
     absent = missing(dossier, request)
     if absent:
-        names = " ; ".join(f"{piece.label} (AF §{piece.section})" for piece in absent)
         raise MissingPiece(
-            f"Dépôt impossible : pièce(s) obligatoire(s) manquante(s) — {names}. Joignez-la (les) au dossier "
-            "puis déposez.",
+            f"Dépôt impossible : pièce(s) obligatoire(s) manquante(s) — {named(absent)}. Joignez-la (les) au "
+            "dossier puis déposez.",
             "documents",
             missing=[piece.kind for piece in absent],
         )
+
+
+def require_to_validate(dossier: Dossier, request: str) -> None:
+    """§6.2: « L'ASP procède aux contrôles de conformité […] puis procède au paiement […] si celle-ci est jugée
+    conforme. Dans le cas contraire, l'ASP notifie le Fournisseur […] en l'invitant à modifier ou à compléter sa
+    demande. » A request without a piece the AF requires with it (§6.2, §6.4) is not conforming: its validation,
+    which leads to the payment, is refused (MissingPiece names the pieces); the instructor asks for a completion."""
+    absent = missing(dossier, request)
+    if absent:
+        raise MissingPiece(
+            f"Validation impossible : pièce(s) obligatoire(s) manquante(s) — {named(absent)}. Demandez un "
+            "complément au Fournisseur.",
+            "documents",
+            missing=[piece.kind for piece in absent],
+        )
+
+
+def missing_under_instruction(dossier: Dossier, documents=None) -> list[Piece]:
+    """The pieces the request under instruction lacks (none in the other states): what stops its validation."""
+    request = UNDER_INSTRUCTION.get(dossier.state)
+    return missing(dossier, request, documents) if request else []
+
+
+def with_order_missing(dossiers):
+    """`dossiers` (a queryset) annotated `order_missing`: an advance request under instruction without the copy of
+    its signed order (§6.2) — one subquery, no query per dossier (the instructor's queue)."""
+    joined = Document.objects.filter(dossier=OuterRef("pk"), kind=DocumentKind.ORDER)
+    states = [state for state, request in UNDER_INSTRUCTION.items() if request == "advance"]
+    lacking = When(~Exists(joined), state__in=states, then=Value(True))
+    return dossiers.annotate(order_missing=Case(lacking, default=Value(False), output_field=BooleanField()))

@@ -54,6 +54,7 @@ def dossier_page(
     dossier, steps = page.dossier, page.steps
     for document in page.documents:
         document.finding_rows = finding_rows(document.findings or [])
+    missing = pieces.missing_under_instruction(dossier, page.documents)  # what stops the validation
     return render(request, "portal/dossier/detail.html", {
         "page": page, "dossier": dossier, "findings": finding_rows(page.findings), "trace": trace_rows(page.trace),
         "amounts": {"cap": dossier.cap, "financed": dossier.financed, "advance": dossier.advance_amount,
@@ -69,6 +70,7 @@ def dossier_page(
         "can_declare_incapacity": "declare_incapacity" in steps,
         "can_upload": request.principal.is_supplier,
         "can_decide": bool(steps & {"validate_advance", "validate_balance"}),
+        "missing_pieces": missing, "missing_advice": missing_advice(dossier, request.principal) if missing else "",
         "answer_form": answer_form or AnswerForm(), "balance_form": balance_form or BalanceForm(),
         "document_form": document_form or DocumentForm(kinds=DocumentKind.choices), "model_kinds": MODEL_LABELS,
         "receipts": [(RECEIPT_CODES[req], notices.REQUESTS[req], notices.reception_date(dossier, req))
@@ -77,6 +79,19 @@ def dossier_page(
         "client": reading.client_labels([dossier])[dossier.client_key], "recovery": recovery_of(dossier),
         **thread_context(dossier, request.principal),  # the thread, its open completion request, notes
     }, status=status)  # fmt: skip
+
+
+def missing_advice(dossier, principal) -> str:
+    """What the viewer does about the pieces the request under instruction lacks (§6.2: « l'ASP notifie le
+    Fournisseur […] en l'invitant à modifier ou à compléter sa demande »)."""
+    if principal.is_supplier:
+        return ("L'ASP ne peut pas valider la demande sans cette pièce : joignez-la au dossier (rubrique « Pièces » "
+                "ci-dessous).")  # fmt: skip
+    if dossier.state in (S.ADVANCE_TO_COMPLETE, S.BALANCE_TO_COMPLETE):
+        return "La demande ne pourra être validée qu'une fois la pièce jointe par le Fournisseur."
+    if not principal.holds(Role.ASP_INSTRUCTOR):  # a paying agent, an ANS agent: the instructor asks
+        return "La demande ne peut pas être validée sans cette pièce."
+    return "La demande ne peut pas être validée sans cette pièce : demandez un complément au Fournisseur."
 
 
 def recovery_of(dossier) -> dict | None:
@@ -362,20 +377,29 @@ LETTER = (
 
 
 def decision_of(dossier, decision: str) -> Panel:
-    """The panel of an instructor's `decision` on the request filed (advance or balance)."""
+    """The panel of an instructor's `decision` on the request filed (advance or balance). A piece the AF requires
+    missing (§6.2, §6.4), the validation's button is disabled and the completion request offered instead."""
     balance = dossier.state == S.BALANCE_FILED
     request_label = "demande de solde" if balance else "demande d'avance"
     amount = dossier.balance_amount if balance else dossier.advance_amount
+    missing = pieces.missing_under_instruction(dossier)
     common = {"action": reverse("portal:dossier_decide", args=[dossier.pk]),
               "back_url": reverse("portal:dossier", args=[dossier.pk]), "back_label": "Le dossier",
               "hidden": {"decision": decision},
-              "findings": finding_rows([*dossier.findings, *dossier.directory_alerts])}  # fmt: skip
+              "findings": finding_rows([*dossier.findings, *dossier.directory_alerts]), "missing_pieces": missing}  # fmt: skip
     if decision == "validate":
+        blocked = {}
+        if missing:
+            blocked = {"disabled": True, "missing_advice": "Validation impossible tant qu'une pièce obligatoire "
+                       "manque : demandez un complément au Fournisseur.",
+                       "alternative": ("Demander un complément…", reverse("portal:dossier_decide", args=[dossier.pk])
+                                       + "?decision=request_completion")}  # fmt: skip
         return Panel(
             title=f"Valider la {request_label} — dossier n° {dossier.pk}", button=f"Valider la {request_label}",
             impact=[f"La {request_label} est validée : {euros_fr(amount)} seront mis en paiement au prochain lot.",
-                    "Les règles sont réévaluées au jour de la validation ; un constat bloquant l'empêche.", LETTER],
-            motive_label="Message au Fournisseur (facultatif)", motive_required=False, **common,
+                    "Les règles sont réévaluées au jour de la validation ; un constat bloquant ou une pièce "
+                    "obligatoire manquante l'empêche.", LETTER],
+            motive_label="Message au Fournisseur (facultatif)", motive_required=False, **blocked, **common,
         )  # fmt: skip
     if decision == "reject":
         return Panel(
@@ -384,11 +408,14 @@ def decision_of(dossier, decision: str) -> Panel:
             motive_label="Motifs du rejet (obligatoire), avec les sections de l'AF",
             motive_help="Par exemple : « Bon de commande signé avant la Date 0 (AF §4.3). »", **common,
         )  # fmt: skip
+    example = (f"Par exemple : « Merci de joindre la pièce manquante : {missing[0].label} (AF §{missing[0].section})"
+               ". »" if missing else "")  # fmt: skip
     return Panel(
         title=f"Demander un complément — dossier n° {dossier.pk}", button="Demander le complément",
         impact=[f"La {request_label} passe à l'état « à compléter » : le Fournisseur répond en corrigeant sa "
                 "demande ou en joignant les pièces demandées.", LETTER],
-        motive_label="Ce que le Fournisseur doit compléter (obligatoire)", irreversible=False, **common,
+        motive_label="Ce que le Fournisseur doit compléter (obligatoire)", motive_help=example, irreversible=False,
+        **common,
     )  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sons.directory.enums import Profession
-from sons.dossiers import actions
+from sons.dossiers import actions, pieces
 from sons.dossiers.enums import RECOVERY_STATES, DossierState
 from sons.dossiers.filters import DOSSIER_FILTERS, FIRST_TAB, TAB_LABELS, TRANCHES
 from sons.dossiers.models import Dossier
@@ -82,6 +82,7 @@ def queue_page(request, params, *, bulk: dict | None = None, status: int = 200):
         messages.error(request, bad.message)
         kept, tab = {"tab": FIRST_TAB}, FIRST_TAB
         queryset = filtered(base, DOSSIER_FILTERS, kept)
+    queryset = pieces.with_order_missing(queryset)  # the « pièce manquante » badge (§6.2), one subquery
     page = Paginator(queryset.order_by("advance_filed_on", "pk"), 50).get_page(params.get("page"))
     bulk = bulk or {"selected": set(), "decision": "", "message": "", "errors": {}}
     clients = client_labels(page.object_list)

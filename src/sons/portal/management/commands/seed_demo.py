@@ -16,7 +16,7 @@ from sons.directory.enums import PracticeMode, Profession
 from sons.directory.models import Centre, Professional
 from sons.documents.store import store_uploaded_file
 from sons.dossiers import actions
-from sons.dossiers.enums import DossierState
+from sons.dossiers.enums import DocumentKind, DossierState
 from sons.dossiers.models import Dossier
 from sons.dossiers.pilots import decide_pilot, submit_pilot
 from sons.payments.actions import confirm_batch, prepare_batch, send_batch
@@ -178,11 +178,20 @@ class Command(BaseCommand):
         def fresh(dossier):
             return Dossier.objects.get(pk=dossier.pk)
 
+        def join_order(dossier):
+            """§6.2: the signed order's copy, joined after the direct filing (as through the API's bulk door)."""
+            order = demo.demo_pdf("Bon de commande signé par le Client", "bon-de-commande.pdf")
+            store_uploaded_file(dossier, DocumentKind.ORDER, order, supplier.label)
+            return dossier
+
         # Every step is taken on its own day, in the order of the days: each history reads as its dossier lived.
         before_date_0 = {"issued_on": "2025-05-15", "signed_on": "2025-05-20"}  # d[6]: §4.3, to be rejected
         d = [file(n, **(before_date_0 if n == 6 else {})) for n in (*range(14), 15, 16)]
+        for n, dossier in enumerate(d):
+            if n != 3:  # d[3] lacks it: the instructor asks for it, and its validation waits for it
+                join_order(dossier)
         with clock.as_of(date(2027, 10, 1)):  # §6.2: the exception opens 15 days before Date 4
-            actions.validate(instructor, file(14, pending, mention_conditional_referencing=True))
+            actions.validate(instructor, join_order(file(14, pending, mention_conditional_referencing=True)))
         for n in (0, 1, 2, 4, 5, 9, 10, 11, 13, 14, 15):
             actions.validate(instructor, d[n])
         confirm_batch(paying, send_batch(paying, prepare_batch(paying)))  # advances paid
