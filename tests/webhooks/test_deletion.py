@@ -115,3 +115,15 @@ def test_a_subscription_deleted_during_a_fan_out_takes_the_new_deliveries_along(
     assert sorted(outcomes, key=str) == [1, "supprimé"], outcomes
     assert (Subscription.objects.count(), Delivery.objects.count()) == (0, 0)
     assert AuditEntry.objects.get(action="webhook.deleted").payload["deliveries"] == 1
+
+
+def test_a_subscription_deleted_twice_is_a_not_found_the_second_time(organisation, receiver):
+    from sons.errors import NotFound
+
+    subscription, _ = subscribe(organisation, receiver.url)
+    principal, _ = supplier_token(organisation)
+    services.delete(principal, subscription)
+    with pytest.raises(NotFound) as refused:  # the panel posted twice, or two DELETE at once: not a 500
+        services.delete(principal, subscription)
+    assert refused.value.field == "subscription_id"
+    assert AuditEntry.objects.filter(action="webhook.deleted").count() == 1

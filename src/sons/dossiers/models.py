@@ -1,6 +1,5 @@
 """Dossiers: one per client order, from the signed order to the last euro paid or recovered."""
 
-import json
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -166,21 +165,20 @@ class Dossier(models.Model):
         # A centre's order holds its centres while it is filed (§4.2): they follow its state and declaration,
         # rewritten only when one of them changed since the rows were last written (or the dossier loaded).
         if self.client_kind == ClientKind.CENTRE:
-            key = self._centres_key()
-            if key != self.__dict__.get("_centres_held"):
+            held = self.__dict__.get("_centres_held")
+            if held is None or held[0] is not self.declaration or held[1] != self.reserves_client:
                 hold_centres([self])
-                self.__dict__["_centres_held"] = key
+                self.__dict__["_centres_held"] = (self.declaration, self.reserves_client)
 
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         loaded = instance.__dict__
         if loaded.get("client_kind") == ClientKind.CENTRE and "declaration" in loaded and "state" in loaded:
-            loaded["_centres_held"] = instance._centres_key()  # what its DossierCentre rows say now
+            # What its DossierCentre rows say now. By identity: `declare()` always puts a new declaration (the
+            # `declared` cache relies on it too), and nothing is serialised for the many dossiers never saved.
+            loaded["_centres_held"] = (instance.declaration, instance.reserves_client)
         return instance
-
-    def _centres_key(self) -> tuple[str, bool]:
-        return json.dumps(self.declaration, sort_keys=True, default=str), self.reserves_client
 
     @property
     def reserves_client(self) -> bool:

@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from sons.audit.journal import record
-from sons.errors import Conflict, Forbidden, Invalid
+from sons.errors import Conflict, Forbidden, Invalid, NotFound
 from sons.jobs import enqueue
 from sons.notifications.enums import AUDIENCE, Audience, EventKind
 
@@ -114,7 +114,10 @@ def create_subscription(principal, url: str, kinds, description: str = "") -> tu
 
 
 def _locked(subscription: Subscription) -> Subscription:
-    return Subscription.objects.select_for_update().get(pk=subscription.pk)
+    locked = Subscription.objects.select_for_update().filter(pk=subscription.pk).first()
+    if locked is None:  # deleted meanwhile (a panel posted twice, two DELETE at once): a 404, not a 500
+        raise NotFound("Abonnement introuvable : il a été supprimé.", "subscription_id")
+    return locked
 
 
 def disable(principal, subscription: Subscription, reason: str = "") -> Subscription:
@@ -188,17 +191,23 @@ def delete(principal, subscription: Subscription) -> None:
     and when are the entry's own."""
     _require_manager(principal)
     with transaction.atomic():
+        # Its deliveries locked before the subscription, in the order an attempt being recorded takes them
+        # (deliveries.record_attempt: the delivery, then its subscription), so that the two never deadlock.
+        list(Delivery.objects.select_for_update().filter(subscription_id=subscription.pk).values_list("pk"))
         subscription = _locked(subscription)
         counts = subscription.deliveries.aggregate(
             deliveries=Count("id"), pending=Count("id", filter=Q(state=DeliveryState.PENDING))
         )
-        record("webhook.deleted", actor=principal.label, target=subscription, payload={
+        target = (subscription._meta.label_lower, subscription.pk)
+        payload = {
             "url": subscription.url, "kinds": subscription.kinds, "description": subscription.description,
             "organisation": subscription.organisation_id, "active": subscription.active,
             "created_at": subscription.created_at.isoformat(), "deliveries": counts["deliveries"],
             "pending_cancelled": counts["pending"],
-        })  # fmt: skip
+        }  # fmt: skip
         subscription.delete()
+        # Last: the audit chain's head stays locked until the commit, so it is not held during the cascade.
+        record("webhook.deleted", actor=principal.label, target=target, payload=payload)
 
 
 def replay(principal, delivery: Delivery) -> Delivery:

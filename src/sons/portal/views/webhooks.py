@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sons.errors import Refused
+from sons.errors import NotFound, Refused
 from sons.suppliers.enums import Role
 from sons.webhooks import services
 
@@ -152,6 +153,8 @@ def webhook_rotate(request, subscription_id: int):
         subscription, secret = services.rotate_secret(
             request.principal, subscription, seen_hint=request.POST.get("secret_hint", "")
         )
+    except NotFound:  # deleted since the panel was shown
+        raise Http404("Abonnement introuvable.") from None
     except Refused as refusal:  # rotated since the panel was shown: the panel again, as the secret is now
         subscription.refresh_from_db()
         return show(request, rotation_panel(subscription), refusal=refusal.message, status=refusal.status)
