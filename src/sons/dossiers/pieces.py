@@ -84,16 +84,19 @@ def named(absent: list[Piece]) -> str:
     return " ; ".join(f"{piece.label} (AF §{piece.section})" for piece in absent)
 
 
-def require(dossier: Dossier, request: str) -> None:
-    """Refuse the filing while a piece the AF requires is missing (MissingPiece names them)."""
+def _refuse_without_pieces(dossier: Dossier, request: str, refused: str, advice: str) -> None:
     absent = missing(dossier, request)
     if absent:
         raise MissingPiece(
-            f"Dépôt impossible : pièce(s) obligatoire(s) manquante(s) — {named(absent)}. Joignez-la (les) au "
-            "dossier puis déposez.",
+            f"{refused} : pièce(s) obligatoire(s) manquante(s) — {named(absent)}. {advice}",
             "documents",
             missing=[piece.kind for piece in absent],
         )
+
+
+def require(dossier: Dossier, request: str) -> None:
+    """Refuse the filing while a piece the AF requires is missing (MissingPiece names them)."""
+    _refuse_without_pieces(dossier, request, "Dépôt impossible", "Joignez-la (les) au dossier puis déposez.")
 
 
 def require_to_validate(dossier: Dossier, request: str) -> None:
@@ -101,14 +104,9 @@ def require_to_validate(dossier: Dossier, request: str) -> None:
     conforme. Dans le cas contraire, l'ASP notifie le Fournisseur […] en l'invitant à modifier ou à compléter sa
     demande. » A request without a piece the AF requires with it (§6.2, §6.4) is not conforming: its validation,
     which leads to the payment, is refused (MissingPiece names the pieces); the instructor asks for a completion."""
-    absent = missing(dossier, request)
-    if absent:
-        raise MissingPiece(
-            f"Validation impossible : pièce(s) obligatoire(s) manquante(s) — {named(absent)}. Demandez un "
-            "complément au Fournisseur.",
-            "documents",
-            missing=[piece.kind for piece in absent],
-        )
+    _refuse_without_pieces(
+        dossier, request, "Validation impossible", "Demandez un complément au Fournisseur."
+    )
 
 
 def missing_under_instruction(dossier: Dossier, documents=None) -> list[Piece]:
