@@ -39,11 +39,13 @@ def record(path: str, label: str, first_attempt_sleeps: float = 0) -> str:
 @task()
 def alone(path: str, seconds: float) -> str:
     """Takes the periodic lock « probe »: notes when it held it, or that it found it taken. Only the first
-    holder sleeps (a retried run finishes quickly)."""
+    holder sleeps (a retried run finishes quickly). « held » carries the moment the run asked for the lock:
+    a run that finds it taken may do so before the holder has written its line, never before it asked."""
+    asked = time.time()
     try:
         with exclusive("probe"):
             first = not any(line[0] == "held" for line in lines(path))
-            note(path, "held", os.getpid(), time.time())
+            note(path, "held", os.getpid(), asked)
             time.sleep(seconds if first else 0)
             note(path, "released", os.getpid(), time.time())
     except AlreadyRunning:

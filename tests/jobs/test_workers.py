@@ -52,7 +52,7 @@ def test_two_runs_of_a_periodic_job_never_overlap(world, tmp_path):
     held = next(float(line[2]) for line in events if line[0] == "held")
     released = next(float(line[2]) for line in events if line[0] == "released")
     skipped = next(line for line in events if line[0] == "skipped")
-    assert held <= float(skipped[2]) <= released  # the second run found the first one going
+    assert held <= float(skipped[2]) <= released  # the second run found the first one going (held = asked)
     assert skipped[1] != next(line[1] for line in events if line[0] == "held")  # in the other worker
 
 
