@@ -7,6 +7,10 @@ not at all: a worker killed, a connection cut or a database restart mid-request 
 progress », and the retry simply runs. A retry arriving while the first request still runs waits for it (at
 most the request's timeout, SONS_REQUEST_TIMEOUT_SECONDS), then replays its answer. Records are kept
 SONS_IDEMPOTENCY_HOURS (24 h): `purge_idempotency` removes older ones, and a key older than that is new again.
+
+A confidential answer (a webhook's signing secret: its view calls `confidential(request)`) is replayed only to
+the caller who received it (the same token, or the same session): the organisation's other members get 422
+`idempotency_reused` — a shared store of answers must not hand one member's secret to another.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from django.http import HttpResponse, JsonResponse, UnreadablePostError
 from django.utils import timezone
 
 from .auth import principal_of_request
+from .headers import caller_key
 from .middleware import incomplete_body_response
 from .models import IdempotencyRecord
 
@@ -50,6 +55,11 @@ def owner_of(principal) -> str:
     return f"user:{principal.user.pk}"
 
 
+def confidential(request) -> None:
+    """This request's answer carries a secret: replayed under its Idempotency-Key to its caller only."""
+    request.sons_confidential = True
+
+
 def _refusal(message: str, status: int, code: str = "invalid_value") -> JsonResponse:
     return JsonResponse({"code": code, "message": message, "field": "Idempotency-Key"}, status=status)
 
@@ -78,11 +88,13 @@ class IdempotencyMiddleware:
         with transaction.atomic():
             previous = self.previous(owner, key)
             if previous is not None:
-                return self.replay(previous, fingerprint)
+                return self.replay(previous, fingerprint, caller_key(request))
             try:
                 record = self.claim(owner, key, fingerprint)
             except IntegrityError:  # a request with this key committed while we waited for it
-                return self.replay(IdempotencyRecord.objects.get(owner=owner, key=key), fingerprint)
+                return self.replay(
+                    IdempotencyRecord.objects.get(owner=owner, key=key), fingerprint, caller_key(request)
+                )
             except OperationalError:
                 if connection.vendor != "postgresql":
                     raise
@@ -99,7 +111,9 @@ class IdempotencyMiddleware:
             record.status = response.status_code
             record.body = response.content
             record.content_type = response.get("Content-Type", "application/json")
-            record.save(update_fields=["status", "body", "content_type"])
+            if getattr(request, "sons_confidential", False):
+                record.caller = caller_key(request)
+            record.save(update_fields=["status", "body", "content_type", "caller"])
         return response
 
     @staticmethod
@@ -130,7 +144,7 @@ class IdempotencyMiddleware:
         return record
 
     @staticmethod
-    def replay(record: IdempotencyRecord, fingerprint: str) -> HttpResponse:
+    def replay(record: IdempotencyRecord, fingerprint: str, caller: str) -> HttpResponse:
         if record.status is None:
             return _refusal(
                 "Une requête avec cette clé d'idempotence est en cours de traitement.",
@@ -140,6 +154,13 @@ class IdempotencyMiddleware:
         if record.fingerprint != fingerprint:
             return _refusal(
                 "Cette clé d'idempotence a déjà servi pour une autre requête.", 422, "idempotency_reused"
+            )
+        if record.caller and record.caller != caller:
+            return _refusal(
+                "Cette clé d'idempotence a déjà servi à un autre membre de l'organisation pour une réponse "
+                "confidentielle, qui n'est rendue qu'à lui ; choisissez une autre clé.",
+                422,
+                "idempotency_reused",
             )
         response = HttpResponse(bytes(record.body), status=record.status, content_type=record.content_type)
         response["Idempotent-Replayed"] = "true"

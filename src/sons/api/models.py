@@ -10,6 +10,10 @@ class IdempotencyRecord(models.Model):
     status = models.PositiveSmallIntegerField("statut HTTP", null=True)
     body = models.BinaryField("réponse", null=True)
     content_type = models.CharField(max_length=100, blank=True)
+    # A confidential answer (e.g. a webhook's signing secret: sons.api.idempotency.confidential) is replayed only to
+    # the caller who got it first (its token or session, hashed): another member of the organisation sending
+    # the same key must not read it.
+    caller = models.CharField("appelant (réponse confidentielle)", max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema, Status
 from sons.webhooks import feed, services
 from sons.webhooks.models import Delivery, Subscription
 
+from ..idempotency import confidential
 from ..schemas import Clean, ErrorOut
 
 router = Router(tags=["Webhooks"])
@@ -111,6 +112,7 @@ def create_webhook(request, body: SubscriptionIn):
     subscription, secret = services.create_subscription(
         request.principal, body.url, body.kinds, body.description
     )
+    confidential(request)  # the secret: replayed to this caller only
     return Status(201, subscription_out(subscription, secret))
 
 
@@ -143,6 +145,7 @@ def enable_webhook(request, subscription_id: int):
 def rotate_webhook_secret(request, subscription_id: int):
     subscription = get_object_or_404(services.subscriptions_of(request.principal), pk=subscription_id)
     subscription, secret = services.rotate_secret(request.principal, subscription)
+    confidential(request)  # the secret: replayed to this caller only
     return Status(200, subscription_out(subscription, secret))
 
 

@@ -1,0 +1,53 @@
+"""An answer carrying a secret (a webhook's signing secret) is replayed under its Idempotency-Key only to the
+caller who got it: the same token gets the same secret again, another token of the organisation — even an
+administrator's — gets 422 `idempotency_reused` and no secret."""
+
+import pytest
+
+from sons.api.models import IdempotencyRecord
+from sons.suppliers.enums import MemberRole
+from sons.webhooks.models import Subscription
+from tests.db_factories import supplier_token
+from tests.worlds import Api
+
+from .conftest import subscribe
+from .test_api_and_portal import member_token
+
+pytestmark = pytest.mark.django_db
+HOOK = "https://93.184.215.14/hook"
+
+
+def test_a_secret_is_replayed_to_its_caller_only(organisation):
+    subscription, _ = subscribe(organisation, HOOK)
+    first_caller = Api(supplier_token(organisation)[1])
+    other_admin = Api(member_token(organisation, MemberRole.ADMINISTRATOR))
+    path = f"/webhooks/{subscription.pk}/rotate-secret"
+    first = first_caller.post(path, key="rotation-du-1er")
+    assert first.status_code == 200 and "no-store" in first["Cache-Control"]
+    again = first_caller.post(path, key="rotation-du-1er")
+    assert again["Idempotent-Replayed"] == "true" and again.json()["secret"] == first.json()["secret"]
+    stolen = other_admin.post(path, key="rotation-du-1er")
+    assert stolen.status_code == 422 and "secret" not in stolen.json()
+    assert stolen.json()["code"] == "idempotency_reused" and stolen.json()["field"] == "Idempotency-Key"
+    assert "autre membre" in stolen.json()["message"]
+    subscription.refresh_from_db()
+    assert subscription.signing_secrets()[0] == first.json()["secret"]  # rotated once
+
+
+def test_a_created_subscription_is_confidential_an_ordinary_answer_is_shared(organisation):
+    mine, theirs = (
+        Api(supplier_token(organisation)[1]),
+        Api(member_token(organisation, MemberRole.ADMINISTRATOR)),
+    )
+    made = mine.post("/webhooks", {"url": HOOK, "kinds": ["payment.sent"]}, key="abonnement-1")
+    assert made.status_code == 201
+    assert (
+        theirs.post("/webhooks", {"url": HOOK, "kinds": ["payment.sent"]}, key="abonnement-1").status_code
+        == 422
+    )
+    assert Subscription.objects.count() == 1
+    disabled = mine.post(f"/webhooks/{made.json()['id']}/disable", key="désactivation-1")
+    assert disabled.status_code == 200
+    replayed = theirs.post(f"/webhooks/{made.json()['id']}/disable", key="désactivation-1")
+    assert replayed["Idempotent-Replayed"] == "true" and replayed.json() == disabled.json()
+    assert IdempotencyRecord.objects.get(key="désactivation-1").caller == ""
