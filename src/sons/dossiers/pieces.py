@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Exists, OuterRef, Value, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 
 from sons.errors import MissingPiece
 
@@ -122,3 +122,20 @@ def with_order_missing(dossiers):
     states = [state for state, request in UNDER_INSTRUCTION.items() if request == "advance"]
     lacking = When(~Exists(joined), state__in=states, then=Value(True))
     return dossiers.annotate(order_missing=Case(lacking, default=Value(False), output_field=BooleanField()))
+
+
+# The request each validated state pays (sons.payments.actions): its pieces must be joined to the dossier.
+PAID_REQUEST = {S.ADVANCE_VALIDATED: "advance", S.BALANCE_VALIDATED: "balance"}
+
+
+def joined_to_pay() -> Q:
+    """The validated requests whose pieces are all joined: the only ones a payment batch takes. A request
+    validated before its validation required them (or whose piece went missing since) waits for them: it is
+    never paid without the pieces §6.2 and §6.4 require with it."""
+    condition = Q()
+    for state, request in PAID_REQUEST.items():
+        joined = Q(state=state)
+        for piece in REQUIRED[request]:
+            joined &= Exists(Document.objects.filter(dossier=OuterRef("pk"), kind=piece.kind))
+        condition |= joined
+    return condition

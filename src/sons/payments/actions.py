@@ -16,6 +16,7 @@ from sons.directory.models import DeMinimisAid
 from sons.dossiers.enums import ClientKind
 from sons.dossiers.enums import DossierState as S
 from sons.dossiers.models import Dossier
+from sons.dossiers.pieces import joined_to_pay
 from sons.dossiers.workflow import perform
 from sons.errors import Conflict
 from sons.lifecycle import TransitionRefused
@@ -59,19 +60,13 @@ def prepare_batch(principal: Principal, limit: int = 10_000, *, only=None) -> Pa
 def _prepare(principal: Principal, limit: int, only) -> PaymentBatch | None:
     with transaction.atomic():
         locks.wait_in_transaction("payment-batch", PREPARATION_WAIT_SECONDS)
-        live = Payment.objects.exclude(status=PaymentStatus.REJECTED)
-        advance_due = Q(state=S.ADVANCE_VALIDATED) & ~Q(
-            pk__in=live.filter(kind=PaymentKind.ADVANCE).values("dossier")
-        )
-        balance_due = Q(state=S.BALANCE_VALIDATED) & ~Q(
-            pk__in=live.filter(kind=PaymentKind.BALANCE).values("dossier")
-        )
         locking = Dossier.objects.select_for_update(
             skip_locked=connection.features.has_select_for_update_skip_locked
         )
-        due = locking.filter(advance_due | balance_due)
-        dossiers = (due.filter(pk__in=only) if only is not None else due).order_by("pk")[:limit]
-        dossiers = list(dossiers)
+        due = Q(_unpaid_validated(), pk__in=only) if only is not None else _unpaid_validated()
+        # validated, but a required piece is missing (validated before the pieces were required): kept out
+        held_back = Dossier.objects.filter(due).exclude(joined_to_pay()).count()
+        dossiers = list(locking.filter(due).filter(joined_to_pay()).order_by("pk")[:limit])
         if not dossiers:
             return None
         batch = PaymentBatch.objects.create(prepared_by=principal.label)
@@ -84,7 +79,7 @@ def _prepare(principal: Principal, limit: int, only) -> PaymentBatch | None:
         batch.total = sum((p.amount for p in payments), Decimal("0.00"))
         batch.save(update_fields=["total"])
         record("payment.batch_prepared", actor=principal.label, target=batch,
-               payload={"payments": len(payments), "total": batch.total})  # fmt: skip
+               payload={"payments": len(payments), "total": batch.total, "held_back": held_back})  # fmt: skip
     return batch
 
 
@@ -144,3 +139,20 @@ def reject_batch(principal: Principal, batch: PaymentBatch, reason: str) -> Paym
         locked.payments.update(status=PaymentStatus.REJECTED)
 
     return BATCH.perform(batch, "reject", principal, reason, change=change)
+
+
+def held_back_for_pieces():
+    """The validated requests no batch takes until their missing pieces are joined (sons.dossiers.pieces)."""
+    return Dossier.objects.filter(_unpaid_validated()).exclude(joined_to_pay())
+
+
+def _unpaid_validated() -> Q:
+    """The validated requests not yet in a live payment (a rejected batch's payments are not live)."""
+    live = Payment.objects.exclude(status=PaymentStatus.REJECTED)
+    advance_due = Q(state=S.ADVANCE_VALIDATED) & ~Q(
+        pk__in=live.filter(kind=PaymentKind.ADVANCE).values("dossier")
+    )
+    balance_due = Q(state=S.BALANCE_VALIDATED) & ~Q(
+        pk__in=live.filter(kind=PaymentKind.BALANCE).values("dossier")
+    )
+    return advance_due | balance_due

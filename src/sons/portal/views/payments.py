@@ -30,6 +30,7 @@ def batches(request):
         batch.total_fr = euros_fr(batch.total)
     return render(request, "portal/payments/batches.html", {
         "page": page, "can_pay": request.principal.holds(Role.ASP_PAYING_AGENT),
+        "held_back": actions.held_back_for_pieces().count(),
     })  # fmt: skip
 
 
