@@ -75,17 +75,24 @@ def delivery_of(user) -> str:
     return Delivery.DIGEST if is_staff_user(user) else Delivery.IMMEDIATE
 
 
+@task(priority=5)  # ahead of the e-mail fan-outs: a webhook is not kept waiting behind a backlog of e-mails
+def hook_out(event_ids: list[int]) -> int:
+    """The hooks of these events (webhook deliveries, sons.notifications.hooks.EVENT_HOOKS), in one
+    transaction: their rows and jobs together, or not at all. Idempotent, like each hook."""
+    events = list(Event.objects.filter(pk__in=event_ids).order_by("pk"))
+    with transaction.atomic():
+        for hook in EVENT_HOOKS:
+            hook(events)
+    return len(events)
+
+
 @task()
 def fan_out(event_ids: list[int]) -> int:
-    """The hooks of these events first (webhook deliveries, sons.notifications.hooks.EVENT_HOOKS); their
-    notifications (missing ones only); then the e-mails of those to send at once, sent
+    """These events' notifications (missing ones only); then the e-mails of those to send at once, sent
     here on one SMTP connection (each marked sent as it goes). An e-mail that fails becomes a job of its own
     (`send_notification`), so that one bad address or a server hiccup delays only that one. Run again, the job
     sends only what is not marked sent: at least once, never more than the one in flight."""
     events = list(Event.objects.filter(pk__in=event_ids).order_by("pk"))
-    with transaction.atomic():  # the hooks' rows and jobs (webhook deliveries) together, or not at all
-        for hook in EVENT_HOOKS:
-            hook(events)
     people, choices, to_send = {}, {}, []  # read once per job: the same organisation's members, instructors
     for event in events:
         key = (event.audience, event.organisation_id)
