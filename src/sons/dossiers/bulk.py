@@ -24,10 +24,15 @@ from . import actions
 
 LIMIT = 10_000  # declarations in one request or file
 CHUNK = 500  # declarations parsed and filed together
-# The CSV's columns, in the order of the model the portal offers: one order line « Prestation Ségur ».
+# The CSV's columns, in the order of the model the portal offers: one order line « Prestation Ségur ». The last
+# two are optional (a file without them is read as before): the supplier's own reference, and a centre's other
+# signing centres (§4.2), « FINESS:montant[:oui|non] » separated by « | »: each centre has its order line and
+# amount (the line's `amount` is then the main centre's); without « :oui|non », a centre takes the line's
+# centre_certificate_commitment (§4.3).
 CSV_COLUMNS = ["rpps", "finess_geo", "solution_version_id", "issued_on", "signed_on", "signature", "amount",
                "vat_rate", "in_client_name", "mention_state_funded", "mention_conditional_referencing",
-               "centre_certificate_commitment", "de_minimis_other_aid"]  # fmt: skip
+               "centre_certificate_commitment", "de_minimis_other_aid", "supplier_reference",
+               "additional_centres"]  # fmt: skip
 _DECODER = json.JSONDecoder()
 _SPACE = " \t\r\n"
 
@@ -196,9 +201,31 @@ def csv_document(row: dict) -> dict:
     }  # fmt: skip
     aid = get("de_minimis_other_aid")
     client["de_minimis_other_aid"] = aid.replace(",", ".") if aid else None
+    if get("additional_centres") and client.get("finess_geo"):
+        centres = _centres(get("additional_centres"), order["centre_certificate_commitment"])
+        order["lines"][0]["finess_geo"] = client["finess_geo"]
+        order["lines"] += [{"label": "Prestation Ségur", "finess_geo": finess, "amount": amount}
+                           for finess, amount, _ in centres]  # fmt: skip
+        client["additional_centres"] = [{"finess_geo": finess, "certificate_commitment": committed}
+                                        for finess, _, committed in centres]  # fmt: skip
     version = get("solution_version_id")
-    return {"client": client, "solution_version_id": int(version) if version and version.isdigit() else version,
-            "order": order}  # fmt: skip
+    document = {"client": client, "order": order,
+                "solution_version_id": int(version) if version and version.isdigit() else version}  # fmt: skip
+    if get("supplier_reference"):
+        document["supplier_reference"] = get("supplier_reference")
+    return document
+
+
+def _centres(cell: str, commitment) -> list[tuple]:
+    """« 750000024:1890,00:oui|750000032:2970,00 » as (FINESS, amount, commitment) of each other centre; the
+    declaration's checks then say what is wrong with one, naming it (client.additional_centres[i].finess_geo,
+    order.lines[i].amount)."""
+    centres = []
+    for item in cell.split("|")[:100]:  # a centre's order names a handful of centres: the rest is not read
+        finess, amount, committed = ([part.strip() for part in item.split(":")] + ["", ""])[:3]
+        centres.append((finess or None, amount.replace(",", ".") or None,
+                        _bool(committed) if committed else commitment))  # fmt: skip
+    return centres
 
 
 def file_entries_in_chunks(
