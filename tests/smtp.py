@@ -38,6 +38,10 @@ class Inbox:
         return found.group(0)
 
 
+# aiosmtpd's own 5 s for its thread to start and answer a first connection: short on a loaded machine.
+READY_TIMEOUT = 30.0
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -46,6 +50,6 @@ def free_port() -> int:
 
 def start() -> tuple[Controller, Inbox]:
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), ready_timeout=READY_TIMEOUT)
     controller.start()
     return controller, inbox

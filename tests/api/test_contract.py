@@ -2,6 +2,8 @@
 message, the field, the request id), a 401 says how to authenticate, throttling answers 429 with Retry-After
 and every answer carries its RateLimit headers, /api/v1/ is the version and /api/ its deprecated alias."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.test import Client
 
@@ -127,9 +129,12 @@ def test_bulk_items_report_their_code(world):
     assert [item["error"]["code"] for item in items[:3]] == ["client_taken", "unknown_field", "invalid_value"]
 
 
-def test_throttling_answers_429_with_retry_after(world, settings):
+def test_throttling_answers_429_with_retry_after(world, settings, monkeypatch):
     settings.SONS_API_RATE_LIMIT = 3
     headers.WINDOW.counts.clear()
+    # The window's clock held mid-window: four requests straddling the end of a real 60-s window (monotonic
+    # time, which time-machine leaves alone) would find the count reset and no 429.
+    monkeypatch.setattr(headers, "time", SimpleNamespace(monotonic=lambda: 30.0))
     answers = [world.supplier.get("/deadlines") for _ in range(4)]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert answers[0]["RateLimit-Policy"] == '"jeton";q=3;w=60'

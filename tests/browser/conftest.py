@@ -12,8 +12,10 @@ from tests.portal.world import make_spaces
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # expect(…) waits 5 s by default: the 30 s of Playwright's actions, on a loaded machine as anywhere.
+    expect.set_options(timeout=30_000)
     with sync_playwright() as playwright:
         chromium = launch(playwright)
         yield chromium

@@ -6,6 +6,7 @@ dossier with its letter and the means of redress; a request filed without draft 
 marked in the queue, its missing piece said on its page and on the validation's panel, whose button is disabled."""
 
 import pytest
+from playwright.sync_api import expect
 
 from sons.dossiers.enums import DossierState as S
 from sons.dossiers.models import Dossier
@@ -43,7 +44,7 @@ def test_drafts_filing_queue_and_decision_in_the_browser(browser, live_server, w
     page.get_by_role("button", name="Enregistrer les modifications").click()
     assert Dossier.objects.get(pk=draft.pk).financed == 270
     page.get_by_role("link", name="Déposer la demande d'avance…").click()
-    assert page.get_by_test_id("pieces").get_by_text("manquante").is_visible()
+    expect(page.get_by_test_id("pieces").get_by_text("manquante")).to_be_visible()
     assert page.get_by_role("button", name="Déposer la demande d'avance").is_disabled()
     walk.check("flow-01a-recapitulatif-sans-bon-de-commande")
     page.goto(f"/dossiers/{draft.pk}/")
@@ -69,7 +70,7 @@ def test_drafts_filing_queue_and_decision_in_the_browser(browser, live_server, w
     page.get_by_role("link", name="Rejeter…").click()
     walk.check("flow-02b-panneau-de-rejet")
     page.get_by_role("button", name="Rejeter la demande d'avance").click()
-    assert page.get_by_text("Motif : obligatoire").first.is_visible()
+    expect(page.get_by_text("Motif : obligatoire").first).to_be_visible()
     walk.errors.clear()  # Chromium reports the panel's own 400 on the console
     walk.check("flow-02c-panneau-de-rejet-motif-manquant")
     page.get_by_label("Motifs du rejet (obligatoire), avec les sections de l'AF").fill(
@@ -88,12 +89,12 @@ def test_drafts_filing_queue_and_decision_in_the_browser(browser, live_server, w
     # its page says so, and its validation's panel too, the button disabled and the completion request offered.
     walk.goto("/instruction/", check=False)
     row = page.locator("tr", has=page.get_by_label(f"Sélectionner le dossier {others[0].pk}"))
-    assert row.get_by_test_id("piece-manquante").is_visible()
+    expect(row.get_by_test_id("piece-manquante")).to_be_visible()
     walk.goto(f"/dossiers/{others[0].pk}/", check=False)
     assert "Copie du bon de commande" in page.get_by_test_id("pieces-manquantes").text_content()
     page.get_by_role("link", name="Valider…").click()
     assert "Copie du bon de commande" in page.get_by_test_id("pieces-manquantes").text_content()
     assert page.get_by_role("button", name="Valider la demande d'avance").is_disabled()
-    assert page.get_by_role("link", name="Demander un complément…").is_visible()
+    expect(page.get_by_role("link", name="Demander un complément…")).to_be_visible()
     walk.check("flow-04-validation-piece-manquante")
     assert Dossier.objects.get(pk=others[0].pk).state == S.ADVANCE_FILED

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from sons.dossiers.models import Dossier
 from sons.suppliers.enums import Role
@@ -116,7 +117,7 @@ def test_joining_sons_in_the_browser(browser, live_server, settings, smtp_inbox,
     shot(page, "21-demande-d-enrolement")
     page.get_by_role("button", name="Déposer la demande d'enrôlement").click()
     assert page.get_by_test_id("etat").text_content() == "Déposée"
-    assert page.get_by_text("la déclaration sur l'honneur est à joindre").is_visible()
+    expect(page.get_by_text("la déclaration sur l'honneur est à joindre")).to_be_visible()
     sign_out(page)
 
     # 2. The instructor asks for the sworn statement; the publisher joins it; the instructor validates.
@@ -152,7 +153,7 @@ def test_joining_sons_in_the_browser(browser, live_server, settings, smtp_inbox,
     page.get_by_label("Adresse électronique de la personne invitée").fill("hugo@littoral.fr")
     page.get_by_label("Rôle dans l'organisation").select_option("filer")
     page.get_by_role("button", name="Envoyer l'invitation").click()
-    assert page.get_by_text("Invitation envoyée à hugo@littoral.fr").is_visible()
+    expect(page.get_by_text("Invitation envoyée à hugo@littoral.fr")).to_be_visible()
     shot(page, "23-membres")
     sign_out(page)
     filer = new_page(browser, live_server)
@@ -196,12 +197,12 @@ def test_joining_sons_in_the_browser(browser, live_server, settings, smtp_inbox,
     assert "/compte/second-facteur/" in payer.url
     payer.goto("/paiements/")
     assert "/compte/second-facteur/" in payer.url  # no batch before the second factor
-    assert payer.get_by_test_id("second-facteur-requis").is_visible()
+    expect(payer.get_by_test_id("second-facteur-requis")).to_be_visible()
     shot(payer, "26-second-facteur-obligatoire")
     secret = payer.get_by_test_id("cle").text_content()
     payer.get_by_label("Code à 6 chiffres, ou code de secours").fill(totp_now(secret))
     payer.get_by_role("button", name="Activer").click()
-    assert len(payer.get_by_test_id("codes").locator("li").all()) == 10
+    expect(payer.get_by_test_id("codes").locator("li")).to_have_count(10)
     payer.get_by_role("link", name="Continuer").click()
     assert payer.url.endswith("/paiements/")
     assert payer.get_by_role("heading", level=1).text_content().strip() == "Lots de paiement"

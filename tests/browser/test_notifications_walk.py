@@ -3,6 +3,7 @@ header, opens the notification centre, follows the completion request to its dos
 page and answers it there; the instructor writes an internal note that the supplier's page never shows."""
 
 import pytest
+from playwright.sync_api import expect
 
 from sons.dossiers import actions
 from tests.browser.walker import WIDTHS, Walk, needs_axe, needs_chromium
@@ -26,15 +27,16 @@ def test_notification_centre_and_completion_answered_from_the_top(browser, live_
     bell = page.locator("[data-testid^=notifications-non-lues]").filter(visible=True)
     assert "2" in bell.text_content()  # the filing received, the completion requested
     bell.click()
-    assert page.get_by_role("heading", name="Notifications", level=1).is_visible()
-    assert page.get_by_text("Merci de joindre le bon de commande signé.").first.is_visible()
+    expect(page.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
+    expect(page.get_by_text("Merci de joindre le bon de commande signé.").first).to_be_visible()
     walk.check("20-centre-de-notifications")
     row = page.get_by_test_id("notifications").locator("tr", has_text="Complément demandé")
     row.get_by_role("button", name="Ouvrir").click()
     assert page.url.endswith(f"/dossiers/{dossier.pk}/")
 
     request = page.get_by_test_id("demande-de-complement")
-    assert request.is_visible() and "bon de commande signé" in request.text_content()
+    expect(request).to_be_visible()
+    assert "bon de commande signé" in request.text_content()
     findings = page.get_by_role("heading", name="Constats des règles")
     assert request.bounding_box()["y"] < findings.bounding_box()["y"]  # at the top of the page
     walk.check("21-complement-en-tete-du-dossier")
@@ -51,7 +53,7 @@ def test_notification_centre_and_completion_answered_from_the_top(browser, live_
     walk.goto(f"/dossiers/{dossier.pk}/", check=False)
     page.get_by_label("Ajouter une note interne").fill("À revoir avec le service juridique.")
     page.get_by_role("button", name="Enregistrer la note").click()
-    assert page.get_by_text("À revoir avec le service juridique.").is_visible()
+    expect(page.get_by_text("À revoir avec le service juridique.")).to_be_visible()
     walk.check("22-note-interne-instructeur")
     walk.goto("/notifications/", "22b-centre-de-notifications-instructeur")
     walk.sign_out()

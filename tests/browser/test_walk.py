@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from sons.accounts import demo
 from sons.dossiers.enums import DossierState as S
@@ -63,7 +64,7 @@ def test_whole_path_in_the_browser(browser, live_server, world, width, tmp_path)
     walk.goto("/fournisseur/clients/", check=False)
     page.get_by_label("N° RPPS, nom ou n° FINESS géographique").fill(client.rpps)
     page.get_by_role("button", name="Rechercher").click()
-    assert page.get_by_text("Éligible", exact=True).is_visible()
+    expect(page.get_by_text("Éligible", exact=True)).to_be_visible()
     walk.check("04-recherche-client")
     page.get_by_role("link", name="Créer un dossier pour ce Client").click()
     page.get_by_label("Bon de commande émis le").fill("2026-08-01")
@@ -115,10 +116,10 @@ def test_whole_path_in_the_browser(browser, live_server, world, width, tmp_path)
         page.keyboard.press("Space")  # the DSFR box is drawn by its label: select it from the keyboard
         assert box.is_checked()
     page.get_by_role("button", name="Valider la sélection…").click()
-    assert page.get_by_role("heading", name="Valider : 3 dossier(s)").is_visible()
+    expect(page.get_by_role("heading", name="Valider : 3 dossier(s)")).to_be_visible()
     walk.check("06b-panneau-decision-en-masse")
     page.get_by_role("button", name="Confirmer : valider").click()
-    assert page.get_by_text("3 dossier(s) traité(s).").is_visible()
+    expect(page.get_by_text("3 dossier(s) traité(s).")).to_be_visible()
     walk.check("06d-decision-en-masse")
     assert Dossier.objects.filter(state=S.ADVANCE_VALIDATED).count() == 3
     walk.sign_out()
@@ -244,6 +245,6 @@ def test_another_suppliers_dossier_url_is_a_404(browser, live_server, world):
     walk.sign_in("autre-fournisseur", PASSWORD)
     response = walk.page.goto(f"/dossiers/{dossier.pk}/")
     assert response.status == 404
-    assert walk.page.get_by_role("heading", name="Page introuvable").is_visible()
+    expect(walk.page.get_by_role("heading", name="Page introuvable")).to_be_visible()
     walk.errors.clear()  # Chromium reports the 404 of the page itself on the console
     walk.check("09-dossier-d-un-autre-fournisseur-404")

@@ -83,7 +83,7 @@ def test_batch_preparers_racing_with_one_killed(today, postgresql, database_url,
             threads = [threading.Thread(target=prepare, args=(key,)) for key in keys]
             for thread in threads:
                 thread.start()
-            assert faultkit.wait_until(lambda: waiting_on_a_lock(database_url, name), 10)
+            assert faultkit.wait_until(lambda: waiting_on_a_lock(database_url, name), 30)
             server.kill_worker()  # one preparer dies, wherever it was
         for thread in threads:
             thread.join(40)

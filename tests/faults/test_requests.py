@@ -36,7 +36,7 @@ def test_a_worker_killed_mid_request_leaves_the_key_free_for_the_retry(server, l
                 server.port, "/api/dossiers", document, live_world.key, "clé-1", timeout=15
             )
         )
-        assert faultkit.wait_until(lambda: waiting_on_a_lock(database_url, server.name), 10)
+        assert faultkit.wait_until(lambda: waiting_on_a_lock(database_url, server.name), 30)
         for pid in server.worker_pids():  # the one holding the request, whichever it is
             server.kill_worker(pid)
         thread.join(10)
@@ -58,7 +58,7 @@ def test_connections_cut_mid_request_give_503_then_the_retry_files_once(server, 
                 server.port, "/api/dossiers", document, live_world.key, "clé-2", timeout=15
             )
         )
-        assert faultkit.wait_until(lambda: waiting_on_a_lock(database_url, server.name), 10)
+        assert faultkit.wait_until(lambda: waiting_on_a_lock(database_url, server.name), 30)
         assert faultkit.terminate_backends(database_url, server.name) >= 1
         thread.join(10)
     status, headers, body = outcome["value"]

@@ -39,14 +39,18 @@ def record(path: str, label: str, first_attempt_sleeps: float = 0) -> str:
 @task()
 def alone(path: str, seconds: float) -> str:
     """Takes the periodic lock « probe »: notes when it held it, or that it found it taken. Only the first
-    holder sleeps (a retried run finishes quickly). « held » carries the moment the run asked for the lock:
-    a run that finds it taken may do so before the holder has written its line, never before it asked."""
+    holder keeps it, until another run has found it taken or `seconds` at most (a retried run finishes
+    quickly): a fixed sleep would let a worker slowed down by a loaded machine come after the release and
+    take the lock in its turn. « held » carries the moment the run asked for the lock: a run that finds it
+    taken may do so before the holder has written its line, never before it asked."""
     asked = time.time()
     try:
         with exclusive("probe"):
             first = not any(line[0] == "held" for line in lines(path))
             note(path, "held", os.getpid(), asked)
-            time.sleep(seconds if first else 0)
+            deadline = time.monotonic() + (seconds if first else 0)
+            while time.monotonic() < deadline and not any(line[0] == "skipped" for line in lines(path)):
+                time.sleep(0.05)
             note(path, "released", os.getpid(), time.time())
     except AlreadyRunning:
         note(path, "skipped", os.getpid(), time.time())

@@ -45,7 +45,7 @@ def test_two_runs_of_a_periodic_job_never_overlap(world, tmp_path):
     world.worker("a")
     world.worker("b")
     world.wait_for(lambda: world.call("live_workers") == 2, 60, "deux travailleurs vivants")
-    world.call("enqueue_alone", trace, 2, 2.0)
+    world.call("enqueue_alone", trace, 2, 30.0)  # the holder keeps the lock until the other run finds it
     world.wait_for(lambda: world.call("statuses") == {"SUCCESSFUL": 2}, 60, "deux exécutions terminées")
     events = lines(trace)
     assert sorted(line[0] for line in events) == ["held", "released", "skipped"]

@@ -19,7 +19,7 @@ from sons.suppliers.enums import Role
 from tests.db_factories import DossierFactory, staff
 from tests.jobs.harness import ON_POSTGRES, QueueWorld
 from tests.notifications.test_delivery import person
-from tests.smtp import free_port
+from tests.smtp import READY_TIMEOUT, free_port
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="processus réels sur la base partagée : PostgreSQL")
 
@@ -54,7 +54,7 @@ def queue(tmp_path, transactional_db):
 def test_a_worker_killed_mid_email_only_delays_it(today, queue):
     today("2026-09-01")
     handler, port = HoldFirst(), free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller = Controller(handler, hostname="127.0.0.1", port=port, ready_timeout=READY_TIMEOUT)
     controller.start()
     os.environ["SONS_TEST_EMAIL_URL"] = f"smtp://127.0.0.1:{port}"
     try:
