@@ -1,6 +1,7 @@
-"""Telling events: a fan-out job gives each person concerned a notification (their notification centre), and
-sends the e-mails of those who want them at once (one SMTP connection per job; an e-mail that fails becomes a
-job of its own); the others get a daily digest.
+"""Telling events: a fan-out job runs the events' hooks (the webhook deliveries), gives each person concerned a
+notification (their notification centre), and queues the e-mails of those who want them at once in a job of
+their own (one SMTP connection per job; an e-mail that fails becomes a job of its own); the others get a daily
+digest.
 
 Every job is idempotent (a worker killed mid-job runs it again): a notification is unique per person and event,
 an e-mail is marked sent and not sent again once marked. Delivery is therefore at least once; the event's
@@ -75,24 +76,17 @@ def delivery_of(user) -> str:
     return Delivery.DIGEST if is_staff_user(user) else Delivery.IMMEDIATE
 
 
-@task(priority=5)  # ahead of the e-mail fan-outs: a webhook is not kept waiting behind a backlog of e-mails
-def hook_out(event_ids: list[int]) -> int:
-    """The hooks of these events (webhook deliveries, sons.notifications.hooks.EVENT_HOOKS), in one
-    transaction: their rows and jobs together, or not at all. Idempotent, like each hook."""
+@task(priority=5)  # ahead of the e-mails waiting: however many queue, an event's webhooks are made at once
+def fan_out(event_ids: list[int]) -> int:
+    """The hooks of these events first (webhook deliveries, sons.notifications.hooks.EVENT_HOOKS), in one
+    transaction: their rows and jobs together, or not at all; then their notifications (missing ones only);
+    then one job `send_emails` for the e-mails to send at once. Database work only, no SMTP: a backlog of
+    e-mails waits in its own jobs, behind this one. Run again, the job makes nothing twice (each hook is
+    idempotent, a notification unique per person and event). Returns how many e-mails it queued."""
     events = list(Event.objects.filter(pk__in=event_ids).order_by("pk"))
     with transaction.atomic():
         for hook in EVENT_HOOKS:
             hook(events)
-    return len(events)
-
-
-@task()
-def fan_out(event_ids: list[int]) -> int:
-    """These events' notifications (missing ones only); then the e-mails of those to send at once, sent
-    here on one SMTP connection (each marked sent as it goes). An e-mail that fails becomes a job of its own
-    (`send_notification`), so that one bad address or a server hiccup delays only that one. Run again, the job
-    sends only what is not marked sent: at least once, never more than the one in flight."""
-    events = list(Event.objects.filter(pk__in=event_ids).order_by("pk"))
     people, choices, to_send = {}, {}, []  # read once per job: the same organisation's members, instructors
     for event in events:
         key = (event.audience, event.organisation_id)
@@ -109,15 +103,24 @@ def fan_out(event_ids: list[int]) -> int:
         to_send += Notification.objects.filter(
             event=event, recipient_id__in=immediate, emailed_at__isnull=True
         ).values_list("pk", flat=True)
-    if not to_send:
-        return 0
+    if to_send:
+        enqueue(send_emails, to_send)
+    return len(to_send)
+
+
+@task()
+def send_emails(notification_ids: list[int]) -> int:
+    """The e-mails of these notifications, on one SMTP connection, each marked sent as it goes. An e-mail that
+    fails becomes a job of its own (`send_notification`), so that one bad address or a server hiccup delays
+    only that one. Run again, the job sends only what is not marked sent: at least once, never more than the
+    one in flight. Returns how many were sent."""
     sent, smtp = 0, get_connection()
     try:
         smtp.open()  # one connection for the job's e-mails (a failure here: each send below tries again)
     except Exception:
         logger.warning("Serveur de courriel injoignable pour la diffusion", exc_info=True)
     try:
-        for pk in to_send:
+        for pk in notification_ids:
             try:
                 sent += bool(email_notification(pk, smtp))
             except Exception:  # the server refused or dropped this one: it gets a job of its own

@@ -4,10 +4,10 @@
         dossier.save()
         record_event(EventKind.VALIDATED, organisation=dossier.supplier, dossier=dossier, payload={...})
 
-The event row and its jobs' rows are INSERTs on the change's connection: committed with it, or rolled back with
-it (a refused step, a failed bulk filing tell nobody anything). Two jobs: `delivery.hook_out` runs the hooks
-other apps register (sons.notifications.hooks: the webhook deliveries), ahead of the queue's e-mails (its
-priority); `delivery.fan_out` makes the notifications and sends the e-mails. Lifecycle steps
+The event row and its job row are INSERTs on the change's connection: committed with it, or rolled back with it
+(a refused step, a failed bulk filing tell nobody anything). The job (sons.notifications.delivery.fan_out, ahead
+of the queue's e-mails by its priority) runs the hooks other apps register (sons.notifications.hooks: the
+webhook deliveries), makes the notifications and queues their e-mails in a job of their own. Lifecycle steps
 record theirs through one hook, `on_step` (called by `sons.lifecycle.Lifecycle.record`), which maps
 (lifecycle, step) to an event kind.
 
@@ -28,7 +28,6 @@ from sons import clock
 from sons.jobs import enqueue
 
 from .enums import AUDIENCE, Audience, EventKind
-from .hooks import EVENT_HOOKS
 from .models import Event
 
 FAN_OUT_CHUNK = 500  # events per fan-out job (a bulk validation of 10 000 dossiers: 20 jobs)
@@ -47,7 +46,7 @@ def record_event(kind: str, *, organisation, dossier=None, payload: dict | None 
 
 
 def record_events(rows: Iterable[tuple], *, audience: str = "", at=None) -> list[Event]:
-    """Many events at once, [(kind, organisation, dossier, payload)]: one INSERT, two jobs per chunk (hooks, e-mails)."""
+    """Many events at once, [(kind, organisation, dossier, payload)]: one INSERT, one fan-out job per chunk."""
     at = at or timezone.now()
     events = [
         Event(kind=kind, organisation_id=_id(organisation), dossier_id=_id(dossier), payload=payload,
@@ -56,7 +55,7 @@ def record_events(rows: Iterable[tuple], *, audience: str = "", at=None) -> list
     ]  # fmt: skip
     if not events:
         return []
-    from .delivery import fan_out, hook_out
+    from .delivery import fan_out
 
     # No savepoint: two round trips less on every step, and an error here must fail the caller's change anyway.
     with transaction.atomic(savepoint=False):
@@ -65,8 +64,6 @@ def record_events(rows: Iterable[tuple], *, audience: str = "", at=None) -> list
             raise RuntimeError("bulk_create n'a pas rendu les identifiants des événements")
         ids = [e.pk for e in events]
         for start in range(0, len(ids), FAN_OUT_CHUNK):
-            if EVENT_HOOKS:  # the webhooks' job, run before the e-mails' (its priority)
-                enqueue(hook_out, ids[start : start + FAN_OUT_CHUNK])
             enqueue(fan_out, ids[start : start + FAN_OUT_CHUNK])
     return events
 

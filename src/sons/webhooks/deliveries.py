@@ -1,6 +1,6 @@
 """Delivering events to subscriptions, through the queue (sons.jobs).
 
-    record_events(...)  ──(same transaction)──▶ the notifications' hooks job (hook_out), committed with the change
+    record_events(...)  ──(same transaction)──▶ the notifications' fan-out job, committed with the change
     that job            ──▶ fan_out(events): one Delivery row per (event, active subscription of the event's
                             organisation wanting its kind), and its job deliver(id, 1), in one transaction
     deliver(id, n)      ──▶ attempt n: checks the URL's addresses, POSTs the signed body (10 s, 64 KB, no redirect;
@@ -14,8 +14,8 @@ Every step is idempotent, so a worker killed anywhere only delays the delivery: 
 (the receiver may then get the same webhook-id twice and drops the second). A job whose attempt was already
 made (a duplicate, or overtaken by a replay) does nothing, nor does one whose delivery went with its deleted
 subscription. A change rolled back rolls back its event, its
-hooks job: nothing is delivered. The deliveries are made by that job, off the request path (a step
-writes its event and its jobs, nothing more: bench/bench_request_path.py). Deliveries go only to the subscriptions of the event's
+fan-out job: nothing is delivered. The deliveries are made by that job, off the request path (a step
+writes its event and one job, nothing more: bench/bench_request_path.py). Deliveries go only to the subscriptions of the event's
 own organisation.
 
 A subscription whose delivery is abandoned (24 h of failures) with no success since that delivery began is
