@@ -1,4 +1,5 @@
-"""What the two doors (portal, API) do with subscriptions: list, make (the secret shown once), rotate the secret
+"""What the two doors (portal, API) do with subscriptions: list, make (the secret shown once), edit (address,
+events, description: checked as at creation), rotate the secret
 (the new one shown once, the previous one still signing during the overlap), disable, enable, delete, read the
 delivery log and replay a delivery. Only a supplier's members see their organisation's subscriptions (another
 organisation's is a 404); only its administrators, and its own systems' token, change them. Every change is
@@ -111,6 +112,45 @@ def create_subscription(principal, url: str, kinds, description: str = "") -> tu
         record("webhook.created", actor=principal.label, target=subscription,
                payload={"url": url, "kinds": kinds, "organisation": principal.organisation_id})  # fmt: skip
     return subscription, secret
+
+
+EDITABLE = ("url", "kinds", "description")
+
+
+def update_subscription(
+    principal,
+    subscription: Subscription,
+    *,
+    url: str | None = None,
+    kinds=None,
+    description: str | None = None,
+) -> Subscription:
+    """The address, the events or the description changed (None: unchanged), each checked as at creation (the
+    address resolved and checked again, even unchanged). Deliveries still pending go to the new address at their
+    next attempt; a change of events applies to the events that happen after it. Journaled with what changed,
+    from and to; nothing is written when nothing changes."""
+    _require_manager(principal)
+    wanted = {}
+    if kinds is not None:
+        wanted["kinds"] = clean_kinds(kinds)
+    if description is not None:
+        wanted["description"] = clean_description(description)
+    if url is not None:
+        wanted["url"] = url.strip()
+        safety.check(wanted["url"], "url")
+    with transaction.atomic():
+        subscription = _locked(subscription)
+        changed = [
+            name for name in EDITABLE if name in wanted and wanted[name] != getattr(subscription, name)
+        ]
+        if changed:
+            before = {name: getattr(subscription, name) for name in changed}
+            for name in changed:
+                setattr(subscription, name, wanted[name])
+            subscription.save(update_fields=changed)
+            record("webhook.updated", actor=principal.label, target=subscription,
+                   payload={"from": before, "to": {name: wanted[name] for name in changed}})  # fmt: skip
+    return subscription
 
 
 def _locked(subscription: Subscription) -> Subscription:
