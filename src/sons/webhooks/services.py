@@ -1,9 +1,9 @@
 """What the two doors (portal, API) do with subscriptions: list, make (the secret shown once), edit (address,
-events, description: checked as at creation), rotate the secret
-(the new one shown once, the previous one still signing during the overlap), disable, enable, delete, read the
-delivery log and replay a delivery. Only a supplier's members see their organisation's subscriptions (another
-organisation's is a 404); only its administrators, and its own systems' token, change them. Every change is
-journaled (sons.audit), never with a secret."""
+events, description: checked as at creation), rotate the secret (the new one shown once, the previous one still
+signing during the overlap), disable, enable, delete, read the delivery log and replay a delivery; and, for the
+operator, encrypt every secret again under a new key. Only a supplier's members see their organisation's
+subscriptions (another organisation's is a 404); only its administrators, and its own systems' token, change
+them. Every change is journaled (sons.audit), never with a secret."""
 
 from __future__ import annotations
 
@@ -268,3 +268,17 @@ def replay(principal, delivery: Delivery) -> Delivery:
         record("webhook.replayed", actor=principal.label, target=delivery.subscription,
                payload={"delivery": delivery.pk, "event": delivery.event_id})  # fmt: skip
     return delivery
+
+
+def reencrypt_secrets() -> int:
+    """Every subscription's secrets encrypted again under the first key (after a new key was put first); how many
+    subscriptions. Row by row, each locked, so that a rotation of its secret meanwhile is never undone."""
+    done = 0
+    for pk in list(Subscription.objects.order_by("pk").values_list("pk", flat=True)):
+        with transaction.atomic():
+            subscription = Subscription.objects.select_for_update().filter(pk=pk).first()
+            if subscription is not None:  # deleted meanwhile
+                # Read (decrypted) with whichever key encrypted it, written (encrypted) with the first.
+                subscription.save(update_fields=["secret", "previous_secret"])
+                done += 1
+    return done
