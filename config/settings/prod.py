@@ -1,9 +1,8 @@
 """Production: everything from the environment (docs/operations.md lists each variable), behind a TLS proxy.
 
 Required: SONS_SECRET_KEY, SONS_AUDIT_KEY, SONS_WEBHOOK_SECRET_KEYS, SONS_ASP_IBAN, SONS_ASP_BIC, SONS_ASP_NAME.
-Without one of them, or
-with a value that cannot be right, the process stops at start-up with one French line (no traceback) and never
-falls back to a committed placeholder.
+Without one of them, or with a value that cannot be right, the process stops at start-up with one French line (no
+traceback) and never falls back to a committed placeholder.
 """
 
 import json

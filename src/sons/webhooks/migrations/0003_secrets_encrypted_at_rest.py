@@ -10,6 +10,7 @@ from django.db import migrations
 import sons.webhooks.encryption
 from sons.webhooks.encryption import TOKEN_PREFIX, decrypt, encrypt
 
+
 def _convert(apps, schema_editor, change):
     table = schema_editor.quote_name(apps.get_model("webhooks", "Subscription")._meta.db_table)
     with schema_editor.connection.cursor() as cursor:
