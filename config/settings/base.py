@@ -281,6 +281,10 @@ SONS_WEBHOOK_RETRY_DELAYS = [10, 60, 300, 1800, 3600, 7200, 14400, 28800, 28800]
 # After a rotation of a subscription's secret, the previous secret signs deliveries too for this long (seconds):
 # both signatures in webhook-signature, so that a receiver has a day to take the new secret.
 SONS_WEBHOOK_SECRET_OVERLAP = int(os.environ.get("SONS_WEBHOOK_SECRET_OVERLAP", "86400"))
+# Keys encrypting the webhook secrets at rest (sons.webhooks.encryption, Fernet): the first encrypts, all decrypt.
+# Not here: `prod` reads SONS_WEBHOOK_SECRET_KEYS (comma-separated) and refuses to start without it; `dev` and
+# `test` take the fixed, non-secret key of `local`.
+SONS_WEBHOOK_SECRET_KEYS: list[str] = []
 # The change feed (GET /api/v1/events) lists an event once it is this old (sons.webhooks.feed says why).
 SONS_FEED_SETTLE_SECONDS = float(os.environ.get("SONS_FEED_SETTLE_SECONDS", "5"))
 

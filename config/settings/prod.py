@@ -1,8 +1,8 @@
 """Production: everything from the environment (docs/operations.md lists each variable), behind a TLS proxy.
 
-Required: SONS_SECRET_KEY, SONS_AUDIT_KEY, SONS_ASP_IBAN, SONS_ASP_BIC, SONS_ASP_NAME. Without one of them, or
-with a value that cannot be right, the process stops at start-up with one French line (no traceback) and never
-falls back to a committed placeholder.
+Required: SONS_SECRET_KEY, SONS_AUDIT_KEY, SONS_WEBHOOK_SECRET_KEYS, SONS_ASP_IBAN, SONS_ASP_BIC, SONS_ASP_NAME.
+Without one of them, or with a value that cannot be right, the process stops at start-up with one French line (no
+traceback) and never falls back to a committed placeholder.
 """
 
 import json
@@ -10,6 +10,7 @@ import os
 import sys
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 
@@ -20,7 +21,11 @@ from .base import MIDDLEWARE, STORAGES, tuned
 from .email import email_settings
 
 # Secrets committed in this repository (config/settings/local.py) are refused in production.
-REFUSED = {"dev-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz", "dev-only-audit-key-not-secret"}
+REFUSED = {
+    "dev-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz",
+    "dev-only-audit-key-not-secret",
+    "ZGV2LW9ubHktd2ViaG9vay1rZXktbm90LXNlY3JldCE=",
+}
 MIN_SECRET_LENGTH = {"SONS_SECRET_KEY": 50, "SONS_AUDIT_KEY": 16}  # 50: what `check --deploy` asks (W009)
 
 _problems: list[str] = []
@@ -59,6 +64,22 @@ def _checked(name: str, module, label: str) -> str:
 DEBUG = False
 SECRET_KEY = _secret("SONS_SECRET_KEY")
 SONS_AUDIT_KEY = _secret("SONS_AUDIT_KEY")
+# Comma-separated Fernet keys, the first one encrypting (sons.webhooks.encryption; rotation: docs/operations.md).
+SONS_WEBHOOK_SECRET_KEYS = [k.strip() for k in _env("SONS_WEBHOOK_SECRET_KEYS").split(",") if k.strip()]
+if not SONS_WEBHOOK_SECRET_KEYS:
+    _problems.append("SONS_WEBHOOK_SECRET_KEYS manquante")
+for _number, _key in enumerate(SONS_WEBHOOK_SECRET_KEYS, 1):
+    if _key in REFUSED:
+        _problems.append(
+            f"SONS_WEBHOOK_SECRET_KEYS : clé n° {_number}, valeur de développement refusée en production"
+        )
+        continue
+    try:
+        Fernet(_key)
+    except ValueError:
+        _problems.append(
+            f"SONS_WEBHOOK_SECRET_KEYS : clé n° {_number} invalide (clé Fernet attendue : 32 octets en base64 url)"
+        )
 SONS_ASP_ACCOUNT = {
     "name": _required("SONS_ASP_NAME"),
     "IBAN": _checked("SONS_ASP_IBAN", stdnum_iban, "IBAN"),

@@ -140,6 +140,7 @@ def cmd_provisions(args) -> int:
 DJANGO_COMMANDS = {
     "deadlines": "deadlines",
     "audit": "audit_verify",
+    "webhooks": "webhooks_reencrypt",
     "import": "import_directory",
     "gen": "gen_rpps",
     "dashboards": "dashboards",
@@ -168,6 +169,10 @@ def run_django_command(argv: list[str]) -> int:
         if rest[:1] not in (["verify"], ["checkpoint"]):
             raise UsageError("sous-commande attendue : « sons audit verify » ou « sons audit checkpoint »")
         command, rest = f"audit_{rest[0]}", rest[1:]
+    elif name == "webhooks":
+        if rest[:1] != ["reencrypt"]:
+            raise UsageError("sous-commande attendue : « sons webhooks reencrypt »")
+        rest = rest[1:]
     elif name == "demo":
         if rest[:1] != ["accounts"]:
             raise UsageError("sous-commande attendue : « sons demo accounts »")

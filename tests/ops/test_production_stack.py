@@ -23,6 +23,9 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
+
+from config.settings.local import DEV_WEBHOOK_SECRET_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -44,6 +47,7 @@ def stack(tmp_path_factory):
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "SONS_SECRET_KEY": secrets.token_urlsafe(50),
         "SONS_AUDIT_KEY": secrets.token_urlsafe(40),
+        "SONS_WEBHOOK_SECRET_KEYS": Fernet.generate_key().decode(),
         "SONS_ASP_IBAN": "FR7630001007941234567890185",
         "SONS_ASP_BIC": "BDFEFRPPCCT",
         "SONS_ASP_NAME": "Agence de services et de paiement",
@@ -105,7 +109,9 @@ def test_the_deploy_checks_are_clean(stack):
     assert "System check identified no issues" in done.stdout
 
 
-@pytest.mark.parametrize("missing", ["SONS_SECRET_KEY", "SONS_AUDIT_KEY", "SONS_ASP_IBAN"])
+@pytest.mark.parametrize(
+    "missing", ["SONS_SECRET_KEY", "SONS_AUDIT_KEY", "SONS_WEBHOOK_SECRET_KEYS", "SONS_ASP_IBAN"]
+)
 def test_nothing_starts_without_a_required_variable(stack, missing):
     env = {k: v for k, v in stack["env"].items() if k != missing}
     done = stack["manage"]("check", check=False, environment=env)
@@ -128,6 +134,24 @@ def test_a_committed_secret_or_a_wrong_account_is_refused(stack):
     assert done.returncode == 1
     assert "SONS_SECRET_KEY : valeur de développement refusée en production" in done.stderr
     assert "SONS_ASP_IBAN : IBAN invalide" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("keys", "words"),
+    [
+        (
+            f"{Fernet.generate_key().decode()},{DEV_WEBHOOK_SECRET_KEY}",
+            "clé n° 2, valeur de développement refusée",
+        ),
+        ("pas-une-cle-fernet", "clé n° 1 invalide"),
+    ],
+)
+def test_the_webhook_secret_keys_are_fernet_keys_and_never_the_committed_one(stack, keys, words):
+    done = stack["manage"](
+        "check", check=False, environment={**stack["env"], "SONS_WEBHOOK_SECRET_KEYS": keys}
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"SONS_WEBHOOK_SECRET_KEYS : {words}" in done.stderr
 
 
 def test_pages_are_styled_with_hashed_compressed_static_files(stack):

@@ -183,6 +183,8 @@ EXAMPLES = {
     "upload_document": {"kind": "order", "file": "(fichier PDF)"},
     "create_webhook": {"url": "https://logiciel.example.fr/sons/webhooks", "kinds": ["request.validated",
                        "completion.requested"], "description": "Logiciel de gestion des commandes"},
+    "update_webhook": {"url": "https://logiciel.example.fr/sons/webhooks-v2", "kinds": ["request.validated",
+                       "payment.sent"]},
     "post_message": {"message": "Voici le bon de commande signé demandé.", "file": "(fichier PDF, facultatif)"},
     "decide": {"dossier_ids": [1, 2], "decision": "request_completion", "message": "Merci de joindre la facture."},
     "submit": {"solution_version_id": 1, "training_materials_sent": True,

@@ -77,6 +77,7 @@ urlpatterns = [
     path("fournisseur/pilote/", supplier.pilot, name="supplier_pilot"),
     path("fournisseur/webhooks/", webhooks.webhooks, name="supplier_webhooks"),
     path("fournisseur/webhooks/<int:subscription_id>/", webhooks.webhook_log, name="webhook_log"),
+    path("fournisseur/webhooks/<int:subscription_id>/modifier/", webhooks.webhook_edit, name="webhook_edit"),
     path(
         "fournisseur/webhooks/<int:subscription_id>/desactiver/",
         webhooks.webhook_disable,

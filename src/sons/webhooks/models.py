@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .encryption import EncryptedSecretField
 from .enums import AttemptKind, DeliveryState
 
 
@@ -15,8 +16,8 @@ class SubscriptionQuerySet(models.QuerySet):
 
 class Subscription(models.Model):
     """An organisation's endpoint: the events it wants, where, and the secret its deliveries are signed with.
-    The secret is shown once, when the subscription is made or its secret rotated; it is kept to sign (never
-    shown again). After a rotation, the previous secret signs too until `previous_secret_until` (the overlap,
+    The secret is shown once, when the subscription is made or its secret rotated; it is kept, encrypted, to sign
+    (never shown again). After a rotation, the previous secret signs too until `previous_secret_until` (the overlap,
     SONS_WEBHOOK_SECRET_OVERLAP); the nightly purge then forgets it."""
 
     organisation = models.ForeignKey(
@@ -25,8 +26,10 @@ class Subscription(models.Model):
     url = models.CharField("adresse de réception", max_length=500)
     kinds = models.JSONField("événements", default=list)
     description = models.CharField("description", max_length=200, blank=True)
-    secret = models.CharField("secret de signature", max_length=80)
-    previous_secret = models.CharField("secret précédent", max_length=80, blank=True)
+    # Encrypted in their columns (sons.webhooks.encryption: Fernet tokens under SONS_WEBHOOK_SECRET_KEYS), in clear
+    # on the instance: a « whsec_… » secret of 50 characters makes a token of 164.
+    secret = EncryptedSecretField("secret de signature", max_length=255)
+    previous_secret = EncryptedSecretField("secret précédent", max_length=255, blank=True)
     previous_secret_until = models.DateTimeField("secret précédent valable jusqu'au", null=True, blank=True)
     active = models.BooleanField("active", default=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)

@@ -1,8 +1,9 @@
-"""What the two doors (portal, API) do with subscriptions: list, make (the secret shown once), rotate the secret
-(the new one shown once, the previous one still signing during the overlap), disable, enable, delete, read the
-delivery log and replay a delivery. Only a supplier's members see their organisation's subscriptions (another
-organisation's is a 404); only its administrators, and its own systems' token, change them. Every change is
-journaled (sons.audit), never with a secret."""
+"""What the two doors (portal, API) do with subscriptions: list, make (the secret shown once), edit (address,
+events, description: checked as at creation), rotate the secret (the new one shown once, the previous one still
+signing during the overlap), disable, enable, delete, read the delivery log and replay a delivery; and, for the
+operator, encrypt every secret again under a new key. Only a supplier's members see their organisation's
+subscriptions (another organisation's is a 404); only its administrators, and its own systems' token, change
+them. Every change is journaled (sons.audit), never with a secret."""
 
 from __future__ import annotations
 
@@ -111,6 +112,45 @@ def create_subscription(principal, url: str, kinds, description: str = "") -> tu
         record("webhook.created", actor=principal.label, target=subscription,
                payload={"url": url, "kinds": kinds, "organisation": principal.organisation_id})  # fmt: skip
     return subscription, secret
+
+
+EDITABLE = ("url", "kinds", "description")
+
+
+def update_subscription(
+    principal,
+    subscription: Subscription,
+    *,
+    url: str | None = None,
+    kinds=None,
+    description: str | None = None,
+) -> Subscription:
+    """The address, the events or the description changed (None: unchanged), each checked as at creation (the
+    address resolved and checked again, even unchanged). Deliveries still pending go to the new address at their
+    next attempt; a change of events applies to the events that happen after it. Journaled with what changed,
+    from and to; nothing is written when nothing changes."""
+    _require_manager(principal)
+    wanted = {}
+    if kinds is not None:
+        wanted["kinds"] = clean_kinds(kinds)
+    if description is not None:
+        wanted["description"] = clean_description(description)
+    if url is not None:
+        wanted["url"] = url.strip()
+        safety.check(wanted["url"], "url")
+    with transaction.atomic():
+        subscription = _locked(subscription)
+        changed = [
+            name for name in EDITABLE if name in wanted and wanted[name] != getattr(subscription, name)
+        ]
+        if changed:
+            before = {name: getattr(subscription, name) for name in changed}
+            for name in changed:
+                setattr(subscription, name, wanted[name])
+            subscription.save(update_fields=changed)
+            record("webhook.updated", actor=principal.label, target=subscription,
+                   payload={"from": before, "to": {name: wanted[name] for name in changed}})  # fmt: skip
+    return subscription
 
 
 def _locked(subscription: Subscription) -> Subscription:
@@ -228,3 +268,17 @@ def replay(principal, delivery: Delivery) -> Delivery:
         record("webhook.replayed", actor=principal.label, target=delivery.subscription,
                payload={"delivery": delivery.pk, "event": delivery.event_id})  # fmt: skip
     return delivery
+
+
+def reencrypt_secrets() -> int:
+    """Every subscription's secrets encrypted again under the first key (after a new key was put first); how many
+    subscriptions. Row by row, each locked, so that a rotation of its secret meanwhile is never undone."""
+    done = 0
+    for pk in list(Subscription.objects.order_by("pk").values_list("pk", flat=True)):
+        with transaction.atomic():
+            subscription = Subscription.objects.select_for_update().filter(pk=pk).first()
+            if subscription is not None:  # deleted meanwhile
+                # Read (decrypted) with whichever key encrypted it, written (encrypted) with the first.
+                subscription.save(update_fields=["secret", "previous_secret"])
+                done += 1
+    return done

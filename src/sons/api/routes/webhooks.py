@@ -1,5 +1,5 @@
 """Webhooks and the change feed of a supplier organisation (docs/api.md « Webhooks »): subscriptions (the
-secret shown once, at creation and at each rotation), their delivery log and replays, their deletion, and GET
+secret shown once, at creation and at each rotation; their address and events editable), their delivery log and replays, their deletion, and GET
 /events, a cursor over the organisation's events for software that missed webhooks. Another organisation's
 subscription is a 404."""
 
@@ -14,7 +14,7 @@ from sons.webhooks import feed, services
 from sons.webhooks.models import Delivery, Subscription
 
 from ..idempotency import confidential
-from ..schemas import Clean, ErrorOut
+from ..schemas import Clean, ErrorOut, StrictIn
 
 router = Router(tags=["Webhooks"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -24,6 +24,18 @@ class SubscriptionIn(Schema):
     url: Annotated[str, Field(max_length=500, description="https://… d'une adresse publique"), Clean]
     kinds: Annotated[list[str], Field(min_length=1, max_length=50, description="natures d'événements")]
     description: Annotated[str, Field(max_length=200), Clean] = ""
+
+
+class SubscriptionPatchIn(StrictIn):
+    """What a PATCH changes: a field absent (or null) stays as it is; each is checked as at creation."""
+
+    url: (
+        Annotated[str, Field(max_length=500, description="https://… d'une adresse publique"), Clean] | None
+    ) = None
+    kinds: (
+        Annotated[list[str], Field(min_length=1, max_length=50, description="natures d'événements")] | None
+    ) = None
+    description: Annotated[str, Field(max_length=200), Clean] | None = None
 
 
 class SubscriptionOut(Schema):
@@ -123,6 +135,17 @@ def get_webhook(request, subscription_id: int):
         200,
         subscription_out(get_object_or_404(services.subscriptions_of(request.principal), pk=subscription_id)),
     )
+
+
+@router.patch("/webhooks/{subscription_id}", response={200: SubscriptionOut, **ERRORS},
+              summary="Modifier un abonnement webhook : adresse, événements, description (vérifiés comme à la "
+                      "création)")  # fmt: skip
+def update_webhook(request, subscription_id: int, body: SubscriptionPatchIn):
+    subscription = get_object_or_404(services.subscriptions_of(request.principal), pk=subscription_id)
+    subscription = services.update_subscription(
+        request.principal, subscription, url=body.url, kinds=body.kinds, description=body.description
+    )
+    return Status(200, subscription_out(subscription))
 
 
 @router.post("/webhooks/{subscription_id}/disable", response={200: SubscriptionOut, **ERRORS},

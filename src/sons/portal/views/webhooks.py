@@ -1,5 +1,5 @@
 """Supplier space: the organisation's webhooks (administrators only): list and make them (the secret shown once),
-disable and enable them, read each one's delivery log and replay a delivery; rotate a secret and delete a
+edit their address, events and description (the panel of the delivery log page), disable and enable them, read each one's delivery log and replay a delivery; rotate a secret and delete a
 subscription, each after its confirmation panel (the new secret shown once, on the delivery log)."""
 
 from __future__ import annotations
@@ -62,17 +62,52 @@ def webhooks(request):
     return render(request, "portal/supplier/webhooks.html", {"form": form, "rows": rows, "new": new})
 
 
-@administrator_only
-def webhook_log(request, subscription_id: int):
-    """The delivery log; after a rotation (POST/redirect/GET), the new secret, shown this once."""
-    subscription = get_object_or_404(services.subscriptions_of(request.principal), pk=subscription_id)
+def edit_form(subscription, data=None) -> SubscriptionForm:
+    initial = {"url": subscription.url, "kinds": subscription.kinds, "description": subscription.description}
+    return SubscriptionForm(data, initial=initial)
+
+
+def log_page(request, subscription, form=None, status: int = 200):
+    """The delivery log and the edit panel (open, with its errors, when an edit was refused); after a rotation
+    (POST/redirect/GET), the new secret, shown this once."""
     deliveries = services.deliveries_of(request.principal, subscription).order_by("-id")[:LOG_SIZE]
     rotated = request.session.get(ROTATED_SECRET_KEY)
     secret = request.session.pop(ROTATED_SECRET_KEY)[1] if rotated and rotated[0] == subscription.pk else None
     return render(request, "portal/supplier/webhook_log.html", {
         "subscription": subscription, "deliveries": deliveries, "size": LOG_SIZE, "new_secret": secret,
-        "overlap_until": subscription.overlap_until(),
-    })  # fmt: skip
+        "overlap_until": subscription.overlap_until(), "form": form or edit_form(subscription),
+        "edit_open": form is not None,
+    }, status=status)  # fmt: skip
+
+
+@administrator_only
+def webhook_log(request, subscription_id: int):
+    subscription = get_object_or_404(services.subscriptions_of(request.principal), pk=subscription_id)
+    return log_page(request, subscription)
+
+
+@administrator_only
+@require_POST
+def webhook_edit(request, subscription_id: int):
+    """The edit panel's POST: back to the log (POST/redirect/GET), or the log page again with the panel open and
+    each refusal under its field."""
+    subscription = get_object_or_404(services.subscriptions_of(request.principal), pk=subscription_id)
+    form = edit_form(subscription, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            subscription = services.update_subscription(
+                request.principal, subscription, url=data["url"], kinds=data["kinds"],
+                description=data["description"],
+            )  # fmt: skip
+        except NotFound:  # deleted since the page was shown
+            raise Http404("Abonnement introuvable.") from None
+        except Refused as refusal:
+            form.add_refusal(refusal)
+        else:
+            messages.success(request, "Abonnement modifié.")
+            return redirect("portal:webhook_log", subscription.pk)
+    return log_page(request, subscription, form, status=400)
 
 
 def _act(request, action, done: str):
