@@ -3,6 +3,7 @@ caller who got it: the same token gets the same secret again, another token of t
 administrator's — gets 422 `idempotency_reused` and no secret."""
 
 import pytest
+from django.db import connection
 
 from sons.api.models import IdempotencyRecord
 from sons.suppliers.enums import MemberRole
@@ -32,6 +33,10 @@ def test_a_secret_is_replayed_to_its_caller_only(organisation):
     assert "autre membre" in stolen.json()["message"]
     subscription.refresh_from_db()
     assert subscription.signing_secrets()[0] == first.json()["secret"]  # rotated once
+    with connection.cursor() as cursor:  # the stored answer is encrypted: the secret is nowhere in clear
+        cursor.execute("SELECT body FROM api_idempotencyrecord WHERE key = %s", ["rotation-du-1er"])
+        (stored,) = cursor.fetchone()
+    assert first.json()["secret"].encode() not in bytes(stored) and b"whsec_" not in bytes(stored)
 
 
 def test_a_created_subscription_is_confidential_an_ordinary_answer_is_shared(organisation):

@@ -10,7 +10,9 @@ SONS_IDEMPOTENCY_HOURS (24 h): `purge_idempotency` removes older ones, and a key
 
 A confidential answer (a webhook's signing secret: its view calls `confidential(request)`) is replayed only to
 the caller who received it (the same token, or the same session): the organisation's other members get 422
-`idempotency_reused` — a shared store of answers must not hand one member's secret to another.
+`idempotency_reused` — a shared store of answers must not hand one member's secret to another. Its body is
+kept encrypted, under the webhook secrets' keys (sons.webhooks.encryption): the secret is never in clear in
+the database, in its subscription or here.
 """
 
 from __future__ import annotations
@@ -18,10 +20,13 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.http import HttpResponse, JsonResponse, UnreadablePostError
 from django.utils import timezone
+
+from sons.webhooks.encryption import fernet
 
 from .auth import principal_of_request
 from .headers import caller_key
@@ -113,6 +118,7 @@ class IdempotencyMiddleware:
             record.content_type = response.get("Content-Type", "application/json")
             if getattr(request, "sons_confidential", False):
                 record.caller = caller_key(request)
+                record.body = fernet().encrypt(response.content)
             record.save(update_fields=["status", "body", "content_type", "caller"])
         return response
 
@@ -162,6 +168,15 @@ class IdempotencyMiddleware:
                 422,
                 "idempotency_reused",
             )
-        response = HttpResponse(bytes(record.body), status=record.status, content_type=record.content_type)
+        try:
+            body = fernet().decrypt(bytes(record.body)) if record.caller else bytes(record.body)
+        except InvalidToken:  # its key was dropped from SONS_WEBHOOK_SECRET_KEYS within the 24 h
+            return _refusal(
+                "La réponse confidentielle gardée sous cette clé d'idempotence n'est plus lisible ; choisissez "
+                "une autre clé.",
+                422,
+                "idempotency_reused",
+            )
+        response = HttpResponse(body, status=record.status, content_type=record.content_type)
         response["Idempotent-Replayed"] = "true"
         return response
