@@ -21,7 +21,7 @@ from sons.suppliers.models import Membership
 from sons.suppliers.perms import Principal
 from sons.webhooks import services
 from sons.webhooks.enums import DeliveryState
-from sons.webhooks.models import Delivery
+from sons.webhooks.models import Delivery, Subscription
 from tests.db_factories import OrganisationFactory, supplier_token
 from tests.queue import run_pending
 from tests.second_factor import verified
@@ -219,3 +219,10 @@ def test_the_portals_edit_refuses_another_organisation_non_administrators_and_a_
     ours.refresh_from_db()
     theirs.refresh_from_db()
     assert ours.url == HOOK and theirs.url == HOOK
+
+
+def test_a_subscription_with_an_unknown_field_is_refused_by_name(organisation):
+    api = Api(supplier_token(organisation)[1])
+    refused = api.post("/webhooks", {"url": HOOK, "kinds": ["payment.sent"], "events": ["payment.sent"]})
+    assert refused.status_code == 422 and refused.json()["code"] == "unknown_field"
+    assert "events" in refused.json()["message"] and not Subscription.objects.exists()

@@ -20,7 +20,7 @@ router = Router(tags=["Webhooks"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-class SubscriptionIn(Schema):
+class SubscriptionIn(StrictIn):
     url: Annotated[str, Field(max_length=500, description="https://… d'une adresse publique"), Clean]
     kinds: Annotated[list[str], Field(min_length=1, max_length=50, description="natures d'événements")]
     description: Annotated[str, Field(max_length=200), Clean] = ""
