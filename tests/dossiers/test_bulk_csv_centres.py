@@ -12,12 +12,12 @@ pytestmark = pytest.mark.django_db
 HEAD = ";".join(bulk.CSV_COLUMNS)
 
 
-def row(version, main, others: str, reference: str = "") -> str:
+def row(version, main, others: str, reference: str = "", **overrides: str) -> str:
     values = {"finess_geo": main.finess_geo, "solution_version_id": str(version.pk), "issued_on": "2026-08-01",
               "signed_on": "2026-08-10", "signature": "psc", "amount": "2970,00", "vat_rate": "20",
               "in_client_name": "oui", "mention_state_funded": "oui", "mention_conditional_referencing": "non",
               "centre_certificate_commitment": "oui", "de_minimis_other_aid": "0",
-              "supplier_reference": reference, "additional_centres": others}  # fmt: skip
+              "supplier_reference": reference, "additional_centres": others, **overrides}  # fmt: skip
     return ";".join(values.get(column, "") for column in bulk.CSV_COLUMNS)
 
 
@@ -54,3 +54,24 @@ def test_a_centre_without_its_commitment_or_its_amount_is_refused_by_name(today)
     (no_amount,) = file_csv(version, row(version, CentreFactory(), f"{CentreFactory().finess_geo}"))
     assert no_amount["status"] == "refused"
     assert "amount" in no_amount["error"]["field"], no_amount
+
+
+@pytest.mark.parametrize(
+    ("main", "others", "field"),
+    [
+        ("rpps", "750000024:1890,00", "client.additional_centres"),  # a professional has no other centre
+        ("finess", "750000024:1890,00:peut-être", "client.additional_centres[0].certificate_commitment"),
+        ("finess", "750000024:1890,00|750000032:1890,00:oui:zzz", "client.additional_centres[1]"),
+        ("finess", "|".join(["750000024:1890,00"] * 101), "client.additional_centres"),
+    ],
+)
+def test_a_bad_additional_centres_cell_refuses_its_line_only(today, main, others, field):
+    today("2026-09-01")
+    version = enrolled_publisher_version()
+    good = row(version, CentreFactory(tranche="B"), "")
+    professional = {"finess_geo": "", "rpps": "10003554792"} if main == "rpps" else {}
+    bad = row(version, CentreFactory(), others, **professional)
+    refused, filed = file_csv(version, bad, good)
+    assert refused["status"] == "refused" and refused["error"]["field"] == field, refused
+    assert "additional_centres" in refused["error"]["message"]
+    assert filed["status"] == "filed"

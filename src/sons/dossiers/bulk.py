@@ -29,6 +29,7 @@ CHUNK = 500  # declarations parsed and filed together
 # signing centres (§4.2), « FINESS:montant[:oui|non] » separated by « | »: each centre has its order line and
 # amount (the line's `amount` is then the main centre's); without « :oui|non », a centre takes the line's
 # centre_certificate_commitment (§4.3).
+MAX_CENTRES = 100  # other centres on one CSV line (a centre's order names a handful)
 CSV_COLUMNS = ["rpps", "finess_geo", "solution_version_id", "issued_on", "signed_on", "signature", "amount",
                "vat_rate", "in_client_name", "mention_state_funded", "mention_conditional_referencing",
                "centre_certificate_commitment", "de_minimis_other_aid", "supplier_reference",
@@ -155,7 +156,10 @@ def csv_entries(raw: bytes, field: str = "file") -> tuple[int, Iterator[Entry]]:
         try:
             for row in reader:
                 if any((value or "").strip() for value in row.values() if isinstance(value, str)):
-                    yield Entry(reader.line_num, csv_document(row))
+                    try:
+                        yield Entry(reader.line_num, csv_document(row))
+                    except Invalid as refused:  # this line only: the others are read and filed
+                        yield Entry(reader.line_num, error=refused)
         except csv.Error as error:
             raise Invalid(f"CSV illisible, ligne {reader.line_num} : {csv_error_fr(error)}.", field) from None
 
@@ -201,7 +205,13 @@ def csv_document(row: dict) -> dict:
     }  # fmt: skip
     aid = get("de_minimis_other_aid")
     client["de_minimis_other_aid"] = aid.replace(",", ".") if aid else None
-    if get("additional_centres") and client.get("finess_geo"):
+    if get("additional_centres"):
+        if not client.get("finess_geo"):
+            raise Invalid(
+                "additional_centres : plusieurs centres ne se commandent que pour un centre de santé (colonne "
+                "finess_geo).",
+                "client.additional_centres",
+            )
         centres = _centres(get("additional_centres"), order["centre_certificate_commitment"])
         order["lines"][0]["finess_geo"] = client["finess_geo"]
         order["lines"] += [{"label": "Prestation Ségur", "finess_geo": finess, "amount": amount}
@@ -220,9 +230,21 @@ def _centres(cell: str, commitment) -> list[tuple]:
     """« 750000024:1890,00:oui|750000032:2970,00 » as (FINESS, amount, commitment) of each other centre; the
     declaration's checks then say what is wrong with one, naming it (client.additional_centres[i].finess_geo,
     order.lines[i].amount)."""
+    items = cell.split("|", MAX_CENTRES)
+    if len(items) > MAX_CENTRES:
+        raise Invalid(
+            f"additional_centres : {MAX_CENTRES} centres au plus sur une ligne.", "client.additional_centres"
+        )
     centres = []
-    for item in cell.split("|")[:100]:  # a centre's order names a handful of centres: the rest is not read
-        finess, amount, committed = ([part.strip() for part in item.split(":")] + ["", ""])[:3]
+    for index, item in enumerate(items):
+        parts = [part.strip() for part in item.split(":", 3)]
+        if len(parts) > 3:
+            raise Invalid(f"additional_centres, centre {index + 1} : « FINESS:montant[:oui|non] » attendu, reçu "
+                          f"« {item.strip()[:60]} ».", f"client.additional_centres[{index}]")  # fmt: skip
+        finess, amount, committed = [*parts, "", ""][:3]
+        if committed and _bool(committed) is None:
+            raise Invalid(f"additional_centres, centre {index + 1} : « oui » ou « non » attendu après le montant, "
+                          f"reçu « {committed[:20]} ».", f"client.additional_centres[{index}].certificate_commitment")  # fmt: skip
         centres.append((finess or None, amount.replace(",", ".") or None,
                         _bool(committed) if committed else commitment))  # fmt: skip
     return centres
