@@ -9,7 +9,7 @@ from django.urls import reverse
 from sons.audit.models import AuditEntry
 from sons.dossiers.enums import DocumentKind
 from sons.dossiers.models import Document
-from sons.payments.actions import held_back_for_pieces, prepare_batch
+from sons.payments.actions import held_back_for_pieces, nothing_to_pay, prepare_batch
 from sons.payments.models import Payment
 from sons.suppliers.enums import Role
 from tests.db_factories import DossierFactory, staff
@@ -35,6 +35,10 @@ def test_an_advance_without_its_order_waits_for_it():
     entry = AuditEntry.objects.get(action="payment.batch_prepared")
     assert entry.payload["payments"] == 1 and entry.payload["held_back"] == 1
     assert prepare_batch(paying) is None  # still waiting: nothing to pay
+    assert nothing_to_pay() == (
+        "Aucune demande validée à payer : 1 demande(s) validée(s) attendent une pièce obligatoire (AF §6.2, "
+        "§6.4) avant d'être mises en lot."
+    )
     Document.objects.filter(pk__in=[d.pk for d in order]).update(dossier=lacking)
     assert not held_back_for_pieces().exists()
     assert [p.dossier_id for p in prepare_batch(paying).payments.all()] == [lacking.pk]

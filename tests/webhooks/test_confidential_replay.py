@@ -1,6 +1,7 @@
-"""An answer carrying a secret (a webhook's signing secret) is replayed under its Idempotency-Key only to the
-caller who got it: the same token gets the same secret again, another token of the organisation — even an
-administrator's — gets 422 `idempotency_reused` and no secret."""
+"""A webhook's signing secret is in clear nowhere in the database (the portal's session keeps it encrypted until
+the page shows it). An answer carrying it is replayed under its Idempotency-Key only to the caller who got it:
+the same token gets the same secret again, another token of the organisation — even an administrator's — gets
+422 `idempotency_reused` and no secret."""
 
 import pytest
 from django.db import connection
@@ -56,3 +57,21 @@ def test_a_created_subscription_is_confidential_an_ordinary_answer_is_shared(org
     replayed = theirs.post(f"/webhooks/{made.json()['id']}/disable", key="désactivation-1")
     assert replayed["Idempotent-Replayed"] == "true" and replayed.json() == disabled.json()
     assert IdempotencyRecord.objects.get(key="désactivation-1").caller == ""
+
+
+def test_the_portal_keeps_the_secret_it_shows_next_encrypted_in_the_session(organisation):
+    from django.contrib.sessions.models import Session
+    from django.urls import reverse
+
+    from .test_api_and_portal import signed_in_admin
+
+    client = signed_in_admin(organisation)
+    page = reverse("portal:supplier_webhooks")
+    assert client.post(page, {"url": HOOK, "kinds": ["request.validated"]}).status_code == 302
+    stored = " ".join(s.session_data for s in Session.objects.all())
+    decoded = str([s.get_decoded() for s in Session.objects.all()])
+    assert "whsec_" not in stored and "whsec_" not in decoded  # the session rows: no secret, even decoded
+    shown = client.get(page).content.decode()
+    secret = shown.split('data-testid="secret">')[1].split("<")[0]
+    subscription = Subscription.objects.get()
+    assert secret.startswith("whsec_") and subscription.signing_secrets() == [secret]

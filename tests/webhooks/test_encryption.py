@@ -105,3 +105,21 @@ def test_the_migration_encrypts_the_secrets_in_clear_and_decrypts_them_going_bac
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db
+def test_a_secret_written_in_clear_during_a_release_is_read_then_encrypted_by_reencrypt(organisation):
+    subscription, secret = subscribe(organisation, HOOK)
+    with (
+        connection.cursor() as cursor
+    ):  # what a process of the previous version writes while the release migrates
+        cursor.execute(
+            "UPDATE webhooks_subscription SET secret = %s WHERE id = %s", [secret, subscription.pk]
+        )
+    assert Subscription.objects.get(pk=subscription.pk).signing_secrets() == [
+        secret
+    ]  # no 500, signed as before
+    assert services.reencrypt_secrets() == 1
+    stored, _ = columns(subscription.pk)
+    assert stored.startswith(encryption.TOKEN_PREFIX) and secret not in stored
+    assert Subscription.objects.get(pk=subscription.pk).signing_secrets() == [secret]

@@ -13,7 +13,7 @@ class IdempotencyRecord(models.Model):
     # A confidential answer (e.g. a webhook's signing secret: sons.api.idempotency.confidential) is replayed only to
     # the caller who got it first (its token or session, hashed): another member of the organisation sending
     # the same key must not read it.
-    caller = models.CharField("appelant (réponse confidentielle)", max_length=40, blank=True)
+    caller = models.CharField("appelant (réponse confidentielle)", max_length=40, blank=True, db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -19,6 +19,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection as database
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -172,19 +173,27 @@ def summary(event: Event) -> dict:
 
 
 def email_notification(notification_id: int, connection=None) -> str:
-    """Send the e-mail of one notification unless it is marked sent, then mark it; the address, or ""."""
-    notification = (
-        Notification.objects.select_related("event", "recipient").filter(pk=notification_id).first()
-    )
-    if notification is None or notification.emailed_at is not None:
-        return ""
-    event, user = notification.event, notification.recipient
-    if not still_concerned(user, event):
-        return ""
-    subject, text, html = render("notification", {"user": user, "event": event, "notice": summary(event),
-                                                   "centre": centre_link()})  # fmt: skip
-    send(user.email, subject, text, html, {"X-SONS-Event": event.public_id}, connection=connection)
-    Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
+    """Send the e-mail of one notification unless it is marked sent, then mark it; the address, or "". The
+    notification is locked while its e-mail goes: two jobs holding it (a fan-out run again queues its e-mails
+    again) never send it at once — the second skips it, and finds it marked if it comes back."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(
+                of=("self",), skip_locked=database.features.has_select_for_update_skip_locked
+            )
+            .select_related("event", "recipient")
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .first()
+        )
+        if notification is None:  # sent already, or being sent by another job
+            return ""
+        event, user = notification.event, notification.recipient
+        if not still_concerned(user, event):
+            return ""
+        subject, text, html = render("notification", {"user": user, "event": event, "notice": summary(event),
+                                                       "centre": centre_link()})  # fmt: skip
+        send(user.email, subject, text, html, {"X-SONS-Event": event.public_id}, connection=connection)
+        Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
     return user.email
 
 

@@ -141,6 +141,15 @@ def reject_batch(principal: Principal, batch: PaymentBatch, reason: str) -> Paym
     return BATCH.perform(batch, "reject", principal, reason, change=change)
 
 
+def nothing_to_pay() -> str:
+    """What a preparation that found nothing to pay says: and how many validated requests wait for a piece."""
+    held = held_back_for_pieces().count()
+    if not held:
+        return "Aucune demande validée à payer."
+    return (f"Aucune demande validée à payer : {held} demande(s) validée(s) attendent une pièce obligatoire "
+            "(AF §6.2, §6.4) avant d'être mises en lot.")  # fmt: skip
+
+
 def held_back_for_pieces():
     """The validated requests no batch takes until their missing pieces are joined (sons.dossiers.pieces)."""
     return Dossier.objects.filter(_unpaid_validated()).exclude(joined_to_pay())

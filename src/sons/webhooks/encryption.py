@@ -9,6 +9,7 @@ is not comparable: a lookup on the column never matches (nothing looks a subscri
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
+logger = logging.getLogger("sons.webhooks")
 TOKEN_PREFIX = "gAAAAA"  # every Fernet token: version byte 0x80 and a timestamp, in base64
 
 
@@ -61,6 +63,11 @@ class EncryptedSecretField(models.CharField):
     """A secret kept encrypted in its column (a Fernet token), in clear on the model instance."""
 
     def from_db_value(self, value, expression, connection):
+        if value and not value.startswith(TOKEN_PREFIX):
+            # A secret in clear: written by a process of the previous version while the release migrated
+            # (deploy/release.sh restarts them after). Read as it is; `sons webhooks reencrypt` encrypts it.
+            logger.warning("Secret de webhook en clair dans la base : lancer « sons webhooks reencrypt ».")
+            return value
         return value if value is None else decrypt(value)
 
     def get_prep_value(self, value):

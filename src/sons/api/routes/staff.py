@@ -127,7 +127,7 @@ def prepare(request):
     request.principal.require(Role.ASP_PAYING_AGENT)
     batch = payments.prepare_batch(request.principal)
     if batch is None:
-        return Status(200, {"message": "Aucune demande validée à payer."})
+        return Status(200, {"message": payments.nothing_to_pay()})
     return Status(201, batch_out(batch))
 
 

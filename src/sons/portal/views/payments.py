@@ -55,7 +55,7 @@ def _run(request, act, success: str, batch_id: int | None = None):
         messages.error(request, refused.message)
         return redirect("portal:batch", batch_id=batch_id) if batch_id else redirect("portal:batches")
     if batch is None:
-        messages.info(request, "Aucune demande validée à payer.")
+        messages.info(request, actions.nothing_to_pay())
         return redirect("portal:batches")
     messages.success(request, success.format(batch=batch))
     return redirect("portal:batch", batch_id=batch.pk)

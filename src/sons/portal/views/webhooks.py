@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sons.errors import NotFound, Refused
 from sons.suppliers.enums import Role
 from sons.webhooks import services
+from sons.webhooks.encryption import decrypt, encrypt
 
 from ..access import ADMINISTRATORS, role_required
 from ..forms_dsfr import DsfrForm
@@ -53,9 +54,13 @@ def webhooks(request):
         except Refused as refusal:
             form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
         else:
-            request.session[NEW_SECRET_KEY] = [subscription.pk, secret]
+            request.session[NEW_SECRET_KEY] = [
+                subscription.pk,
+                encrypt(secret),
+            ]  # sessions are in the database
             return redirect("portal:supplier_webhooks")
     new = request.session.pop(NEW_SECRET_KEY, None)
+    new = [new[0], decrypt(new[1])] if new else None
     subscriptions = services.subscriptions_of(request.principal).order_by("-id")
     labels = dict(services.supplier_kinds())
     rows = [(s, [labels.get(k, k) for k in s.kinds]) for s in subscriptions]
@@ -72,7 +77,11 @@ def log_page(request, subscription, form=None, status: int = 200):
     (POST/redirect/GET), the new secret, shown this once."""
     deliveries = services.deliveries_of(request.principal, subscription).order_by("-id")[:LOG_SIZE]
     rotated = request.session.get(ROTATED_SECRET_KEY)
-    secret = request.session.pop(ROTATED_SECRET_KEY)[1] if rotated and rotated[0] == subscription.pk else None
+    secret = (
+        decrypt(request.session.pop(ROTATED_SECRET_KEY)[1])
+        if rotated and rotated[0] == subscription.pk
+        else None
+    )
     return render(request, "portal/supplier/webhook_log.html", {
         "subscription": subscription, "deliveries": deliveries, "size": LOG_SIZE, "new_secret": secret,
         "overlap_until": subscription.overlap_until(), "form": form or edit_form(subscription),
@@ -193,7 +202,7 @@ def webhook_rotate(request, subscription_id: int):
     except Refused as refusal:  # rotated since the panel was shown: the panel again, as the secret is now
         subscription.refresh_from_db()
         return show(request, rotation_panel(subscription), refusal=refusal.message, status=refusal.status)
-    request.session[ROTATED_SECRET_KEY] = [subscription.pk, secret]
+    request.session[ROTATED_SECRET_KEY] = [subscription.pk, encrypt(secret)]  # sessions are in the database
     return redirect("portal:webhook_log", subscription.pk)
 
 
