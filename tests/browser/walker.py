@@ -73,6 +73,12 @@ class Walk:
     def check(self, name: str) -> None:
         page = self.page
         page.wait_for_load_state("load")
+        # A panel still opening (the DSFR's accordions and collapses are CSS transitions) has its text half
+        # transparent for a moment: axe would measure a contrast no one sees once it is open.
+        page.wait_for_function(
+            "() => document.getAnimations().every(a => a.playState !== 'running'"
+            " || a.effect.getComputedTiming().endTime === Infinity)"  # a looping one never ends: not waited for
+        )
         page.add_script_tag(url=AXE_URL)
         violations = page.evaluate(AXE_RUN)
         SHOTS.mkdir(parents=True, exist_ok=True)

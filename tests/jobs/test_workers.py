@@ -13,9 +13,12 @@ from .probe import lines
 def test_four_workers_run_each_job_exactly_once(world, tmp_path):
     count = 1000 if ON_POSTGRES else 200  # SQLite serialises the claims: fewer jobs keep the test short
     trace = str(tmp_path / "trace")
-    world.call("enqueue_records", trace, count)
     for n in range(4):
         world.worker(f"worker{n}")
+    # All four alive before the jobs come, and each job a little long (10 ms): on a loaded machine, one worker
+    # started early could otherwise take every job before the others poll, and nothing would be shared.
+    world.wait_for(lambda: world.call("live_workers") == 4, 60, "quatre travailleurs vivants")
+    world.call("enqueue_records", trace, count, 0.01)
     world.wait_for(lambda: world.call("statuses").get("SUCCESSFUL") == count, 240, f"{count} travaux réussis")
     ends = [line[1] for line in lines(trace) if line[0] == "end"]
     assert sorted(ends) == sorted(f"job{n}" for n in range(count))  # each once, none lost
