@@ -114,11 +114,11 @@ class IdempotencyMiddleware:
                 transaction.set_rollback(True)  # nothing stored: the retry runs
                 return response
             record.status = response.status_code
-            record.body = response.content
             record.content_type = response.get("Content-Type", "application/json")
-            if getattr(request, "sons_confidential", False):
+            record.body = response.content
+            if getattr(request, "sons_confidential", False):  # kept encrypted, for its caller only
                 record.caller = caller_key(request)
-                record.body = fernet().encrypt(response.content)
+                record.body = fernet().encrypt(record.body)
             record.save(update_fields=["status", "body", "content_type", "caller"])
         return response
 

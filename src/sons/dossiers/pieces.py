@@ -115,12 +115,16 @@ def missing_under_instruction(dossier: Dossier, documents=None) -> list[Piece]:
     return missing(dossier, request, documents) if request else []
 
 
+def _joined(kind: str) -> Exists:
+    """A document of `kind` is joined to the dossier of the outer query (one subquery, no query per dossier)."""
+    return Exists(Document.objects.filter(dossier=OuterRef("pk"), kind=kind))
+
+
 def with_order_missing(dossiers):
     """`dossiers` (a queryset) annotated `order_missing`: an advance request under instruction without the copy of
     its signed order (§6.2) — one subquery, no query per dossier (the instructor's queue)."""
-    joined = Document.objects.filter(dossier=OuterRef("pk"), kind=DocumentKind.ORDER)
     states = [state for state, request in UNDER_INSTRUCTION.items() if request == "advance"]
-    lacking = When(~Exists(joined), state__in=states, then=Value(True))
+    lacking = When(~_joined(DocumentKind.ORDER), state__in=states, then=Value(True))
     return dossiers.annotate(order_missing=Case(lacking, default=Value(False), output_field=BooleanField()))
 
 
@@ -136,6 +140,6 @@ def joined_to_pay() -> Q:
     for state, request in PAID_REQUEST.items():
         joined = Q(state=state)
         for piece in REQUIRED[request]:
-            joined &= Exists(Document.objects.filter(dossier=OuterRef("pk"), kind=piece.kind))
+            joined &= _joined(piece.kind)
         condition |= joined
     return condition
